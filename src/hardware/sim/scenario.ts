@@ -1,0 +1,36 @@
+// Loading a sim scenario from YAML: syntax errors carry line:column, everything else goes
+// through the validator, so a user mistake is always a HardwareError and never a stack trace.
+
+import { readFile } from 'node:fs/promises';
+import { parseDocument } from 'yaml';
+import { HardwareError } from '../errors';
+import type { Scenario } from './scenario-types';
+import { validateScenario } from './scenario-validation';
+
+export * from './scenario-types';
+
+/** Parses and validates scenario YAML; `source` names the file in messages. */
+export function parseScenario(text: string, source = 'scenario'): Scenario {
+  const doc = parseDocument(text, { prettyErrors: false });
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const pos = syntax.linePos?.[0];
+    const where = pos ? `${source}:${pos.line}:${pos.col}` : source;
+    throw new HardwareError('SCENARIO_INVALID', `${where}: YAML syntax error: ${syntax.message.split('\n')[0]}`);
+  }
+  return validateScenario(doc.toJS() as unknown, source);
+}
+
+export async function loadScenario(path: string): Promise<Scenario> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
+    throw new HardwareError('SCENARIO_INVALID', `cannot read scenario ${path}: ${code}`, {
+      errnoCode: code,
+      syscall: `open:${path}`,
+    });
+  }
+  return parseScenario(text, path);
+}
