@@ -1,0 +1,30 @@
+// Whole-process timing of the CLI as a technician runs it: `tdmgate diag scan --json` on 32
+// simulated E1 spans, node start-up included.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { percentile, type BenchResult } from './report';
+import { thirtyTwoE1Scenario } from './sim-bench';
+
+export function diagScanProcess(runs: number, cliPath: string): BenchResult[] {
+  const scenario = join(mkdtempSync(join(tmpdir(), 'tdmgate-bench-')), '32-e1.yaml');
+  writeFileSync(scenario, thirtyTwoE1Scenario());
+  const args = [cliPath, 'diag', 'scan', '--json', '--backend', 'sim', '--scenario', scenario];
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    times.push(performance.now() - t0);
+    const spans = run.stdout ? (JSON.parse(run.stdout) as { spans?: unknown[] }).spans : undefined;
+    if (!Array.isArray(spans) || spans.length !== 32) {
+      throw new Error(`diag scan did not list 32 spans (exit ${run.status}): ${run.stderr.slice(0, 400)}`);
+    }
+  }
+  return [
+    { name: 'diag scan --json, 32 sim spans, p50', value: percentile(times, 50), unit: 'ms/process', goal: '' },
+    { name: 'diag scan --json, 32 sim spans, p90', value: percentile(times, 90), unit: 'ms/process', goal: '< 150' },
+  ];
+}

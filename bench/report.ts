@@ -1,0 +1,41 @@
+// What every benchmark returns and how the figures are printed: one aligned line each, so a
+// run's output can be pasted into a note as it is.
+
+export interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+  /** The target from the issue, as text ('>= 100000', '< 150'); empty when only informative. */
+  goal: string;
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] as number;
+}
+
+/** Whether a figure meets its goal ('>= N' or '< N'); null when there is no goal. */
+export function meetsGoal(result: BenchResult): boolean | null {
+  const m = /^(>=|<=|<|>)\s*([\d.]+)$/.exec(result.goal.trim());
+  if (!m) return null;
+  const limit = Number(m[2]);
+  switch (m[1]) {
+    case '>=':
+      return result.value >= limit;
+    case '<=':
+      return result.value <= limit;
+    case '<':
+      return result.value < limit;
+    default:
+      return result.value > limit;
+  }
+}
+
+export function formatResult(r: BenchResult): string {
+  const value = r.value >= 1000 ? Math.round(r.value).toLocaleString('en-US') : r.value.toFixed(2);
+  const verdict = meetsGoal(r);
+  const goal = r.goal ? `goal ${r.goal}${verdict === null ? '' : verdict ? ' - met' : ' - MISSED'}` : '';
+  return `${r.name.padEnd(48)} ${value.padStart(12)} ${r.unit.padEnd(16)} ${goal}`;
+}
