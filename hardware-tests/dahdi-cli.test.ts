@@ -50,23 +50,26 @@ describe('test bed: the real DAHDI driver with two looped loc spans', function (
     assert.match(ts16 ?? '(no line)', /HDLCFCS/);
   });
 
-  it('taking span 1:1 away puts 1:0 in RED; dahdi_cfg brings both back', async function () {
+  it('taking span 1:1 away puts 1:0 in RED; dahdi_cfg brings 1:1 back and clears it', async function () {
     const faults = locFaults();
+    const { a, b } = locPair();
+    assert.equal(faults.expectRedSpan, a.span);
     try {
-      await faults.takeSpanAway(faults.spanToTakeAway);
+      await faults.takeSpanAway(a.span);
       await waitFor('RED on the peer span', () => {
         const s = sysSpans().find((x) => x.span === faults.expectRedSpan);
         return s && (s.alarms & 0x8) !== 0 ? true : undefined;
       });
       const scan = parseDahdiScan(tool('dahdi_scan').stdout);
       assert.equal(scan.get(faults.expectRedSpan)?.alarms, 'RED');
-      assert.equal(scan.has(faults.spanToTakeAway), false, 'the destroyed span is still listed');
+      assert.equal(scan.has(b.span), false, 'the destroyed span is still listed');
       assert.match(readFileSync(`/proc/dahdi/${faults.expectRedSpan}`, 'utf8').split('\n')[0] ?? '', / RED\b/);
     } finally {
       await faults.restore();
     }
     const scan = parseDahdiScan(tool('dahdi_scan').stdout);
     assert.equal(scan.get(faults.expectRedSpan)?.alarms, 'OK');
-    assert.equal(scan.get(faults.spanToTakeAway)?.alarms, 'OK');
+    assert.equal(scan.get(b.span)?.alarms, 'OK');
+    assert.deepEqual(locPair(), { a, b }, 'same numbers and channels after the restore');
   });
 });

@@ -4,7 +4,9 @@
 // "loc" spans of hardware-tests/README.md. Without /dev/dahdi/ctl every suite fails loudly.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const DEV_DIR = process.env.TDMGATE_DAHDI_DEV ?? '/dev/dahdi';
 /** The config that creates the loc spans; restore() re-applies it with dahdi_cfg. */
@@ -105,45 +107,113 @@ export async function waitFor<T>(what: string, probe: () => T | undefined, timeo
   }
 }
 
+/** Channel numbers of a system.conf range list ("1-15,17-31"). */
+function channelsOf(list: string): number[] {
+  const out: number[] = [];
+  for (const part of list.split(',')) {
+    const m = /^\s*(\d+)(?:-(\d+))?\s*$/.exec(part);
+    if (!m) return [];
+    const from = Number(m[1]);
+    const to = m[2] === undefined ? from : Number(m[2]);
+    for (let c = from; c <= to; c++) out.push(c);
+  }
+  return out;
+}
+
 /**
- * Faults on the real driver. takeSpanAway destroys a dynamic span (DAHDI_DYNAMIC_DESTROY via
- * dahdi-dynamic-destroy): its loc peer goes RED within 1-3 s. Re-running dahdi_cfg without the
- * span's line would not do it: dahdi_cfg only destroys the dynamic spans its config lists.
- * restore() re-applies SYSTEM_CONF and waits until every loc span is back and alarm-free.
+ * The part of a system.conf that recreates the given dynamic spans: their `dynamic=` lines, the
+ * channel lines that only name their channels, and the zone lines. dahdi_cfg destroys and
+ * recreates only the dynamic spans a config lists, so applying this leaves the other spans
+ * (and any watcher's view of them) alone.
+ */
+export function confFor(conf: string, spans: ReadonlyArray<{ driver: string; address: string; basechan: number; channels: number }>): string {
+  const keep: string[] = [];
+  for (const raw of conf.split('\n')) {
+    const line = raw.trim();
+    const dyn = /^dynamic\s*=\s*([^,]+),([^,]+),/.exec(line);
+    if (dyn) {
+      if (spans.some((s) => s.driver === dyn[1] && s.address === dyn[2])) keep.push(line);
+      continue;
+    }
+    const ch = /^(\w+)\s*=\s*([\d,\s-]+)$/.exec(line);
+    if (ch && ch[2] !== undefined && !/^(loadzone|defaultzone)$/.test(ch[1] ?? '')) {
+      const nums = channelsOf(ch[2]);
+      const inside = (c: number): boolean => spans.some((s) => c >= s.basechan && c < s.basechan + s.channels);
+      if (nums.length > 0 && nums.every(inside)) keep.push(line);
+      continue;
+    }
+    if (/^(loadzone|defaultzone)\s*=/.test(line)) keep.push(line);
+  }
+  return `${keep.join('\n')}\n`;
+}
+
+/**
+ * Faults on the real driver, shaped like the contract's ContractFaults.
+ * takeSpanAway(span) destroys what feeds `span` its signal: its loc peer (DAHDI_DYNAMIC_DESTROY
+ * through dahdi-dynamic-destroy); `span` goes RED within 1-3 s. Re-running dahdi_cfg without the
+ * peer's line would not do it: dahdi_cfg only destroys the dynamic spans its config lists.
+ * restore() recreates only the destroyed spans (dahdi_cfg on the matching part of SYSTEM_CONF)
+ * and waits until every loc span is back without alarms.
  */
 export interface SpanFaults {
   takeSpanAway(span: number): Promise<void>;
   restore(): Promise<void>;
-  /** The span that goes RED when the other loc span is taken away. */
+  /** The span that goes RED when its peer is taken away (DYN/loc/1:0). */
   readonly expectRedSpan: number;
-  /** The span tests take away. */
-  readonly spanToTakeAway: number;
+}
+
+interface Removed {
+  name: string;
+  driver: string;
+  address: string;
+  basechan: number;
+  channels: number;
 }
 
 export function locFaults(): SpanFaults {
-  const { a, b } = locPair();
-  const removed = new Set<string>();
+  const removed: Removed[] = [];
+  let red: number | undefined;
   return {
-    expectRedSpan: a.span,
-    spanToTakeAway: b.span,
-    async takeSpanAway(span: number): Promise<void> {
-      const s = sysSpans().find((x) => x.span === span);
-      const m = s && /^DYN\/(\w+)\/(.+)$/.exec(s.name);
-      if (!s || !m || m[1] === undefined || m[2] === undefined) {
-        throw new Error(`span ${span} is not a dynamic span (${s?.name ?? 'absent'}): only dynamic spans can be taken away`);
+    get expectRedSpan(): number {
+      // Read lazily: suites are declared before their before() hooks check the driver.
+      // Without the spans the suite's before() fails with the reason; 1 only names the test.
+      if (red === undefined) {
+        try {
+          red = locPair().a.span;
+        } catch {
+          return 1;
+        }
       }
-      tool('dahdi-dynamic-destroy', [m[1], m[2], DEV_DIR]);
-      removed.add(s.name);
-      await waitFor(`span ${span} (${s.name}) to disappear`, () => (sysSpans().some((x) => x.name === s.name) ? undefined : true));
+      return red;
+    },
+    async takeSpanAway(span: number): Promise<void> {
+      const spans = sysSpans();
+      const self = spans.find((x) => x.span === span);
+      const key = self && /^DYN\/loc\/(\d+):(\d+)$/.exec(self.name)?.[1];
+      if (!self || key === undefined) throw new Error(`span ${span} (${self?.name ?? 'absent'}) is not a loc span: only a loc span's peer can be taken away`);
+      const peer = spans.find((x) => x.span !== span && x.name.startsWith(`DYN/loc/${key}:`));
+      if (!peer) throw new Error(`span ${span} (${self.name}) has no loc peer to take away`);
+      const address = peer.name.slice('DYN/loc/'.length);
+      tool('dahdi-dynamic-destroy', ['loc', address, DEV_DIR]);
+      removed.push({ name: peer.name, driver: 'loc', address, basechan: peer.basechan, channels: peer.channels });
+      await waitFor(`span ${peer.span} (${peer.name}) to disappear`, () => (sysSpans().some((x) => x.name === peer.name) ? undefined : true));
     },
     async restore(): Promise<void> {
-      tool('dahdi_cfg', ['-c', SYSTEM_CONF]);
-      const names = new Set([a.name, b.name, ...removed]);
+      if (removed.length === 0) return;
+      const dir = mkdtempSync(join(tmpdir(), 'tdmgate-hw-'));
+      try {
+        const conf = join(dir, 'system.conf');
+        writeFileSync(conf, confFor(readFileSync(SYSTEM_CONF, 'utf8'), removed));
+        tool('dahdi_cfg', ['-c', conf]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      const names = new Set(['DYN/loc/1:0', 'DYN/loc/1:1', ...removed.map((r) => r.name)]);
       await waitFor('the loc spans to be back without alarms', () => {
         const back = sysSpans().filter((x) => names.has(x.name));
         return back.length === names.size && back.every((x) => x.alarms === 0) ? true : undefined;
       });
-      removed.clear();
+      removed.length = 0;
     },
   };
 }
