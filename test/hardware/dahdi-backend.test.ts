@@ -448,6 +448,8 @@ describe('dahdi backend over a fake binding', () => {
     await channel.close();
     await channel.close();
     assert.equal(binding.owned[0]?.closed, true);
+    await assert.rejects(backend.openChannel(500), (err: unknown) => isHardwareError(err, 'UNKNOWN_CHANNEL') && /1-31, 32-62, 63-93, 94-97/.test(err.message));
+    assert.equal(binding.owned.length, 1, 'an unknown channel is never opened');
     binding.channelOpenError = nativeError('EBUSY', 16, 'ioctl:DAHDI_SPECIFY');
     await assert.rejects(backend.openChannel(94), (err: unknown) => isHardwareError(err, 'CHANNEL_BUSY') && err.channel === 94);
     await backend.close();

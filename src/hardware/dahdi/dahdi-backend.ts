@@ -396,7 +396,10 @@ export class DahdiBackend implements HardwareBackend {
 
   async openChannel(channel: number): Promise<DahdiOwnedChannel> {
     if (this.closed) throw new HardwareError('CLOSED', 'the dahdi backend is closed');
-    if (!Number.isInteger(channel) || channel < 1) throw unknownChannelError(channel, 'channel numbers start at 1');
+    // DAHDI_SPECIFY answers ENXIO both for "no such channel" and "not configured": ask GET_PARAMS
+    // first so that a wrong number is UNKNOWN_CHANNEL, not a configuration problem.
+    const exists = Number.isInteger(channel) && channel >= 1 && this.native((ctl) => ctl.getParams(channel)) !== null;
+    if (!exists) throw unknownChannelError(channel, `no span has it (channels present: ${await this.channelRanges()})`);
     const listeners: ((event: { code: number; name: string; at: number }) => void)[] = [];
     const errorListeners: ((err: HardwareError) => void)[] = [];
     let handle;
@@ -430,6 +433,11 @@ export class DahdiBackend implements HardwareBackend {
     };
     this.owned.add(owned);
     return owned;
+  }
+
+  private async channelRanges(): Promise<string> {
+    const ranges = (await this.spans()).filter((s) => s.totalChannels > 0).map((s) => `${s.baseChannel}-${s.baseChannel + s.totalChannels - 1}`);
+    return ranges.length > 0 ? ranges.join(', ') : 'none';
   }
 
   async close(): Promise<void> {
