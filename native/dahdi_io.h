@@ -61,15 +61,26 @@ struct StructSizes {
 };
 StructSizes structSizes();
 
+// What the watcher reads each tick: ControlDevice in production, a scripted fake in
+// test/native/edge_tracker_test.cc (the diff logic must be testable without a driver).
+class StateReader {
+ public:
+  virtual ~StateReader() = default;
+  // `out` stays empty when the span does not exist (EINVAL), which is not an error.
+  virtual IoError spanStat(int span, std::optional<SpanInfo>& out) = 0;
+  // By channel number; `out` stays empty when there is no such channel.
+  virtual IoError getParams(int channel, std::optional<Params>& out) = 0;
+};
+
 // An open ctl fd, plus what this fd taught us about the driver's ABI: the first ENOTTY on the
 // current SPANSTAT/GET_PARAMS switches this fd to the V1 request for good, so an old driver
 // costs one extra ioctl once rather than on every poll. Not copyable: it owns the fd.
-class ControlDevice {
+class ControlDevice : public StateReader {
  public:
   ControlDevice() = default;
   ControlDevice(const ControlDevice&) = delete;
   ControlDevice& operator=(const ControlDevice&) = delete;
-  ~ControlDevice() { close(); }
+  ~ControlDevice() override { close(); }
 
   // Opens `${devDir}/ctl` read-write, close-on-exec.
   IoError open(const std::string& devDir);
@@ -77,10 +88,9 @@ class ControlDevice {
   void close();
 
   IoError version(Version& out) const;
-  // `out` stays empty when the span does not exist (EINVAL), which is not an error.
-  IoError spanStat(int span, std::optional<SpanInfo>& out);
-  // By channel number through the ctl fd; `out` stays empty when there is no such channel.
-  IoError getParams(int channel, std::optional<Params>& out);
+  IoError spanStat(int span, std::optional<SpanInfo>& out) override;
+  // Through the ctl fd: dahdi_ioctl_getparams looks the channel up by channo.
+  IoError getParams(int channel, std::optional<Params>& out) override;
   // ENOSYS/EOPNOTSUPP/ENOTTY are the driver saying "no maintenance here": MaintOutcome::Unsupported.
   // Safe to call from a worker thread while the owner keeps the fd open.
   IoError maintenance(int span, int command, MaintOutcome& out) const;

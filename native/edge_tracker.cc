@@ -3,10 +3,10 @@
 
 namespace tdmgate {
 
-using dahdi_io::ControlDevice;
 using dahdi_io::IoError;
 using dahdi_io::Params;
 using dahdi_io::SpanInfo;
+using dahdi_io::StateReader;
 
 namespace {
 
@@ -40,7 +40,7 @@ bool sameSpan(const SpanInfo& a, const SpanInfo& b) {
 
 }  // namespace
 
-IoError EdgeTracker::poll(ControlDevice& dev, std::vector<Edge>& edges) {
+IoError EdgeTracker::poll(StateReader& dev, std::vector<Edge>& edges) {
   std::map<int, SpanInfo> seen;
   IoError err = scanSpans(dev, seen);
   if (!err.ok()) return err;
@@ -53,7 +53,7 @@ IoError EdgeTracker::poll(ControlDevice& dev, std::vector<Edge>& edges) {
 // soon as totalspans spans were found. Span numbers can have gaps, so totalspans bounds the
 // count, not the numbers. A steady system of 32 spans costs 32 ioctls a tick; a system with no
 // span at all costs 128 ioctls that each fail fast with EINVAL.
-IoError EdgeTracker::scanSpans(ControlDevice& dev, std::map<int, SpanInfo>& seen) {
+IoError EdgeTracker::scanSpans(StateReader& dev, std::map<int, SpanInfo>& seen) {
   int total = -1;
   std::optional<SpanInfo> info;
   for (const auto& known : spans_) {
@@ -118,7 +118,7 @@ void EdgeTracker::diffSpans(std::map<int, SpanInfo>& seen, std::vector<Edge>& ed
 
 // The first sight of a channel only sets its baseline: its state at that moment is what
 // getParams() returns, so the caller reads it there rather than receiving a fake edge.
-IoError EdgeTracker::pollChannels(ControlDevice& dev, std::vector<Edge>& edges) {
+IoError EdgeTracker::pollChannels(StateReader& dev, std::vector<Edge>& edges) {
   std::optional<Params> params;
   for (int channel : channels_) {
     IoError err = dev.getParams(channel, params);

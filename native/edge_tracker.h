@@ -34,12 +34,12 @@ class EdgeTracker {
   // One poll of every span and followed channel. Appends the edges seen since the previous
   // poll and returns the first error; on a span error nothing is diffed, so the snapshot is
   // never half-updated and a transient failure cannot fake span-removed/span-added pairs.
-  dahdi_io::IoError poll(dahdi_io::ControlDevice& dev, std::vector<Edge>& edges);
+  dahdi_io::IoError poll(dahdi_io::StateReader& dev, std::vector<Edge>& edges);
 
  private:
-  dahdi_io::IoError scanSpans(dahdi_io::ControlDevice& dev, std::map<int, dahdi_io::SpanInfo>& seen);
+  dahdi_io::IoError scanSpans(dahdi_io::StateReader& dev, std::map<int, dahdi_io::SpanInfo>& seen);
   void diffSpans(std::map<int, dahdi_io::SpanInfo>& seen, std::vector<Edge>& edges);
-  dahdi_io::IoError pollChannels(dahdi_io::ControlDevice& dev, std::vector<Edge>& edges);
+  dahdi_io::IoError pollChannels(dahdi_io::StateReader& dev, std::vector<Edge>& edges);
 
   struct ChannelState {
     int rxbits;

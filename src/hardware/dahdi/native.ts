@@ -68,11 +68,16 @@ export type RawEdge =
   | { type: 'rxbits'; span: number; channel: number; previous: number; bits: number }
   | { type: 'hook'; span: number; channel: number; offhook: boolean };
 
+/**
+ * Delivered only when something changed: edges, a new error, or an error clearing. A batch can
+ * carry edges and an error together (span edges were seen, then a channel's GET_PARAMS failed).
+ * A persisting error is delivered once; `edges: []` without `error` says it has cleared.
+ */
 export interface RawEdgeBatch {
   /** Milliseconds since the epoch at the poll that saw the edges. */
   at: number;
   edges: RawEdge[];
-  /** Set when the poll itself failed (e.g. the ctl fd went away on module unload). */
+  /** Set when the poll itself failed (e.g. the ctl fd could not be opened or an ioctl failed). */
   error?: NativeErrorFacts;
 }
 
@@ -91,6 +96,7 @@ export interface NativeErrorFacts {
   channel?: number;
 }
 
+/** Every method throws an EBADF error (syscall naming the call) after close(). */
 export interface NativeControl {
   /** DAHDI_GETVERSION. */
   version(): { version: string; echoCanceller: string };
@@ -98,7 +104,10 @@ export interface NativeControl {
   spanStat(span: number): RawSpanInfo | null;
   /** DAHDI_GET_PARAMS by channel number through the ctl fd; null when no such channel. */
   getParams(channel: number): RawParams | null;
-  /** DAHDI_MAINT; resolves 'unsupported' on ENOSYS/EOPNOTSUPP, rejects on other errors. */
+  /**
+   * DAHDI_MAINT, off the JS thread; resolves 'unsupported' on ENOSYS/EOPNOTSUPP/ENOTTY, rejects
+   * on other errors (EINVAL: no such span), and rejects (never throws) after close().
+   */
   maintenance(span: number, command: number): Promise<'done' | 'unsupported'>;
   close(): void;
   readonly closed: boolean;
@@ -120,9 +129,15 @@ export interface NativeBinding {
   startWatcher(devDir: string, options: WatcherOptions, onBatch: (batch: RawEdgeBatch) => void): NativeWatcher;
   /**
    * Opens `${devDir}/channel` + DAHDI_SPECIFY (exclusive). POLLPRI readiness is watched on the
-   * libuv loop; each wake drains DAHDI_GETEVENT and calls onEvents with the codes.
+   * libuv loop; each wake drains DAHDI_GETEVENT and calls onEvents with the codes. When the fd
+   * fails (GETEVENT error, POLLERR) onEvents gets the error, possibly after some codes, and the
+   * channel stops polling; close() is still needed.
    */
-  openChannel(devDir: string, channel: number, onEvents: (codes: number[], at: number) => void): NativeOwnedChannel;
+  openChannel(
+    devDir: string,
+    channel: number,
+    onEvents: (codes: number[], at: number, error?: NativeErrorFacts) => void,
+  ): NativeOwnedChannel;
   /** Count of fds and threads the binding holds now (leak checks in tests and benches). */
   resources(): { fds: number; threads: number };
   /** Compile-time facts: the struct sizes the binding was built with. */
@@ -131,7 +146,7 @@ export interface NativeBinding {
 
 let cached: NativeBinding | undefined;
 
-/** Loads build/Release/dahdi.node once per process; a missing build is a clear error. */
+/** Loads build/Release/tdmgate_dahdi.node once per process; a missing build is a clear error. */
 export function loadBinding(): NativeBinding {
   if (cached) return cached;
   try {
