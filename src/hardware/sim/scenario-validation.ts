@@ -105,7 +105,8 @@ function readCard(c: Checker, value: unknown, path: string, index: number): Card
 }
 
 function readPorts(c: Checker, value: unknown, path: string, model: DriverModel): AnalogPortSpec[] {
-  const list = c.list(value, path) ?? [];
+  const list = c.list(value, path);
+  if (list === null) return [];
   if (list.length === 0 || list.length > model.maxPorts) {
     c.fail(path, `driver ${model.driver} takes 1 to ${model.maxPorts} ports, got ${list.length}`);
   }
@@ -116,7 +117,8 @@ function readPorts(c: Checker, value: unknown, path: string, model: DriverModel)
 }
 
 function readSpans(c: Checker, value: unknown, path: string, model: DriverModel): DigitalSpanSpec[] {
-  const list = c.list(value, path) ?? [];
+  const list = c.list(value, path);
+  if (list === null) return [];
   if (list.length === 0 || list.length > model.maxSpans) {
     c.fail(path, `driver ${model.driver} drives 1 to ${model.maxSpans} spans, got ${list.length}`);
   }
@@ -289,7 +291,7 @@ class Checker {
 
   list(value: unknown, path: string): unknown[] | null {
     if (Array.isArray(value)) return value;
-    this.fail(path, `expected a list, got ${describe(value)}`);
+    this.fail(path, value === undefined ? 'is required (a list)' : `expected a list, got ${describe(value)}`);
     return null;
   }
 

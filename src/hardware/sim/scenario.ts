@@ -2,7 +2,7 @@
 // through the validator, so a user mistake is always a HardwareError and never a stack trace.
 
 import { readFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { HardwareError } from '../errors';
 import type { Scenario } from './scenario-types';
 import { validateScenario } from './scenario-validation';
@@ -11,11 +11,12 @@ export * from './scenario-types';
 
 /** Parses and validates scenario YAML; `source` names the file in messages. */
 export function parseScenario(text: string, source = 'scenario'): Scenario {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter: lines });
   const syntax = doc.errors[0];
   if (syntax) {
-    const pos = syntax.linePos?.[0];
-    const where = pos ? `${source}:${pos.line}:${pos.col}` : source;
+    const pos = lines.linePos(syntax.pos[0]);
+    const where = `${source}:${pos.line}:${pos.col}`;
     throw new HardwareError('SCENARIO_INVALID', `${where}: YAML syntax error: ${syntax.message.split('\n')[0]}`);
   }
   return validateScenario(doc.toJS() as unknown, source);
