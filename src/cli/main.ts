@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// The `tdmgate` command: finds the command, wires Ctrl-C to an AbortSignal, and turns errors
+// into one clear line and an exit code (stack traces only with --debug, and only for bugs).
+
+import { EXIT_CODES } from '../diagnostics/health';
+import { isHardwareError } from '../hardware/errors';
+import { UsageError } from './args';
+import type { CliContext, Command } from './command';
+import { explainCommand } from './diag/explain';
+import { loopbackCommand } from './diag/loopback';
+import { reportCommand } from './diag/report';
+import { scanCommand } from './diag/scan';
+import { watchCommand } from './diag/watch';
+import { tdmgateVersion } from './version';
+
+export const COMMANDS: readonly Command[] = [scanCommand, watchCommand, explainCommand, loopbackCommand, reportCommand];
+
+const COMMON_HELP = [
+  'Options of every diag command:',
+  '  --json              machine-readable output',
+  '  --backend sim|dahdi which hardware to ask (default: dahdi when /dev/dahdi exists, else sim)',
+  '  --scenario FILE     scenario file for the sim backend',
+  '  --debug             print stack traces of internal errors',
+  '  -h, --help          this help',
+];
+
+const EXIT_HELP = 'Exit codes: 0 all spans up, 1 warning (error counters rising), 2 a span in alarm, 3 cannot tell, 64 usage error, 70 internal error, 130 interrupted.';
+
+export function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'tdmgate - E1/T1, BRI and analog voice cards (DAHDI) for Asterisk call centres',
+    '',
+    'Usage: tdmgate <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    ...COMMON_HELP,
+    '',
+    EXIT_HELP,
+    'Details: docs/diag.md',
+    '',
+  ].join('\n');
+}
+
+export function commandHelp(command: Command): string {
+  return [`${command.name}: ${command.summary}`, '', `Usage: ${command.usage}`, '', ...COMMON_HELP, '', EXIT_HELP, ''].join('\n');
+}
+
+function commandList(): string {
+  return COMMANDS.map((c) => c.name).join(', ');
+}
+
+/** Up to two leading words before any option: the command name ("diag scan"). */
+function leadingWords(argv: readonly string[]): string[] {
+  const end = argv.findIndex((arg) => arg.startsWith('-'));
+  return argv.slice(0, end === -1 ? argv.length : end).slice(0, 2);
+}
+
+/** The command named by the first words of argv, and the arguments after it. */
+export function findCommand(argv: readonly string[]): { command: Command; rest: string[] } {
+  const words = leadingWords(argv);
+  const name = words.join(' ');
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    const shown = name === '' ? 'no command given' : `unknown command '${name}'`;
+    throw new UsageError(`${shown}; commands: ${commandList()}`);
+  }
+  return { command, rest: argv.slice(words.length) };
+}
+
+function report(ctx: CliContext, err: unknown, debug: boolean): number {
+  if (err instanceof UsageError) {
+    ctx.stderr.write(`tdmgate: ${err.message}\nRun 'tdmgate --help' for usage.\n`);
+    return EXIT_CODES.USAGE;
+  }
+  if (isHardwareError(err)) {
+    ctx.stderr.write(`tdmgate: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}${debug && err.stack ? `${err.stack}\n` : ''}`);
+    // Naming a span that is not there is the user's mistake, not the hardware's state.
+    return err.code === 'UNKNOWN_SPAN' ? EXIT_CODES.USAGE : EXIT_CODES.UNKNOWN;
+  }
+  if (ctx.signal.aborted) {
+    ctx.stderr.write('tdmgate: interrupted\n');
+    return EXIT_CODES.INTERRUPTED;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  ctx.stderr.write(`tdmgate: internal error: ${message}\n`);
+  ctx.stderr.write(debug && err instanceof Error && err.stack ? `${err.stack}\n` : 'Run again with --debug for details.\n');
+  return EXIT_CODES.INTERNAL;
+}
+
+export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const debug = argv.includes('--debug');
+  const help = argv.includes('--help') || argv.includes('-h');
+  try {
+    if (argv.includes('--version')) {
+      ctx.stdout.write(`tdmgate ${tdmgateVersion()}\n`);
+      return EXIT_CODES.OK;
+    }
+    if (help && leadingWords(argv).length < 2) {
+      ctx.stdout.write(mainHelp());
+      return EXIT_CODES.OK;
+    }
+    const { command, rest } = findCommand(argv);
+    if (help) {
+      ctx.stdout.write(commandHelp(command));
+      return EXIT_CODES.OK;
+    }
+    return await command.run(ctx, rest);
+  } catch (err) {
+    return report(ctx, err, debug);
+  }
+}
+
+function runProcess(): void {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.on('SIGINT', onSigint);
+  const ctx: CliContext = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    signal: controller.signal,
+    abort: () => controller.abort(),
+  };
+  void main(process.argv.slice(2), ctx).then((code) => {
+    process.off('SIGINT', onSigint);
+    process.exitCode = code;
+    // Let stdout drain into pipes; if a backend left a handle open, do not hang the terminal.
+    setTimeout(() => process.exit(code), 2000).unref();
+  });
+}
+
+if (require.main === module) runProcess();
