@@ -44,7 +44,7 @@ export interface SpanStatus {
   location: string;
   manufacturer: string;
   deviceType: string;
-  /** Signalling this span can carry (DAHDI_SIG_* bits), 0 for analog spans. */
+  /** Line configs the span's hardware accepts (DAHDI_CONFIG_* bits, as lineConfig), 0 for analog spans. */
   linecompat: number;
   txLevel: number;
   rxLevel: number;
