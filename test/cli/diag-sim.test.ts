@@ -21,7 +21,7 @@ describe('tdmgate diag on the sim backend', () => {
   it('scan says which backend answers and why, and prints n/a for not-reported counters', () => {
     const run = runCli(['diag', 'scan', '--backend', 'sim']);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /^Backend: sim \(/);
+    assert.match(run.stdout, /^Backend: sim - simulated/);
     assert.match(run.stdout, /bpv n\/a/);
     assert.match(run.stdout, /ports: .*FXS/);
   });

@@ -17,7 +17,7 @@ export async function withBackend<T>(args: CommonArgs, use: (opened: OpenedBacke
 }
 
 export function backendLine(opened: OpenedBackend): string {
-  return `Backend: ${opened.chosen} (${opened.reason})`;
+  return `Backend: ${opened.chosen} - ${opened.reason}`;
 }
 
 export function backendJson(opened: OpenedBackend): { kind: string; reason: string } {
