@@ -25,8 +25,14 @@ Napi::Value ChannelWrap::Open(const Napi::CallbackInfo& info) {
   dahdi_io::IoError err = dahdi_io::openChannel(devDir, channel, fd);
   if (!err.ok()) throw makeError(env, err);
   InstanceData& data = instanceData(env);
+  Napi::Object obj;
+  try {
+    obj = data.channelClass.New({});
+  } catch (...) {
+    dahdi_io::closeFd(fd);
+    throw;
+  }
   data.registry->fds++;
-  Napi::Object obj = data.channelClass.New({});
   Unwrap(obj)->start(env, fd, channel, onEvents);
   return obj;
 }

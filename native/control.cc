@@ -65,10 +65,9 @@ Napi::Value ControlWrap::Open(const Napi::CallbackInfo& info) {
   dahdi_io::IoError err = device->open(devDir);
   if (!err.ok()) throw makeError(env, err);
   InstanceData& data = instanceData(env);
+  Napi::Object obj = data.controlClass.New({});  // if this throws, `device` closes the fd
+  Unwrap(obj)->device_ = std::move(device);
   data.registry->fds++;
-  Napi::Object obj = data.controlClass.New({});
-  ControlWrap* wrap = Unwrap(obj);
-  wrap->device_ = std::move(device);
   return obj;
 }
 

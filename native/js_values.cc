@@ -45,7 +45,7 @@ Napi::Error makeError(Napi::Env env, const dahdi_io::IoError& err, const char* r
   std::string message = err.syscall;
   if (err.span != 0) message += " span " + std::to_string(err.span);
   if (err.channel != 0) message += " channel " + std::to_string(err.channel);
-  // strerror() is only called on the JS thread, never concurrently with itself here.
+  // glibc's strerror() keeps its buffer per thread: safe with several worker_threads.
   message += ": " + std::string(reason != nullptr ? reason : std::strerror(err.errnum)) + " (" + code + ")";
   Napi::Error error = Napi::Error::New(env, message);
   Napi::Object facts = error.Value();

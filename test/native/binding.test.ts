@@ -195,6 +195,80 @@ describe('native DAHDI binding (no driver on this machine)', function () {
       });
     });
 
+    // The libuv path needs POLLPRI on a channel fd: fake_channel_shim.c fakes one with TCP urgent
+    // data, preloaded into a child node.
+    const withFakeChannel = (script: string, events: string): { status: number | null; stdout: string; stderr: string } => {
+      const shim = path.join(dir, 'fake_channel_shim.so');
+      const cc = spawnSync('cc', ['-Wall', '-Wextra', '-Werror', '-shared', '-fPIC', '-o', shim, 'test/native/fake_channel_shim.c', '-ldl', '-pthread'], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+      assert.equal(cc.status, 0, `compiling the shim failed:\n${cc.stderr}`);
+      const env = { ...process.env, LD_PRELOAD: shim, TDMGATE_FAKE_EVENTS: events };
+      return spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8', timeout: 20_000 });
+    };
+
+    it('calls onEvents once per POLLPRI wake with the drained codes, then with a GETEVENT error; close() releases the fd', function () {
+      this.timeout(30_000);
+      const child = withFakeChannel(
+        `const b = require(${JSON.stringify(bindingPath)});
+        const got = [];
+        const ch = b.openChannel(${JSON.stringify(dir)}, 7, (codes, at, err) => {
+          got.push({ codes, late: Math.abs(Date.now() - at), err: err && { code: err.code, syscall: err.syscall, channel: err.channel } });
+          if (got.length < 4) return;
+          const during = b.resources();
+          ch.close();
+          ch.close();
+          console.log(JSON.stringify({ channel: ch.channel, got, during, after: b.resources() }));
+        });`,
+        '2,1,13,255',
+      );
+      assert.equal(child.status, 0, child.stderr);
+      const out = JSON.parse(child.stdout) as {
+        channel: number;
+        got: { codes: number[]; late: number; err?: unknown }[];
+        during: object;
+        after: object;
+      };
+      assert.equal(out.channel, 7);
+      assert.deepEqual(
+        out.got.map((g) => g.codes),
+        [[2], [1], [13], []],
+      );
+      assert.ok(out.got.every((g) => g.late < 1000));
+      assert.deepEqual(
+        out.got.map((g) => g.err),
+        [undefined, undefined, undefined, { code: 'EIO', syscall: 'ioctl:DAHDI_GETEVENT', channel: 7 }],
+      );
+      assert.deepEqual(out.during, { fds: 1, threads: 0 });
+      assert.deepEqual(out.after, { fds: 0, threads: 0 }); // and the process exited: no handle left
+    });
+
+    it('closes channels, watchers and controls left open when a worker_threads environment ends', function () {
+      this.timeout(30_000);
+      writeFileSync(path.join(dir, 'ctl'), '');
+      const child = withFakeChannel(
+        `const { Worker } = require('node:worker_threads');
+        let runs = 0;
+        const once = () => {
+          const w = new Worker(\`
+            const { parentPort } = require('node:worker_threads');
+            const b = require(${JSON.stringify(bindingPath)});
+            parentPort.on('message', () => process.exit(0));
+            b.openControl(${JSON.stringify(dir)});
+            b.startWatcher(${JSON.stringify(dir)}, { intervalMs: 10, channels: [] }, () => {});
+            b.openChannel(${JSON.stringify(dir)}, 7, (codes) => parentPort.postMessage(b.resources()));\`, { eval: true });
+          // Half end from inside (process.exit), half are terminated from outside.
+          w.once('message', () => (runs % 2 === 0 ? w.postMessage('exit') : void w.terminate()));
+          w.on('exit', () => (++runs < 6 ? once() : console.log(JSON.stringify(require(${JSON.stringify(bindingPath)}).resources()))));
+        };
+        once();`,
+        '2',
+      );
+      assert.equal(child.status, 0, child.stderr);
+      assert.deepEqual(JSON.parse(child.stdout), { fds: 0, threads: 0 });
+    });
+
     it('throws DAHDI_SPECIFY errors with the channel and closes the fd it opened', () => {
       writeFileSync(path.join(dir, 'channel'), '');
       const before = openFds();
