@@ -48,13 +48,14 @@ describe('sysfs-reader: /sys/bus/dahdi_*', () => {
   });
 
   it('reads devices with the dahdi_-prefixed names of DAHDI <= 3.4.0 on kernels >= 4.13', async () => {
-    const [loc] = await readSysDevices(SYS_VM);
-    assert.equal(loc?.id, 'dynamic:loc:0');
-    assert.equal(loc?.registrationTime, '0000000003.141592653');
-    assert.deepEqual(loc?.spanTypes, [
-      { localSpan: 1, type: 'DYNAMIC' },
-      { localSpan: 2, type: 'DYNAMIC' },
-    ]);
+    const devices = await readSysDevices(SYS_VM);
+    assert.deepEqual(
+      devices.map((d) => [d.id, d.registrationTime, d.spanTypes]),
+      [
+        ['dynamic:loc:0', '0000000001.141592653', [{ localSpan: 1, type: 'DYNAMIC' }]],
+        ['dynamic:loc:1', '0000000002.141592653', [{ localSpan: 1, type: 'DYNAMIC' }]],
+      ],
+    );
   });
 
   it('maps channel numbers to in_use', async () => {
@@ -64,7 +65,19 @@ describe('sysfs-reader: /sys/bus/dahdi_*', () => {
     assert.equal(inUse.get(16), true);
     assert.equal(inUse.get(17), false);
     assert.equal(inUse.has(63), false);
-    assert.equal((await readChannelsInUse(SYS_VM)).size, 0);
+  });
+
+  it("reads only one span's channel devices when asked, in both naming schemes", async () => {
+    assert.deepEqual([...(await readChannelsInUse(SYS, undefined, 4))], [
+      [94, true],
+      [95, false],
+      [96, true],
+      [97, false],
+    ]);
+    const vm = await readChannelsInUse(SYS_VM, undefined, 2);
+    assert.equal(vm.size, 31, 'DAHDI 2.11 names them dahdi!chan!002!001 ...');
+    assert.equal(vm.get(32), false);
+    assert.equal(vm.has(1), false);
   });
 
   it('parses attribute text', () => {

@@ -26,7 +26,7 @@ import { detectCards } from '../pci/pci-detect';
 import { driverOfSpan } from './driver-of-span';
 import { fromNativeError, type NativeBinding, type NativeControl, type NativeErrorFacts, type RawEdgeBatch, type RawParams, type RawSpanInfo } from './native';
 import { parseProcSpan, parseTimingSlips } from './proc-parser';
-import { defaultSysFs, listSysSpans, readAttr, readChannelsInUse, readSysSpan, type SysFs } from './sysfs-reader';
+import { defaultSysFs, listSysSpans, parseIntAttr, readAttr, readChannelsInUse, readSysSpan, spanDir, type SysFs } from './sysfs-reader';
 
 export interface DahdiBackendDeps {
   binding: NativeBinding;
@@ -248,13 +248,19 @@ export class DahdiBackend implements HardwareBackend {
     return readAttr(this.fs, path.join(this.procRoot, 'dahdi', String(span)));
   }
 
+  /** First channel of a span: sysfs basechan, or the first channel line of /proc/dahdi/N (old DAHDI). */
+  private async baseChannel(span: number): Promise<number> {
+    const sys = parseIntAttr(await readAttr(this.fs, path.join(spanDir(this.sysRoot, span), 'basechan')));
+    if (sys !== null) return sys;
+    const procText = await this.readProc(span);
+    return (procText === null ? undefined : parseProcSpan(procText).channels[0]?.channel) ?? 0;
+  }
+
   private async status(span: number, info: RawSpanInfo): Promise<SpanStatus> {
     const sys = await readSysSpan(this.sysRoot, span, this.fs);
     const procText = await this.readProc(span);
     const driver = await driverOfSpan(this.sysRoot, span, info.name, this.fs);
     const spanTypeText = info.spantype !== '' ? info.spantype : sys?.spanType ?? '';
-    // Old DAHDI has no basechan attribute; /proc lists the span's channels by number.
-    const procBase = procText === null ? undefined : parseProcSpan(procText).channels[0]?.channel;
     return {
       span,
       name: info.name,
@@ -270,7 +276,7 @@ export class DahdiBackend implements HardwareBackend {
       lineConfigNames: lineConfigNames(info.lineconfig),
       spanType: spanTypeOf(sys?.spanType ?? spanTypeText),
       spanTypeText,
-      baseChannel: sys?.baseChannel ?? procBase ?? 0,
+      baseChannel: sys?.baseChannel ?? (await this.baseChannel(span)),
       totalChannels: info.totalchans,
       configuredChannels: info.numchans,
       location: info.location,
@@ -301,7 +307,7 @@ export class DahdiBackend implements HardwareBackend {
   /** GET_PARAMS through the ctl fd for every channel of the span: no channel is ever opened. */
   async channels(span: number): Promise<ChannelStatus[]> {
     const status = await this.span(span);
-    const inUse = await readChannelsInUse(this.sysRoot, this.fs);
+    const inUse = await readChannelsInUse(this.sysRoot, this.fs, span);
     const result: ChannelStatus[] = [];
     for (let ch = status.baseChannel; ch < status.baseChannel + status.totalChannels; ch++) {
       const params = this.native((ctl) => ctl.getParams(ch));
@@ -325,11 +331,17 @@ export class DahdiBackend implements HardwareBackend {
     const slipTracker = new SlipTracker(this.procRoot, this.fs, this.clock);
 
     const start = async (): Promise<{ stop(): Promise<void> } | null> => {
-      const spans = await this.spans();
+      // Only what the watcher needs, and cheaply: its first poll is the first news a caller gets.
       const channels: number[] = [];
-      for (const s of spans) {
-        if (s.counters.slips !== null) slipTracker.track(s.span, s.counters.slips);
-        for (const c of await this.channels(s.span)) if (isCasOrAnalog(c.sigtype)) channels.push(c.channel);
+      for (const span of await this.spanNumbers()) {
+        const info = this.native((ctl) => ctl.spanStat(span));
+        if (!info) continue;
+        await this.trackSlips(span, info.name, slipTracker);
+        const base = await this.baseChannel(span);
+        for (let ch = base; ch < base + info.totalchans; ch++) {
+          const params = this.native((ctl) => ctl.getParams(ch));
+          if (params && isCasOrAnalog(params.sigtype)) channels.push(ch);
+        }
       }
       if (stopped) return null;
       const watcher = this.binding.startWatcher(this.devDir, { intervalMs, channels }, (batch) => {
@@ -337,12 +349,14 @@ export class DahdiBackend implements HardwareBackend {
         // (a dropped alarm edge would never be reported again), then report the error.
         if (batch.error) report(fromNativeError(batch.error));
         else if (batch.edges.length === 0) this.watchError = null;
-        const events = translateBatch(batch);
-        for (const e of events) {
-          if (e.kind === 'span-removed') slipTracker.untrack(e.span);
-          if (e.kind === 'span-added') void this.trackNewSpan(e.span, slipTracker).catch((err: unknown) => report(toHardwareError(err)));
+        for (const edge of batch.edges) {
+          if (edge.type === 'span-removed') slipTracker.untrack(edge.span);
+          // The first poll announces every span; only spans created later are new to the tracker.
+          if (edge.type === 'span-added' && !slipTracker.has(edge.span)) {
+            this.trackSlips(edge.span, edge.info.name, slipTracker).catch((err: unknown) => report(toHardwareError(err)));
+          }
         }
-        deliver(events);
+        deliver(translateBatch(batch));
       });
       // /proc/dahdi/N is text the kernel formats per read: poll it at most once a second, and
       // only for spans whose driver counts slips at all.
@@ -377,9 +391,12 @@ export class DahdiBackend implements HardwareBackend {
     return subscription;
   }
 
-  private async trackNewSpan(span: number, tracker: SlipTracker): Promise<void> {
-    const s = await this.span(span);
-    if (s.counters.slips !== null) tracker.track(span, s.counters.slips);
+  /** Starts following a span's slips when its driver counts them at all. */
+  private async trackSlips(span: number, name: string, tracker: SlipTracker): Promise<void> {
+    const driver = await driverOfSpan(this.sysRoot, span, name, this.fs);
+    if (countersFor(driver, { slips: 0 }).slips === null) return;
+    const text = await this.readProc(span);
+    if (text !== null) tracker.track(span, parseTimingSlips(text));
   }
 
   async maintenance(span: number, op: MaintenanceOp): Promise<MaintenanceOutcome> {
@@ -462,6 +479,10 @@ class SlipTracker {
 
   track(span: number, slips: number): void {
     this.last.set(span, slips);
+  }
+
+  has(span: number): boolean {
+    return this.last.has(span);
   }
 
   untrack(span: number): void {

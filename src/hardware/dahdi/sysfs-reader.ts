@@ -172,14 +172,21 @@ export async function readSysDevices(sysRoot: string, fs: SysFs = defaultSysFs):
   return devices;
 }
 
+// Channel device names: "dahdi!channels!<span>!<pos>" (dahdi-linux 3.x), "dahdi!chan!001!001"
+// (2.11, zero-padded). Either way the span number is the second field.
+const CHANNEL_DEVICE_RE = /^dahdi!chan(?:nels)?!0*(\d+)!0*\d+$/;
+
 /**
- * Channel number -> held open (DAHDI_FLAGBIT_OPEN), from every dahdi_channels device that has
- * both `channo` and `in_use`. Empty when the bus or the attributes are absent (older DAHDI).
+ * Channel number -> held open (DAHDI_FLAGBIT_OPEN), from the dahdi_channels devices that have
+ * both `channo` and `in_use`; only the given span's devices when `span` is set, so a 16-E1 box
+ * does not read 500 channels to list 31. Empty when the bus or the attributes are absent.
  */
-export async function readChannelsInUse(sysRoot: string, fs: SysFs = defaultSysFs): Promise<Map<number, boolean>> {
+export async function readChannelsInUse(sysRoot: string, fs: SysFs = defaultSysFs, span?: number): Promise<Map<number, boolean>> {
   const root = path.join(sysRoot, CHANNELS_BUS);
   const result = new Map<number, boolean>();
   for (const entry of (await listDir(fs, root)) ?? []) {
+    const m = CHANNEL_DEVICE_RE.exec(entry);
+    if (span !== undefined && m !== null && Number(m[1]) !== span) continue;
     const dir = path.join(root, entry);
     const channo = parseIntAttr(await readAttr(fs, path.join(dir, 'channo')));
     const inUse = parseBoolAttr(await readAttr(fs, path.join(dir, 'in_use')));
