@@ -25,7 +25,7 @@ import { DEFAULT_WATCH_INTERVAL_MS } from '../types';
 import { detectCards } from '../pci/pci-detect';
 import { driverOfSpan } from './driver-of-span';
 import { fromNativeError, type NativeBinding, type NativeControl, type NativeErrorFacts, type RawEdgeBatch, type RawParams, type RawSpanInfo } from './native';
-import { parseProcSpan, parseTimingSlips } from './proc-parser';
+import { parseChannelLine, parseTimingSlips } from './proc-parser';
 import { defaultSysFs, listSysSpans, parseIntAttr, readAttr, readChannelsInUse, readSysSpan, spanDir, type SysFs } from './sysfs-reader';
 
 export interface DahdiBackendDeps {
@@ -253,7 +253,8 @@ export class DahdiBackend implements HardwareBackend {
     const sys = parseIntAttr(await readAttr(this.fs, path.join(spanDir(this.sysRoot, span), 'basechan')));
     if (sys !== null) return sys;
     const procText = await this.readProc(span);
-    return (procText === null ? undefined : parseProcSpan(procText).channels[0]?.channel) ?? 0;
+    const first = procText?.split('\n').map(parseChannelLine).find((c) => c !== null);
+    return first?.channel ?? 0;
   }
 
   private async status(span: number, info: RawSpanInfo): Promise<SpanStatus> {
