@@ -7,7 +7,8 @@ import { formatResult, type BenchResult } from './report';
 import { simEdgeLatency, simThroughput, simWatcherOverhead } from './sim-bench';
 
 async function main(): Promise<void> {
-  const cli = join(__dirname, '..', 'src', 'cli', 'main.js');
+  // The bundle package.json's bin names: what a technician actually starts.
+  const cli = join(__dirname, '..', 'tdmgate.js');
   const sections: Array<[string, () => Promise<BenchResult[]>]> = [
     ['sim event path', async () => [await simThroughput(3)]],
     ['sim watcher', async () => [await simWatcherOverhead(10), ...(await simEdgeLatency(60))]],

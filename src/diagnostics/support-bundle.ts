@@ -7,7 +7,6 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import * as tar from 'tar';
 
 export interface BundlePaths {
   etcDahdi: string;
@@ -200,6 +199,8 @@ export async function buildSupportBundle(input: BundleInput): Promise<BundleResu
       await mkdir(path.dirname(target), { recursive: true });
       await writeFile(target, clean.text);
     }
+    // Loaded here, not at start-up: every other diag command would pay for it.
+    const tar = await import('tar');
     await tar.create({ gzip: true, file: input.out, cwd: staging, portable: true }, [BUNDLE_DIR]);
     return { path: input.out, files: [...collected.entries.keys()], missing: collected.missing, redactedLines };
   } finally {

@@ -2,9 +2,6 @@
 // the simulator otherwise, and one sentence that tells the technician which and why.
 
 import { existsSync } from 'node:fs';
-import { createDahdiBackend } from './dahdi/dahdi-backend';
-import { loadBinding } from './dahdi/native';
-import { createSimBackend, loadScenario } from './sim';
 import type { BackendKind, HardwareBackend } from './types';
 
 export interface OpenBackendOptions {
@@ -36,10 +33,13 @@ export function chooseBackend(asked: BackendKind | undefined, driverPresent: boo
 export async function openBackend(options: OpenBackendOptions = {}): Promise<OpenedBackend> {
   const devDir = options.devDir ?? DEFAULT_DEV_DIR;
   const { chosen, reason } = chooseBackend(options.backend, existsSync(devDir), devDir);
+  // Each backend (and the YAML parser) is loaded only when chosen: a CLI run pays for one.
   if (chosen === 'dahdi') {
+    const [{ createDahdiBackend }, { loadBinding }] = await Promise.all([import('./dahdi/dahdi-backend.js'), import('./dahdi/native.js')]);
     return { backend: createDahdiBackend({ binding: loadBinding(), devDir }), chosen, reason };
   }
-  const scenario = options.scenario === undefined ? undefined : await loadScenario(options.scenario);
+  const { createSimBackend } = await import('./sim/sim-backend.js');
+  const scenario = options.scenario === undefined ? undefined : await (await import('./sim/scenario.js')).loadScenario(options.scenario);
   const why = options.scenario === undefined ? reason : `${reason}, scenario ${options.scenario}`;
   return { backend: createSimBackend({ scenario }), chosen, reason: why };
 }

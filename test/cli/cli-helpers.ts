@@ -1,9 +1,10 @@
-// Spawns the compiled CLI the way a technician runs it, and captures what it prints.
+// Spawns the CLI the way a technician runs it - the single-file bundle that package.json's bin
+// names (built from src/cli/main.ts by `npm run build`) - and captures what it prints.
 
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-export const CLI = path.resolve(__dirname, '../../src/cli/main.js');
+export const CLI = path.resolve(__dirname, '../../tdmgate.js');
 
 export interface CliRun {
   code: number | null;

@@ -2,6 +2,8 @@
 // <dahdi/user.h> field for field; interpretation (alarm names, counter support) lives above.
 
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { packageRoot } from '../../package-root';
 import { HardwareError } from '../errors';
 
 /** struct dahdi_spaninfo; fe..errsec are null when the driver only knows the V1 structure. */
@@ -150,8 +152,9 @@ let cached: NativeBinding | undefined;
 export function loadBinding(): NativeBinding {
   if (cached) return cached;
   try {
-    // dist/src/hardware/dahdi/ -> the package root, where node-gyp puts build/Release.
-    cached = createRequire(__filename)('../../../../build/Release/tdmgate_dahdi.node') as NativeBinding;
+    // node-gyp puts the addon under the package root, whether this code runs from dist/src or
+    // from the single-file CLI bundle.
+    cached = createRequire(__filename)(path.join(packageRoot(), 'build', 'Release', 'tdmgate_dahdi.node')) as NativeBinding;
     return cached;
   } catch (err) {
     throw new HardwareError(
