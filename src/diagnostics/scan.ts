@@ -1,12 +1,9 @@
 // The scan report: cards, driver, spans and what their channels are used for, read once from a
 // backend. The summaries are pure; collectScan() is the only part that talks to the hardware.
 
-import { SIGTYPES } from '../hardware/dahdi-constants';
+import { SIG_FXO, SIG_FXS, SIGTYPES } from '../hardware/dahdi-constants';
 import type { CardInfo, ChannelStatus, DriverInfo, HardwareBackend, HookState, SpanStatus } from '../hardware/types';
 
-/** DAHDI names analog signalling from the far side: FXO signalling runs on an FXS port. */
-const FXO_SIGNALLING = SIGTYPES.FXOLS & SIGTYPES.FXOGS & SIGTYPES.FXOKS;
-const FXS_SIGNALLING = SIGTYPES.FXSLS & SIGTYPES.FXSGS & SIGTYPES.FXSKS;
 const D_CHANNEL_SIGTYPES: readonly number[] = [SIGTYPES.HARDHDLC, SIGTYPES.HDLCFCS, SIGTYPES.HDLCNET, SIGTYPES.HDLCRAW, SIGTYPES.MTP2];
 
 export interface ChannelUsage {
@@ -59,9 +56,10 @@ export function channelUsage(channels: readonly ChannelStatus[]): ChannelUsage {
   };
 }
 
+/** DAHDI names analog signalling from the far side: FXO signalling runs on an FXS port. */
 function signallingKind(bits: number): PortKind {
-  const fxo = (bits & FXO_SIGNALLING) === FXO_SIGNALLING;
-  const fxs = (bits & FXS_SIGNALLING) === FXS_SIGNALLING;
+  const fxo = (bits & SIG_FXO) !== 0;
+  const fxs = (bits & SIG_FXS) !== 0;
   if (fxo === fxs) return 'unknown';
   return fxo ? 'FXS' : 'FXO';
 }

@@ -57,8 +57,9 @@ export function abcdText(bits: number | null): string {
 }
 
 // Signalling types (DAHDI_SIG_*), exactly as user.h composes them.
-const SIG_FXO = 1 << 12;
-const SIG_FXS = 1 << 13;
+/** user.h's __DAHDI_SIG_FXO/__DAHDI_SIG_FXS: the class bit every FXO-/FXS-signalling type has. */
+export const SIG_FXO = 1 << 12;
+export const SIG_FXS = 1 << 13;
 const SIG_DACS = 1 << 16;
 const SIG_CLEAR = 1 << 7;
 const SIG_HDLCRAW = (1 << 8) | SIG_CLEAR;
@@ -90,6 +91,11 @@ export type SigtypeName = keyof typeof SIGTYPES;
 export function sigtypeName(sigtype: number): string {
   const entry = Object.entries(SIGTYPES).find(([, v]) => v === sigtype);
   return entry ? entry[0] : `0x${sigtype.toString(16)}`;
+}
+
+/** Signalling types that have a hook state: analog (FXS/FXO) and E&M. */
+export function hasHookState(sigtype: number): boolean {
+  return (sigtype & (SIG_FXO | SIG_FXS | SIGTYPES.EM | SIGTYPES.EM_E1)) !== 0;
 }
 
 /** Robbed-bit/CAS signalling types whose ABCD bits and hook state are worth watching. */

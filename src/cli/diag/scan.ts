@@ -32,7 +32,9 @@ function clockText(syncSource: number): string {
 function usageText(span: ScanSpan): string {
   const u = span.usage;
   const inUse = u.inUse === null ? 'in use: n/a' : `${u.inUse} in use`;
-  return `channels: ${u.total} total, ${u.configured} configured, ${inUse}, ${u.dChannels} D, ${u.bChannels} B`;
+  const counts = `channels: ${u.total} total, ${u.configured} configured, ${inUse}`;
+  // Analog ports are neither B- nor D-channels; the ports line already says what each is.
+  return span.ports ? counts : `${counts}, ${u.dChannels} D, ${u.bChannels} B`;
 }
 
 function spanLines(span: ScanSpan, p: Palette): string[] {

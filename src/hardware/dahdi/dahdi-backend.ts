@@ -5,7 +5,7 @@
 
 import * as path from 'node:path';
 import { countersFor } from '../counter-support';
-import { alarmNames, channelEventName, isCasOrAnalog, lineConfigNames, MAINT_COMMANDS, sigtypeName, SIGTYPES, DAHDI_MAX_SPANS, type MaintenanceOp } from '../dahdi-constants';
+import { alarmNames, channelEventName, hasHookState, isCasOrAnalog, lineConfigNames, MAINT_COMMANDS, sigtypeName, DAHDI_MAX_SPANS, type MaintenanceOp } from '../dahdi-constants';
 import { HardwareError, unknownChannelError, unknownSpanError } from '../errors';
 import type {
   ChannelStatus,
@@ -59,8 +59,6 @@ export interface DahdiWatchOptions extends WatchOptions {
   onError?: (err: HardwareError) => void;
 }
 
-// DAHDI_SIG_FXO | DAHDI_SIG_FXS | EM | EM_E1: the signalling types with a hook state.
-const HOOK_SIG_MASK = (1 << 12) | (1 << 13) | SIGTYPES.EM | SIGTYPES.EM_E1;
 const DEFAULT_SLIP_POLL_MS = 1000;
 
 export function spanTypeOf(text: string): SpanType {
@@ -91,7 +89,7 @@ function rawCounters(info: RawSpanInfo, slips: number | undefined): Partial<Reco
 }
 
 function channelStatus(p: RawParams, inUse: Map<number, boolean>): ChannelStatus {
-  const hasHook = (p.sigtype & HOOK_SIG_MASK) !== 0;
+  const hasHook = hasHookState(p.sigtype);
   return {
     channel: p.channo,
     span: p.spanno,
