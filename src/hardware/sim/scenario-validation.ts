@@ -1,8 +1,10 @@
 // Scenario validation: turns parsed YAML into a Scenario with defaults filled in, or one
 // HardwareError('SCENARIO_INVALID') listing every problem by path (cards[0].spans[1].type),
-// with the bad value, the allowed values and a did-you-mean for misspellings.
+// with the source line when known, the bad value, the allowed values and a did-you-mean for
+// misspellings. The generic checking lives in src/validation/checker.ts.
 
 import { CHANNELS_PER_SPAN, DAHDI_MAX_CHANNELS, DAHDI_MAX_SPANS } from '../dahdi-constants';
+import { Checker, formatIssue, type PathLocator } from '../../validation/checker';
 import { HardwareError } from '../errors';
 import { DEFAULT_RECOVER_MS, DEFAULT_SEED, defaultCards } from './default-scenario';
 import { DRIVER_NAMES, driverModel, type DigitalLine, type DriverModel } from './driver-models';
@@ -21,8 +23,6 @@ import {
   type ScriptedFault,
   type Signalling,
 } from './scenario-types';
-
-type Mapping = Record<string, unknown>;
 
 const TOP_KEYS = ['seed', 'recoverMs', 'cards', 'faults', 'activity'] as const;
 const CARD_KEYS = ['vendor', 'model', 'location', 'driver', 'deviceId', 'spans', 'ports'] as const;
@@ -48,8 +48,9 @@ interface SpanFacts {
   signalling: Signalling | null;
 }
 
-export function validateScenario(raw: unknown, source = 'scenario'): Scenario {
-  const c = new Checker();
+/** `locate` maps a path to its line in the source file, for messages. */
+export function validateScenario(raw: unknown, source = 'scenario', locate?: PathLocator): Scenario {
+  const c = new Checker(locate);
   const top = c.mapping(raw ?? {}, '', TOP_KEYS) ?? {};
   const cards = top.cards === undefined ? defaultCards() : readCards(c, top.cards);
   const spans = spanFacts(cards);
@@ -62,8 +63,9 @@ export function validateScenario(raw: unknown, source = 'scenario'): Scenario {
     faults: readFaults(c, top.faults, spans),
     activity: readActivity(c, top.activity),
   };
-  if (c.issues.length > 0) {
-    throw new HardwareError('SCENARIO_INVALID', `${source} is invalid:\n  - ${c.issues.join('\n  - ')}`, {
+  if (c.errors.length > 0) {
+    const lines = c.errors.map((issue) => formatIssue(issue, source));
+    throw new HardwareError('SCENARIO_INVALID', `${source} is invalid:\n  - ${lines.join('\n  - ')}`, {
       hint: 'see docs/sim-scenarios.md for the scenario format',
     });
   }
@@ -266,125 +268,4 @@ function readActivity(c: Checker, value: unknown): Activity {
     hookRatePerMinute: c.number(m.hookRatePerMinute, 'activity.hookRatePerMinute', 0, 600_000, 0),
     abcdRatePerMinute: c.number(m.abcdRatePerMinute, 'activity.abcdRatePerMinute', 0, 600_000, 0),
   };
-}
-
-/** Collects problems by path instead of stopping at the first, so one run shows them all. */
-class Checker {
-  readonly issues: string[] = [];
-
-  fail(path: string, problem: string): void {
-    this.issues.push(`${path || '(top level)'}: ${problem}`);
-  }
-
-  mapping(value: unknown, path: string, keys: readonly string[]): Mapping | null {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      this.fail(path, `expected a mapping (key: value), got ${describe(value)}`);
-      return null;
-    }
-    for (const key of Object.keys(value)) {
-      if (!keys.includes(key)) {
-        this.fail(join(path, key), `unknown key${suggestion(key, keys)}; allowed: ${keys.join(', ')}`);
-      }
-    }
-    return value as Mapping;
-  }
-
-  list(value: unknown, path: string): unknown[] | null {
-    if (Array.isArray(value)) return value;
-    this.fail(path, value === undefined ? 'is required (a list)' : `expected a list, got ${describe(value)}`);
-    return null;
-  }
-
-  int(value: unknown, path: string, min: number, max: number, fallback: number | undefined): number {
-    const n = this.number(value, path, min, max, fallback);
-    if (!Number.isInteger(n)) this.fail(path, `expected a whole number, got ${describe(value)}`);
-    return n;
-  }
-
-  number(value: unknown, path: string, min: number, max: number, fallback: number | undefined): number {
-    if (value === undefined && fallback !== undefined) return fallback;
-    if (value === undefined) {
-      this.fail(path, 'is required');
-      return min;
-    }
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-      this.fail(path, `expected a number from ${min} to ${max}, got ${describe(value)}`);
-      return min;
-    }
-    return value;
-  }
-
-  bool(value: unknown, path: string, fallback: boolean): boolean {
-    if (value === undefined) return fallback;
-    if (typeof value === 'boolean') return value;
-    this.fail(path, `expected true or false, got ${describe(value)}`);
-    return fallback;
-  }
-
-  text(value: unknown, path: string, fallback: string): string {
-    if (value === undefined) return fallback;
-    if (typeof value === 'string' && value.trim() !== '') return value;
-    this.fail(path, `expected a non-empty text, got ${describe(value)}`);
-    return fallback;
-  }
-
-  /** One of `allowed`; text matches ignore case (e1 = E1) so that only real mistakes fail. */
-  oneOf<T extends string | number>(value: unknown, path: string, allowed: readonly T[], fallback: T | undefined): T | undefined {
-    if (value === undefined) {
-      if (fallback === undefined) this.fail(path, `is required; one of ${allowed.join(', ')}`);
-      return fallback;
-    }
-    const found = allowed.find((a) => a === value || (typeof value === 'string' && String(a).toLowerCase() === value.toLowerCase()));
-    if (found !== undefined) return found;
-    const hint = typeof value === 'string' ? suggestion(value, allowed.map(String)) : '';
-    this.fail(path, `${describe(value)} is not one of ${allowed.join(', ')}${hint}`);
-    return fallback;
-  }
-}
-
-function join(path: string, key: string): string {
-  return path === '' ? key : `${path}.${key}`;
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null (empty)';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return JSON.stringify(value);
-}
-
-/** " (did you mean "spans"?)" when a close enough word exists, else "". */
-export function suggestion(word: string, options: readonly string[]): string {
-  const w = word.toLowerCase();
-  const limit = w.length <= 3 ? 1 : Math.max(2, Math.floor(w.length / 3));
-  let best: string | undefined;
-  let bestDistance = limit + 1;
-  for (const option of options) {
-    const d = editDistance(w, option.toLowerCase());
-    if (d < bestDistance) {
-      best = option;
-      bestDistance = d;
-    }
-  }
-  return best === undefined ? '' : ` (did you mean "${best}"?)`;
-}
-
-/** Optimal-string-alignment distance: a swapped pair of letters counts as one edit. */
-function editDistance(a: string, b: string): number {
-  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
-  for (let j = 1; j <= b.length; j++) (rows[0] as number[])[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    const row = rows[i] as number[];
-    const prev = rows[i - 1] as number[];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        d = Math.min(d, ((rows[i - 2] as number[])[j - 2] as number) + 1);
-      }
-      row[j] = d;
-    }
-  }
-  return (rows[a.length] as number[])[b.length] as number;
 }

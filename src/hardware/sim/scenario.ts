@@ -2,7 +2,7 @@
 // through the validator, so a user mistake is always a HardwareError and never a stack trace.
 
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
+import { readYaml } from '../../validation/yaml-source';
 import { HardwareError } from '../errors';
 import type { Scenario } from './scenario-types';
 import { validateScenario } from './scenario-validation';
@@ -11,15 +11,11 @@ export * from './scenario-types';
 
 /** Parses and validates scenario YAML; `source` names the file in messages. */
 export function parseScenario(text: string, source = 'scenario'): Scenario {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: false, lineCounter: lines });
-  const syntax = doc.errors[0];
-  if (syntax) {
-    const pos = lines.linePos(syntax.pos[0]);
-    const where = `${source}:${pos.line}:${pos.col}`;
-    throw new HardwareError('SCENARIO_INVALID', `${where}: YAML syntax error: ${syntax.message.split('\n')[0]}`);
+  const yaml = readYaml(text);
+  if (!yaml.ok) {
+    throw new HardwareError('SCENARIO_INVALID', `${source}:${yaml.line}:${yaml.col}: YAML syntax error: ${yaml.message}`);
   }
-  return validateScenario(doc.toJS() as unknown, source);
+  return validateScenario(yaml.value, source, yaml.locate);
 }
 
 export async function loadScenario(path: string): Promise<Scenario> {
