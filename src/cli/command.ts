@@ -35,5 +35,7 @@ export interface Command {
   /** Usage lines shown by --help, after the options list. */
   usage: string;
   options: OptionSpecs;
+  /** Option and exit-code lines for --help; the diag commands' lines when absent. */
+  help?: readonly string[];
   run(ctx: CliContext, argv: readonly string[]): Promise<number>;
 }

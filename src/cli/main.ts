@@ -11,9 +11,23 @@ import { loopbackCommand } from './diag/loopback';
 import { reportCommand } from './diag/report';
 import { scanCommand } from './diag/scan';
 import { watchCommand } from './diag/watch';
+import { provisionApplyCommand } from './provision/apply';
+import { provisionDiffCommand } from './provision/diff';
+import { provisionGenerateCommand } from './provision/generate';
+import { provisionValidateCommand } from './provision/validate';
 import { tdmgateVersion } from './version';
 
-export const COMMANDS: readonly Command[] = [scanCommand, watchCommand, explainCommand, loopbackCommand, reportCommand];
+export const COMMANDS: readonly Command[] = [
+  scanCommand,
+  watchCommand,
+  explainCommand,
+  loopbackCommand,
+  reportCommand,
+  provisionValidateCommand,
+  provisionGenerateCommand,
+  provisionDiffCommand,
+  provisionApplyCommand,
+];
 
 const COMMON_HELP = [
   'Options of every diag command:',
@@ -39,13 +53,15 @@ export function mainHelp(): string {
     ...COMMON_HELP,
     '',
     EXIT_HELP,
-    'Details: docs/diag.md',
+    'The provision commands have their own options and exit codes: tdmgate provision apply --help.',
+    'Details: docs/diag.md, docs/provision.md',
     '',
   ].join('\n');
 }
 
 export function commandHelp(command: Command): string {
-  return [`${command.name}: ${command.summary}`, '', `Usage: ${command.usage}`, '', ...COMMON_HELP, '', EXIT_HELP, ''].join('\n');
+  const details = command.help ?? [...COMMON_HELP, '', EXIT_HELP];
+  return [`${command.name}: ${command.summary}`, '', `Usage: ${command.usage}`, '', ...details, ''].join('\n');
 }
 
 function commandList(): string {

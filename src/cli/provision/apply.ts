@@ -1,0 +1,198 @@
+// `tdmgate provision apply SITE` and `provision apply --rollback`: the apply engine wired to
+// the real edges (files, dahdi_cfg, ARI, the hardware backend), with a live line per span on a
+// terminal and plain lines otherwise (one JSON report with --json).
+
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { applyFiles, rollbackLatest, type ApplyDeps, type ApplyEvent, type ApplyReport } from '../../provisioning/apply/apply';
+import { ariSettings, type AriSettings, type FetchLike } from '../../provisioning/apply/ari-reload';
+import { nodeSpawner, type CfgResult } from '../../provisioning/apply/dahdi-cfg';
+import { nodeFileOps } from '../../provisioning/apply/file-ops';
+import type { SpanProgress } from '../../provisioning/apply/span-watch';
+import { isProvisioningError } from '../../provisioning/errors';
+import { DEFAULT_DEV_DIR, openBackend, type OpenedBackend } from '../../hardware/open-backend';
+import { BACKENDS, flag, oneOf, parseCommand, secondsOption, stringOption, UsageError, type ParsedValues } from '../args';
+import type { CliContext, Command, Output } from '../command';
+import { alarmText, palette, type Palette } from '../render';
+import { changeLine, compileSite, issueLine, PROVISION_EXIT, PROVISION_HELP, PROVISION_OPTIONS, provisionArgs, reportSiteError } from './common';
+
+const OPTIONS = {
+  ...PROVISION_OPTIONS,
+  'dry-run': { type: 'boolean' },
+  rollback: { type: 'boolean' },
+  timeout: { type: 'string' },
+  backend: { type: 'string' },
+  scenario: { type: 'string' },
+  'dahdi-cfg': { type: 'string' },
+  'ari-url': { type: 'string' },
+  'ari-user': { type: 'string' },
+} as const;
+
+const DEFAULT_TIMEOUT_S = 60;
+const ARI_TIMEOUT_MS = 5000;
+const DAHDI_CFG_TIMEOUT_MS = 60_000;
+
+function clock(): string {
+  return new Date().toTimeString().slice(0, 8);
+}
+
+function spanText(p: SpanProgress, pal: Palette): string {
+  const state = p.state === 'up' ? pal.green('up') : p.state === 'missing' ? pal.yellow('not present') : alarmText(p.alarms, pal);
+  const waiting = p.state === 'up' ? '' : ' (waiting)';
+  return `${p.label.padEnd(24)} ${state}${waiting}  ${(p.elapsedMs / 1000).toFixed(1)} s`;
+}
+
+/** Steps as lines; spans as a block redrawn in place on a terminal, appended lines otherwise. */
+function progressPrinter(out: Output, tty: boolean, pal: Palette): (event: ApplyEvent) => void {
+  const spans = new Map<string, string>();
+  let drawn = 0;
+  return (event) => {
+    if (event.kind === 'step') {
+      out.write(`${tty ? '' : `${clock()} `}${pal.bold(event.step)}: ${event.detail}\n`);
+      drawn = 0;
+      return;
+    }
+    const line = spanText(event.progress, pal);
+    spans.set(event.progress.label, line);
+    if (!tty) {
+      out.write(`${clock()} ${line}\n`);
+      return;
+    }
+    const up = drawn > 0 ? `\x1b[${drawn}A` : '';
+    out.write(`${up}${[...spans.values()].map((l) => `\r\x1b[2K  ${l}\n`).join('')}`);
+    drawn = spans.size;
+  };
+}
+
+function cfgUnavailable(results: readonly CfgResult[]): boolean {
+  return results.some((r) => !r.ok && (r.code === null || /Unable to open master device/.test(r.output)));
+}
+
+function exitCodeOf(report: ApplyReport, warnings: number): number {
+  const cfg = [report.dahdiCfg.test, ...report.dahdiCfg.runs].filter((r): r is CfgResult => r !== null);
+  if (report.outcome === 'rejected' || report.outcome === 'rolled-back') return cfgUnavailable(cfg) ? PROVISION_EXIT.UNAVAILABLE : PROVISION_EXIT.DATA_ERROR;
+  if (report.outcome === 'write-failed') return PROVISION_EXIT.IO_ERROR;
+  if (report.watch && !report.watch.allUp) return PROVISION_EXIT.SPANS_DOWN;
+  if (report.reload.status === 'failed' || warnings > 0) return PROVISION_EXIT.WARNING;
+  return PROVISION_EXIT.OK;
+}
+
+const OUTCOME_TEXT: Record<ApplyReport['outcome'], string> = {
+  applied: 'applied',
+  unchanged: 'nothing to change: the installed files already match',
+  'dry-run': 'dry run: nothing was written',
+  rejected: 'refused by dahdi_cfg -t: nothing was written',
+  'rolled-back': 'dahdi_cfg failed: the previous files were put back automatically',
+  'write-failed': 'writing failed: the previous files are in place',
+};
+
+function summary(report: ApplyReport, pal: Palette): string[] {
+  const lines = ['Files:', ...report.changes.map(changeLine)];
+  if (report.backup) lines.push(`Backup: ${report.backup} (undo with: tdmgate provision apply --rollback)`);
+  const plan = report.dahdiCfg.plan;
+  if (plan) {
+    const ran = report.dahdiCfg.runs.map((r) => `dahdi_cfg ${r.args.join(' ')}: ${r.ok ? 'ok' : 'FAILED'}`);
+    lines.push(`dahdi_cfg: ${plan.reason}`, ...ran.map((l) => `  ${l}`));
+  }
+  lines.push(`Asterisk: ${report.reload.message}`);
+  if (report.watch) {
+    lines.push(report.watch.allUp ? 'Spans: all up' : `Spans: ${report.watch.spans.filter((s) => s.state !== 'up').length} not up${report.watch.timedOut ? ' after the timeout' : ''}`);
+    for (const span of report.watch.spans) lines.push(`  ${spanText(span, pal)}`);
+  }
+  for (const error of report.errors) lines.push(pal.red(`error: ${error}`));
+  lines.push(`Result: ${OUTCOME_TEXT[report.outcome]}`);
+  return lines;
+}
+
+interface Edges {
+  opened: () => Promise<OpenedBackend>;
+  onEvent: (event: ApplyEvent) => void;
+  values: ParsedValues;
+}
+
+function ari(values: ParsedValues, env: CliContext['env']): AriSettings | null {
+  const url = stringOption(values, 'ari-url');
+  const user = stringOption(values, 'ari-user');
+  try {
+    return ariSettings({ ...(url ? { url } : {}), ...(user ? { user } : {}) }, env);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function deps(ctx: CliContext, edges: Edges): ApplyDeps {
+  const devDir = ctx.env.TDMGATE_DAHDI_DEV ?? DEFAULT_DEV_DIR;
+  return {
+    ops: nodeFileOps,
+    spawn: nodeSpawner,
+    fetch: fetch as unknown as FetchLike,
+    now: () => new Date(),
+    backend: async () => (await edges.opened()).backend,
+    scratchDir: tmpdir(),
+    dahdiCfg: { bin: stringOption(edges.values, 'dahdi-cfg') ?? 'dahdi_cfg', timeoutMs: DAHDI_CFG_TIMEOUT_MS, testFirst: existsSync(`${devDir}/ctl`) },
+    ari: ari(edges.values, ctx.env),
+    ariTimeoutMs: ARI_TIMEOUT_MS,
+    watchTimeoutMs: secondsOption('timeout', edges.values.timeout, DEFAULT_TIMEOUT_S, 0) * 1000,
+    onEvent: edges.onEvent,
+    signal: ctx.signal,
+  };
+}
+
+async function run(ctx: CliContext, argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseCommand('provision apply', argv, OPTIONS);
+  const args = provisionArgs(values);
+  const rollback = flag(values, 'rollback');
+  const dryRun = flag(values, 'dry-run');
+  if (rollback && positionals.length > 0) throw new UsageError('provision apply --rollback takes no site file: it restores the latest backup');
+  if (!rollback && positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'provision apply needs a site file: tdmgate provision apply SITE.yaml' : `provision apply: unexpected argument '${positionals[1]}'`);
+  const backendKind = oneOf('backend', values.backend, BACKENDS);
+  const scenario = stringOption(values, 'scenario');
+  const tty = ctx.stdout.isTTY === true && !args.json;
+  const pal = palette(ctx.stdout, ctx.env);
+  let opened: OpenedBackend | null = null;
+  const open = async () => (opened ??= await openBackend({ ...(backendKind ? { backend: backendKind } : {}), ...(scenario !== undefined ? { scenario } : {}) }));
+  const onEvent = args.json ? () => undefined : progressPrinter(ctx.stdout, tty, pal);
+  const applyDeps = deps(ctx, { opened: open, onEvent, values });
+  const file = positionals[0] ?? '';
+  try {
+    if (rollback) {
+      const report = await rollbackLatest(applyDeps, args.root, dryRun);
+      if (args.json) ctx.stdout.write(`${JSON.stringify({ rollback: true, ...report }, null, 2)}\n`);
+      else ctx.stdout.write(`${[`Restoring the backup of ${report.restored.createdAt} (${report.restored.dir})`, ...summary(report, pal)].join('\n')}\n`);
+      return exitCodeOf(report, 0);
+    }
+    let compiled;
+    try {
+      compiled = await compileSite(file, args);
+    } catch (err) {
+      return reportSiteError(ctx, file, args.json, err);
+    }
+    if (!args.json) for (const warning of compiled.loaded.warnings) ctx.stderr.write(`${issueLine(file, warning)}\n`);
+    const report = await applyFiles(applyDeps, { files: compiled.files, root: args.root, dryRun, site: compiled.loaded.source, takeBackup: true });
+    if (args.json) ctx.stdout.write(`${JSON.stringify({ site: compiled.loaded.source, warnings: compiled.loaded.warnings, ...report }, null, 2)}\n`);
+    else ctx.stdout.write(`${summary(report, pal).join('\n')}\n`);
+    return exitCodeOf(report, compiled.loaded.warnings.length);
+  } catch (err) {
+    if (isProvisioningError(err, 'ROLLBACK_UNAVAILABLE')) {
+      ctx.stderr.write(`tdmgate: ${err.message}\n`);
+      return PROVISION_EXIT.DATA_ERROR;
+    }
+    throw err;
+  } finally {
+    if (opened) await (opened as OpenedBackend).backend.close();
+  }
+}
+
+export const provisionApplyCommand: Command = {
+  name: 'provision apply',
+  summary: 'write the files atomically (with a backup), run dahdi_cfg, reload chan_dahdi, watch the spans',
+  usage: [
+    'tdmgate provision apply SITE [--timeout S] [--dry-run] [--json] [--root DIR]',
+    '                        [--backend sim|dahdi] [--scenario FILE] [--dahdi-cfg PATH]',
+    '                        [--ari-url URL --ari-user USER]   (password: TDMGATE_ARI_PASSWORD)',
+    '       tdmgate provision apply --rollback [--dry-run] [--root DIR]',
+  ].join('\n'),
+  options: OPTIONS,
+  help: PROVISION_HELP,
+  run,
+};

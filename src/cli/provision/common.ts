@@ -1,0 +1,111 @@
+// What the `tdmgate provision` commands share: their options, exit codes, loading and
+// generating a site (a ProvisioningError becomes every issue printed `file:line: path:
+// message` and exit 65), and the lines that show what changed on disk.
+
+import { isProvisioningError, type ProvisioningError } from '../../provisioning/errors';
+import { generateConfig, type GeneratedFile } from '../../provisioning/generate';
+import type { ChanDahdiMode } from '../../provisioning/generate/types';
+import { loadSiteFile } from '../../provisioning/site/load';
+import type { HardwareFacts, LoadedSite, SiteIssue } from '../../provisioning/site/site-types';
+import type { FileChange } from '../../provisioning/apply/apply';
+import { flag, oneOf, stringOption, UsageError, type OptionSpecs, type ParsedValues } from '../args';
+import type { CliContext } from '../command';
+
+export const PROVISION_EXIT = {
+  OK: 0,
+  /** The site has warnings, or Asterisk could not be asked to reload chan_dahdi. */
+  WARNING: 1,
+  /** apply: the files are in place but a span is still in alarm (or missing) after --timeout. */
+  SPANS_DOWN: 2,
+  USAGE: 64,
+  /** EX_DATAERR: the site file (or dahdi_cfg, on the generated system.conf) refused. */
+  DATA_ERROR: 65,
+  /** EX_UNAVAILABLE: dahdi_cfg could not be run at all (not installed, DAHDI not loaded). */
+  UNAVAILABLE: 69,
+  /** EX_IOERR: the files could not be written (the old ones are in place). */
+  IO_ERROR: 74,
+} as const;
+
+export const PROVISION_OPTIONS = {
+  json: { type: 'boolean' },
+  root: { type: 'string' },
+  'chan-dahdi-mode': { type: 'string' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionSpecs;
+
+export const PROVISION_HELP = [
+  'Options of the provision commands:',
+  '  --json                  machine-readable output',
+  '  --root DIR              install prefix (default /): files go to DIR/etc/dahdi/...',
+  '  --chan-dahdi-mode full|include  write chan_dahdi.conf, or an include file for an existing one',
+  '  --dry-run               (apply, generate, import) show what would happen, write nothing',
+  '  -h, --help              this help',
+  '',
+  'Exit codes: 0 ok, 1 warnings (site warnings, ARI reload failed), 2 spans not up after apply,',
+  '64 usage error, 65 invalid site or config refused by dahdi_cfg (every issue printed as',
+  'file:line: path: message; nothing on disk changed), 69 dahdi_cfg could not run, 74 write failed.',
+  'Details: docs/provision.md',
+];
+
+export const CHAN_DAHDI_MODES: readonly ChanDahdiMode[] = ['full', 'include'];
+
+export interface ProvisionArgs {
+  json: boolean;
+  root: string;
+  chanDahdiMode: ChanDahdiMode | undefined;
+}
+
+export function provisionArgs(values: ParsedValues): ProvisionArgs {
+  const root = stringOption(values, 'root') ?? '/';
+  if (root === '') throw new UsageError('--root needs a directory');
+  return { json: flag(values, 'json'), root, chanDahdiMode: oneOf('chan-dahdi-mode', values['chan-dahdi-mode'], CHAN_DAHDI_MODES) };
+}
+
+export function siteArgument(command: string, positionals: readonly string[]): string {
+  if (positionals.length === 0) throw new UsageError(`${command} needs a site file: tdmgate ${command} SITE.yaml`);
+  if (positionals.length > 1) throw new UsageError(`${command}: unexpected argument '${positionals[1]}'`);
+  return positionals[0] as string;
+}
+
+/** `site.yaml:12: cards[0].spans[1].framing: message` - what editors and grep understand. */
+export function issueLine(file: string, issue: SiteIssue): string {
+  const where = issue.line !== undefined ? `${file}:${issue.line}` : file;
+  const tag = issue.severity === 'warning' ? 'warning: ' : '';
+  return `${where}: ${issue.path ? `${issue.path}: ` : ''}${tag}${issue.message}`;
+}
+
+export function issueJson(file: string, issue: SiteIssue): SiteIssue & { file: string } {
+  return { file, ...issue };
+}
+
+export interface CompiledSite {
+  loaded: LoadedSite;
+  files: GeneratedFile[];
+}
+
+export async function compileSite(path: string, args: ProvisionArgs, hardware?: HardwareFacts): Promise<CompiledSite> {
+  const loaded = await loadSiteFile(path, hardware ? { hardware } : {});
+  const files = generateConfig(loaded.site, loaded.source, args.chanDahdiMode ? { chanDahdiMode: args.chanDahdiMode } : {});
+  return { loaded, files };
+}
+
+/** Prints a refused site (errors and warnings) and returns 65; anything else is rethrown. */
+export function reportSiteError(ctx: CliContext, file: string, json: boolean, err: unknown): number {
+  if (!isProvisioningError(err)) throw err;
+  const refused = err as ProvisioningError;
+  const issues = refused.issues.length > 0 ? refused.issues : [{ path: '', message: refused.message, severity: 'error' as const }];
+  if (json) {
+    ctx.stdout.write(`${JSON.stringify({ ok: false, code: refused.code, message: refused.message, issues: issues.map((i) => issueJson(file, i)) }, null, 2)}\n`);
+  } else {
+    for (const issue of issues) ctx.stderr.write(`${issueLine(file, issue)}\n`);
+    const errors = issues.filter((i) => i.severity === 'error').length;
+    ctx.stderr.write(`${file}: ${errors} error(s): nothing was written\n`);
+  }
+  return PROVISION_EXIT.DATA_ERROR;
+}
+
+export function changeLine(change: FileChange): string {
+  if (change.status === 'unchanged') return `  unchanged  ${change.target}`;
+  return `  ${change.status.padEnd(9)}  ${change.target}  (+${change.added} -${change.removed})`;
+}

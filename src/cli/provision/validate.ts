@@ -1,0 +1,37 @@
+// `tdmgate provision validate SITE`: every check of the site file, nothing written. Exit 0
+// clean, 1 with warnings, 65 with errors (each printed file:line: path: message).
+
+import { parseCommand } from '../args';
+import type { CliContext, Command } from '../command';
+import { compileSite, issueJson, issueLine, PROVISION_EXIT, PROVISION_HELP, PROVISION_OPTIONS, provisionArgs, reportSiteError, siteArgument } from './common';
+
+async function run(ctx: CliContext, argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseCommand('provision validate', argv, PROVISION_OPTIONS);
+  const file = siteArgument('provision validate', positionals);
+  const args = provisionArgs(values);
+  try {
+    // Generating too: a site the generators cannot render is not valid either.
+    const { loaded, files } = await compileSite(file, args);
+    const code = loaded.warnings.length > 0 ? PROVISION_EXIT.WARNING : PROVISION_EXIT.OK;
+    if (args.json) {
+      const report = { ok: true, site: loaded.source, warnings: loaded.warnings.map((w) => issueJson(file, w)), files: files.map((f) => f.target) };
+      ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    } else {
+      for (const warning of loaded.warnings) ctx.stderr.write(`${issueLine(file, warning)}\n`);
+      const cards = loaded.site.cards.length;
+      ctx.stdout.write(`${file}: valid (site '${loaded.site.name}', ${cards} card(s), sha256 ${loaded.source.sha256.slice(0, 12)})${loaded.warnings.length > 0 ? `, ${loaded.warnings.length} warning(s)` : ''}\n`);
+    }
+    return code;
+  } catch (err) {
+    return reportSiteError(ctx, file, args.json, err);
+  }
+}
+
+export const provisionValidateCommand: Command = {
+  name: 'provision validate',
+  summary: 'check a site file: every error with its line, nothing written',
+  usage: 'tdmgate provision validate SITE [--json]',
+  options: PROVISION_OPTIONS,
+  help: PROVISION_HELP,
+  run,
+};
