@@ -21,7 +21,12 @@ export function readYaml(text: string): YamlSource {
     const offset = offsetOf(root, pathSegments(path));
     return offset === undefined ? undefined : lines.linePos(offset).line;
   };
-  return { ok: true, value: doc.toJS({ maxAliasCount: 100 }) as unknown, locate };
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: 100 }) as unknown, locate };
+  } catch (err) {
+    // toJS refuses alias bombs and alias cycles it cannot expand; report them like syntax errors.
+    return { ok: false, line: 1, col: 1, message: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 /** `cards[0].spans[1].type` -> ['cards', 0, 'spans', 1, 'type']. */

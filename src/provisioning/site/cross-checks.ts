@@ -1,0 +1,85 @@
+// Checks that look across the site file: clocking (unique priorities, a CPE site taking clock
+// from the carrier, NET spans offered as clock sources), trunk groups against the channels and
+// routes that use them, and DAHDI's span/channel limits.
+
+import type { Checker } from '../../validation/checker';
+import { DAHDI_MAX_CHANNELS, DAHDI_MAX_SPANS } from '../../hardware/dahdi-constants';
+import { analogChannels, channelsPerSpan, facesNetwork } from './channels';
+import type { SiteDraft } from './read-site';
+
+export function crossCheck(c: Checker, site: SiteDraft): void {
+  checkTiming(c, site);
+  checkGroups(c, site);
+  checkLimits(c, site);
+}
+
+function digitalSpans(site: SiteDraft): SiteDraft['cards'][number]['spans'] {
+  return site.cards.flatMap((card) => card.spans);
+}
+
+function checkTiming(c: Checker, site: SiteDraft): void {
+  const spans = digitalSpans(site);
+  const byPriority = new Map<number, string>();
+  for (const s of spans) {
+    const timing = s.timing ?? 0;
+    if (timing === 0) continue;
+    const first = byPriority.get(timing);
+    if (first !== undefined) {
+      c.fail(`${s.path}.timing`, `timing priority ${timing} is also given to ${first}; each clock source needs its own priority (1 first, 2 fallback, ...; 0 = never)`);
+    } else {
+      byPriority.set(timing, s.path);
+    }
+    if (!facesNetwork(s.signalling.type)) {
+      c.warn(`${s.path}.timing`, `a ${s.signalling.type} span faces equipment that takes clock from us; offering it as clock source ${timing} invites timing slips - use 0`);
+    } else if (site.clock === 'internal') {
+      c.warn(`${s.path}.timing`, `clock is internal but this span offers itself as clock source ${timing}; DAHDI will follow it`);
+    }
+  }
+  const facing = spans.filter((s) => facesNetwork(s.signalling.type));
+  if (site.clock === 'network' && facing.length > 0 && !facing.some((s) => (s.timing ?? 0) > 0)) {
+    c.fail(`${facing[0]?.path ?? 'cards'}.timing`, `no carrier-facing span (${facing.map((s) => s.path).join(', ')}) is a clock source: ` +
+      'a CPE site must recover clock from the network, or calls click and drop on slips. Give one timing: 1 ' +
+      '(or set clock: internal when this box really is the master)');
+  }
+}
+
+function checkGroups(c: Checker, site: SiteDraft): void {
+  const used = new Map<number, Set<string>>();
+  const note = (group: number | null, kind: string): void => {
+    if (group === null) return;
+    used.set(group, (used.get(group) ?? new Set()).add(kind));
+  };
+  for (const card of site.cards) {
+    for (const s of card.spans) for (const set of s.channels) note(set.group, s.signalling.type.startsWith('pri') ? 'pri' : s.signalling.type);
+    for (const p of card.analog?.ports ?? []) note(p.group, p.type === 'fxs' ? 'phone' : 'fxo');
+  }
+  site.groups.forEach((g, i) => {
+    const kinds = used.get(g.number);
+    if (!kinds) {
+      c.warn(`groups[${i}]`, `group ${g.number} (${g.name}) has no channels`);
+      return;
+    }
+    if (kinds.has('phone') && kinds.size > 1) {
+      c.fail(`groups[${i}]`, `group ${g.number} (${g.name}) mixes FXS ports (phones) with trunks: dialling DAHDI/g${g.number} would ring a desk phone instead of seizing a line`);
+    }
+    if (g.presentation === 'passthrough' && [...kinds].some((k) => k !== 'pri' && !k.startsWith('bri'))) {
+      c.warn(`groups[${i}].presentation`, 'passthrough (usecallingpres) only works on PRI/BRI channels; the other channels of this group send caller ID as configured');
+    }
+  });
+  site.routes.forEach((r, i) => {
+    r.groups.forEach((n, j) => {
+      const g = site.groups.find((x) => x.number === n);
+      if (g?.direction === 'in') c.fail(`routes[${i}].groups[${j}]`, `group ${g.number} (${g.name}) is inbound-only (direction: in); a route places outbound calls`);
+    });
+  });
+}
+
+function checkLimits(c: Checker, site: SiteDraft): void {
+  const spans = site.cards.reduce((n, card) => n + card.spans.length + (card.analog ? 1 : 0), 0);
+  const channels = site.cards.reduce(
+    (n, card) => n + card.spans.reduce((m, s) => m + channelsPerSpan(s.line), 0) + analogChannels(card),
+    0,
+  );
+  if (spans > DAHDI_MAX_SPANS) c.fail('cards', `${spans} spans exceed DAHDI's limit of ${DAHDI_MAX_SPANS}`);
+  if (channels > DAHDI_MAX_CHANNELS) c.fail('cards', `${channels} channels exceed DAHDI's limit of ${DAHDI_MAX_CHANNELS}`);
+}
