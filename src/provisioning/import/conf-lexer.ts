@@ -133,7 +133,8 @@ function lexSetting(cur: string, at: SourceRef): ConfLine {
   }
   const key = keyPart.trim();
   if (key === '') return { kind: 'malformed', text: cur, reason: 'no setting name before the =', fatal: false, at };
-  return { kind: 'setting', key, value: value.trim(), op, at };
+  // config.c appends what follows `+=` as written (`a = x` then `a += y` gives "x y").
+  return { kind: 'setting', key, value: op === '+=' ? value.trimEnd() : value.trim(), op, at };
 }
 
 /** Splits text on LF, CRLF or lone CR, as files edited on Windows or old Macs arrive. */

@@ -68,9 +68,9 @@ function addVariable(section: ConfSection, key: string, value: string, op: '=' |
     const last = [...section.variables].reverse().find((v) => v.key === key);
     if (last) {
       const index = section.variables.lastIndexOf(last);
-      section.variables[index] = { ...last, value: `${last.value}${value}`.trimEnd(), at };
+      section.variables[index] = { ...last, value: `${last.value}${value}`.trim(), at };
       return;
     }
   }
-  section.variables.push({ key, value, object: op === '=>', at });
+  section.variables.push({ key, value: value.trim(), object: op === '=>', at });
 }

@@ -1,0 +1,79 @@
+// `provision import`: reads an existing system.conf (or zaptel.conf) and, when given,
+// chan_dahdi.conf (or zapata.conf) with everything it includes, and returns the site they
+// describe plus a note for each thing that could not be carried over. The only I/O is the file
+// reader, injected so tests and the CLI decide where files come from.
+
+import { readFile as fsReadFile } from 'node:fs/promises';
+import type { SiteConfig } from '../site/site-types';
+import { TONE_ZONES } from '../site/site-types';
+import { DEFAULT_LIMITS, loadAsteriskConf, type FileReader, type LoadLimits } from './conf-loader';
+import { buildSections } from './conf-sections';
+import { parseChanDahdi, type ChanDahdiConf } from './chan-dahdi-parser';
+import { importUnreadable, type ImportNote } from './import-notes';
+import { buildSite } from './site-builder';
+import { parseSystemConf } from './system-conf-parser';
+
+export type { FileReader } from './conf-loader';
+export type { ImportNote } from './import-notes';
+
+export interface ImportOptions {
+  /** /etc/dahdi/system.conf or /etc/zaptel.conf. */
+  systemConf: string;
+  /** /etc/asterisk/chan_dahdi.conf or /etc/asterisk/zapata.conf; includes are followed. */
+  chanDahdi?: string;
+  readFile?: FileReader;
+  /** The site's name; defaults to "imported". */
+  name?: string;
+  limits?: LoadLimits;
+}
+
+export interface ImportResult {
+  site: SiteConfig;
+  notes: ImportNote[];
+}
+
+/** Reads a file from disk; null when it does not exist, IMPORT_UNREADABLE for other failures. */
+export async function readFileOrNull(path: string): Promise<string | null> {
+  try {
+    return await fsReadFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    throw importUnreadable(path, `${code ?? 'error'}: ${(err as Error).message}`);
+  }
+}
+
+export async function importSite(options: ImportOptions): Promise<ImportResult> {
+  const readFile = options.readFile ?? readFileOrNull;
+  const systemText = await readFile(options.systemConf);
+  if (systemText === null) throw importUnreadable(options.systemConf, 'no such file');
+  const system = parseSystemConf(systemText, options.systemConf, TONE_ZONES);
+  const chan = options.chanDahdi === undefined ? null : await readChanDahdi(options.chanDahdi, readFile, options.limits ?? DEFAULT_LIMITS);
+  const built = buildSite(system, chan?.conf ?? null, { name: options.name ?? 'imported' });
+  const files = [options.systemConf, ...(chan?.files ?? [])];
+  const notes = [...system.notes, ...(chan?.notes ?? []), ...built.notes];
+  return { site: built.site, notes: sortNotes(notes, files) };
+}
+
+async function readChanDahdi(path: string, readFile: FileReader, limits: LoadLimits): Promise<{ conf: ChanDahdiConf; files: string[]; notes: ImportNote[] }> {
+  const loaded = await loadAsteriskConf(path, readFile, limits);
+  const conf = parseChanDahdi(buildSections(loaded.lines));
+  return { conf, files: loaded.files, notes: [...loaded.notes, ...conf.notes] };
+}
+
+/** Notes in reading order: by file (as first read), then line; identical notes once. */
+function sortNotes(notes: readonly ImportNote[], files: readonly string[]): ImportNote[] {
+  const rank = (f: string): number => {
+    const i = files.indexOf(f);
+    return i < 0 ? files.length : i;
+  };
+  const seen = new Set<string>();
+  return [...notes]
+    .sort((a, b) => rank(a.file) - rank(b.file) || a.line - b.line)
+    .filter((n) => {
+      const key = `${n.file}\0${n.line}\0${n.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+}

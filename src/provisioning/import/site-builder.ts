@@ -1,0 +1,495 @@
+// Combines what system.conf and chan_dahdi.conf say into the site model. system.conf decides
+// which spans and channels exist and how lines are framed; chan_dahdi.conf decides signalling,
+// groups and contexts. Whatever the model cannot hold, or holds only once where the files say
+// it several ways (two contexts in one group, two echo cancellers), becomes a note naming the
+// line it came from. Pure: the caller reads the files.
+
+import { CHANNELS_PER_SPAN } from '../../hardware/dahdi-constants';
+import {
+  MFCR2_CATEGORIES, MFCR2_VARIANTS, SWITCHTYPES, TONE_ZONES,
+  type AnalogPort, type CardConfig, type CasProtocol, type ChannelSet, type DigitalSpan, type EchoCanceller,
+  type LineType, type Mfcr2Category, type Mfcr2Variant, type SiteConfig, type SpanSignalling, type Switchtype,
+  type ToneZone, type TrunkGroup,
+} from '../site/site-types';
+import type { SourceRef } from './conf-lexer';
+import type { ChanDahdiChannel, ChanDahdiConf, Setting } from './chan-dahdi-parser';
+import { formatChannelList } from './channel-list';
+import { importInvalid, note, type ImportNote } from './import-notes';
+import type { SystemChannel, SystemConf, SystemSpan } from './system-conf-parser';
+
+export interface BuildOptions {
+  name: string;
+}
+
+/** Keys of chan_dahdi.conf that the site model carries (the rest are reported). */
+export const CARRIED_KEYS = new Set([
+  'signalling', 'switchtype', 'group', 'context', 'mfcr2_variant', 'mfcr2_category', 'mfcr2_max_ani', 'mfcr2_max_dnis',
+  'echocancel',
+]);
+
+/** chan_dahdi's own defaults, used when a channel's settings leave a key out. */
+const CHAN_DAHDI_DEFAULTS = { context: 'default', switchtype: 'national', mfcr2Variant: 'itu', maxAni: 10, maxDnis: 4 } as const;
+
+const CAS_SIGNALLING: readonly CasProtocol[] = ['em', 'em_w', 'em_e1', 'featd', 'featdmf', 'featdmf_ta', 'featb', 'e911'];
+
+interface Ctx {
+  notes: ImportNote[];
+  chanByNumber: ReadonlyMap<number, ChanDahdiChannel>;
+  haveChanDahdi: boolean;
+  /** group number -> contexts seen, with where, to pick one and report the others. */
+  groupContexts: Map<number, Array<{ context: string; at: SourceRef }>>;
+  groupSections: Map<number, Set<string>>;
+  ungroupedContexts: Array<{ context: string; at: SourceRef }>;
+  echo: Array<{ name: string; at: SourceRef | null }>;
+}
+
+export function buildSite(system: SystemConf, chan: ChanDahdiConf | null, options: BuildOptions): { site: SiteConfig; notes: ImportNote[] } {
+  const ctx: Ctx = {
+    notes: [],
+    chanByNumber: new Map((chan?.channels ?? []).map((c) => [c.channel, c])),
+    haveChanDahdi: chan !== null,
+    groupContexts: new Map(),
+    groupSections: new Map(),
+    ungroupedContexts: [],
+    echo: [],
+  };
+  const carried = new Set<number>();
+  const digital = system.spans
+    .map((s) => buildDigitalSpan(ctx, s, system.channels.filter((c) => c.span === s.span), system, carried))
+    .filter((s): s is DigitalSpan => s !== null);
+  const analogCards = buildAnalogCards(ctx, system, digital, carried);
+  reportLeftovers(ctx, system, chan, carried);
+  const cards = [...groupDigitalCards(ctx, system, digital), ...analogCards];
+  const site: SiteConfig = {
+    name: options.name,
+    toneZone: pickToneZone(ctx, system),
+    echoCanceller: pickEchoCanceller(ctx),
+    clock: digital.some((s) => s.timing > 0) ? 'network' : 'internal',
+    defaultContext: pickDefaultContext(ctx),
+    cards,
+    groups: buildGroups(ctx),
+    routes: [],
+  };
+  return { site, notes: ctx.notes };
+}
+
+// ---- digital spans ------------------------------------------------------------------------
+
+function lineTypeOf(span: SystemSpan, channels: readonly SystemChannel[]): LineType {
+  if (span.framing === 'esf' || span.framing === 'd4' || span.coding === 'b8zs') return 'T1';
+  const hasD = channels.some((c) => c.kind === 'hardhdlc' || c.kind === 'dchan');
+  if (span.coding === 'ami' && channels.length > 0 && channels.length <= 3 && hasD) return 'BRI';
+  return 'E1';
+}
+
+function dTimeslot(line: LineType): number {
+  return line === 'E1' ? 16 : line === 'BRI' ? 3 : 24;
+}
+
+function buildDigitalSpan(ctx: Ctx, span: SystemSpan, channels: readonly SystemChannel[], system: SystemConf, carried: Set<number>): DigitalSpan | null {
+  if (channels.length === 0) {
+    ctx.notes.push(note(span.at, `span ${span.span} has no channels configured; not carried over`));
+    return null;
+  }
+  const line = lineTypeOf(span, channels);
+  const width = CHANNELS_PER_SPAN[line];
+  const d = channels.find((c) => c.kind === 'hardhdlc' || c.kind === 'dchan');
+  const base = d ? d.channel - dTimeslot(line) + 1 : Math.min(...channels.map((c) => c.channel));
+  for (const c of channels) {
+    if (c.channel < base || c.channel >= base + width) {
+      throw importInvalid(c.at, `channel ${c.channel} cannot be on span ${span.span}: a ${line} span has ${width} channels (${base}-${base + width - 1} here)`);
+    }
+  }
+  const bearers = channels.filter((c) => c.kind === 'bchan' || c.kind === 'cas' || c.kind === 'e&m' || c.kind === 'e&me1');
+  for (const c of channels) {
+    if (c !== d && !bearers.includes(c) && !(c.kind === 'dchan' || c.kind === 'hardhdlc')) {
+      ctx.notes.push(note(c.at, `channel ${c.channel} (${c.kind}) on span ${span.span} not carried over: the site model has only bearer and D channels`));
+    }
+  }
+  const signalling = spanSignalling(ctx, span, line, bearers, d ?? null);
+  if (signalling === null) return null;
+  const sets = channelSets(ctx, bearers, base, span.span);
+  for (const c of bearers) carried.add(c.channel);
+  if (d) carried.add(d.channel);
+  for (const c of bearers) recordEcho(ctx, system, c.channel);
+  if (span.yellow) ctx.notes.push(note(span.at, `span ${span.span}: 'yellow' (send yellow alarm while closed) not carried over`));
+  if (span.term || span.side !== null) ctx.notes.push(note(span.at, `span ${span.span}: BRI nt/te/term keywords not carried over; the signalling (bri_cpe/bri_net) says the side`));
+  return {
+    port: 0,
+    span: span.span,
+    baseChannel: base,
+    line,
+    framing: span.framing,
+    coding: span.coding,
+    crc4: span.crc4,
+    lbo: span.lbo,
+    timing: span.timing,
+    signalling,
+    dchannel: d?.kind === 'dchan' ? 'dchan' : 'hardhdlc',
+    channels: sets,
+  };
+}
+
+/** The most frequent value, first seen winning ties. */
+function mostCommon<T>(values: readonly T[]): T | undefined {
+  const counts = new Map<T, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: T | undefined;
+  let bestCount = 0;
+  for (const [v, n] of counts) {
+    if (n > bestCount) {
+      best = v;
+      bestCount = n;
+    }
+  }
+  return best;
+}
+
+function settingOf(ctx: Ctx, channel: number, key: string): Setting | undefined {
+  return ctx.chanByNumber.get(channel)?.settings.get(key);
+}
+
+function spanSignalling(ctx: Ctx, span: SystemSpan, line: LineType, bearers: readonly SystemChannel[], d: SystemChannel | null): SpanSignalling | null {
+  const withChan = bearers.filter((c) => ctx.chanByNumber.has(c.channel));
+  const names = withChan.map((c) => (settingOf(ctx, c.channel, 'signalling')?.value ?? '').toLowerCase());
+  const chosen = mostCommon(names);
+  if (new Set(names).size > 1) {
+    ctx.notes.push(note(span.at, `span ${span.span}: channels use different signalling (${[...new Set(names)].join(', ')}); the site uses ${chosen} for the whole span`));
+  }
+  const sample = withChan.find((c) => settingOf(ctx, c.channel, 'signalling')?.value.toLowerCase() === chosen);
+  if (chosen === undefined || sample === undefined) return guessSignalling(ctx, span, line, bearers, d);
+  return signallingFromChanDahdi(ctx, span, chosen, sample.channel, bearers);
+}
+
+/** One value for the span, and a note when the span's channels disagree. */
+function spanValue(ctx: Ctx, span: SystemSpan, bearers: readonly SystemChannel[], key: string): Setting | undefined {
+  const found = bearers.map((c) => settingOf(ctx, c.channel, key)).filter((s): s is Setting => s !== undefined);
+  const chosen = mostCommon(found.map((s) => s.value));
+  if (new Set(found.map((s) => s.value)).size > 1) {
+    ctx.notes.push(note(span.at, `span ${span.span}: ${key} differs between its channels; the site keeps ${chosen}`));
+  }
+  return found.find((s) => s.value === chosen);
+}
+
+function signallingFromChanDahdi(ctx: Ctx, span: SystemSpan, name: string, sampleChannel: number, bearers: readonly SystemChannel[]): SpanSignalling | null {
+  const sigAt = settingOf(ctx, sampleChannel, 'signalling')?.at ?? span.at;
+  if (name === 'pri_cpe' || name === 'pri_net' || name.startsWith('bri_')) {
+    const switchtype = readSwitchtype(spanValue(ctx, span, bearers, 'switchtype'));
+    if (name === 'pri_cpe' || name === 'pri_net') return { type: name, switchtype };
+    return { type: name.startsWith('bri_cpe') ? 'bri_cpe' : 'bri_net', switchtype, ptmp: name.endsWith('_ptmp') };
+  }
+  if (name === 'mfcr2') return mfcr2Signalling(ctx, span, bearers);
+  if ((CAS_SIGNALLING as readonly string[]).includes(name)) return { type: 'cas', protocol: name as CasProtocol };
+  ctx.notes.push(note(sigAt, `span ${span.span}: signalling ${name} on a digital span is not in the site model; span not carried over`));
+  return null;
+}
+
+function readSwitchtype(setting: Setting | undefined): Switchtype {
+  if (setting === undefined) return CHAN_DAHDI_DEFAULTS.switchtype;
+  const value = setting.value.toLowerCase();
+  if (!(SWITCHTYPES as readonly string[]).includes(value)) {
+    throw importInvalid(setting.at, `unknown switchtype '${setting.value}' (chan_dahdi refuses it); one of ${SWITCHTYPES.join(', ')}`);
+  }
+  return value as Switchtype;
+}
+
+function readCount(ctx: Ctx, setting: Setting | undefined, fallback: number): number {
+  if (setting === undefined) return fallback;
+  const n = Number(setting.value);
+  if (Number.isInteger(n) && n >= 0 && n <= 80) return n;
+  ctx.notes.push(note(setting.at, `'${setting.value}' is not a digit count 0-80; ${fallback} (chan_dahdi's default) used`));
+  return fallback;
+}
+
+function mfcr2Signalling(ctx: Ctx, span: SystemSpan, bearers: readonly SystemChannel[]): SpanSignalling {
+  const variantSetting = spanValue(ctx, span, bearers, 'mfcr2_variant');
+  const variant = (variantSetting?.value ?? CHAN_DAHDI_DEFAULTS.mfcr2Variant).toLowerCase();
+  if (!(MFCR2_VARIANTS as readonly string[]).includes(variant)) {
+    throw importInvalid(variantSetting?.at ?? span.at, `unknown MFC/R2 variant '${variant}' (chan_dahdi refuses it); one of ${MFCR2_VARIANTS.join(', ')}`);
+  }
+  const categorySetting = spanValue(ctx, span, bearers, 'mfcr2_category');
+  let category = (categorySetting?.value ?? 'national_subscriber').toLowerCase();
+  if (!(MFCR2_CATEGORIES as readonly string[]).includes(category)) {
+    ctx.notes.push(note(categorySetting?.at ?? span.at, `MFC/R2 category '${category}' unknown; national_subscriber used, as chan_dahdi does`));
+    category = 'national_subscriber';
+  }
+  return {
+    type: 'mfcr2',
+    variant: variant as Mfcr2Variant,
+    category: category as Mfcr2Category,
+    maxAni: readCount(ctx, spanValue(ctx, span, bearers, 'mfcr2_max_ani'), CHAN_DAHDI_DEFAULTS.maxAni),
+    maxDnis: readCount(ctx, spanValue(ctx, span, bearers, 'mfcr2_max_dnis'), CHAN_DAHDI_DEFAULTS.maxDnis),
+  };
+}
+
+/** No chan_dahdi.conf entry for the span: what dahdi_genconf would have meant, said in a note. */
+function guessSignalling(ctx: Ctx, span: SystemSpan, line: LineType, bearers: readonly SystemChannel[], d: SystemChannel | null): SpanSignalling | null {
+  const kinds = new Set(bearers.map((c) => c.kind));
+  let guess: SpanSignalling | null = null;
+  if (kinds.has('bchan') && d !== null) {
+    const net = span.termtype === 'nt';
+    const switchtype: Switchtype = line === 'E1' || line === 'BRI' ? 'euroisdn' : 'national';
+    guess = line === 'BRI' ? { type: net ? 'bri_net' : 'bri_cpe', switchtype, ptmp: false } : { type: net ? 'pri_net' : 'pri_cpe', switchtype };
+  } else if (kinds.has('cas') && line === 'E1') {
+    guess = { type: 'mfcr2', variant: 'itu', category: 'national_subscriber', maxAni: CHAN_DAHDI_DEFAULTS.maxAni, maxDnis: CHAN_DAHDI_DEFAULTS.maxDnis };
+  } else if (kinds.has('e&me1')) {
+    guess = { type: 'cas', protocol: 'em_e1' };
+  } else if (kinds.has('e&m')) {
+    guess = { type: 'cas', protocol: 'em' };
+  }
+  if (guess === null) {
+    ctx.notes.push(note(span.at, `span ${span.span}: no chan_dahdi.conf entry and no way to tell its signalling; not carried over`));
+    return null;
+  }
+  ctx.notes.push(note(span.at, `span ${span.span}: no chan_dahdi.conf entry; signalling guessed as ${describe(guess)} - check it`));
+  return guess;
+}
+
+function describe(s: SpanSignalling): string {
+  if (s.type === 'mfcr2') return `mfcr2 variant ${s.variant}`;
+  if (s.type === 'cas') return `cas ${s.protocol}`;
+  return `${s.type} ${s.switchtype}`;
+}
+
+// ---- groups and contexts --------------------------------------------------------------------
+
+/** chan_dahdi's group=: numbers and ranges 0-63; the model keeps one group per channel. */
+function channelGroup(ctx: Ctx, channel: number): number | null {
+  const setting = settingOf(ctx, channel, 'group');
+  if (setting === undefined || setting.value.trim() === '') return null;
+  const numbers: number[] = [];
+  for (const piece of setting.value.split(',')) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(piece);
+    if (!m) continue;
+    const from = Number(m[1]);
+    const to = m[2] === undefined ? from : Number(m[2]);
+    for (let n = from; n <= to && n <= 63; n++) numbers.push(n);
+  }
+  if (numbers.length > 1) {
+    ctx.notes.push(note(setting.at, `group=${setting.value}: the site keeps each channel in one group (${numbers[0]}); groups ${numbers.slice(1).join(',')} not carried over`));
+  }
+  return numbers[0] ?? null;
+}
+
+function recordContext(ctx: Ctx, chan: ChanDahdiChannel, group: number | null): void {
+  const setting = chan.settings.get('context');
+  const entry = { context: setting?.value || CHAN_DAHDI_DEFAULTS.context, at: setting?.at ?? chan.at };
+  if (group === null) {
+    ctx.ungroupedContexts.push(entry);
+    return;
+  }
+  ctx.groupContexts.set(group, [...(ctx.groupContexts.get(group) ?? []), entry]);
+  ctx.groupSections.set(group, new Set([...(ctx.groupSections.get(group) ?? []), chan.section]));
+}
+
+function channelSets(ctx: Ctx, bearers: readonly SystemChannel[], base: number, span: number): ChannelSet[] {
+  const byGroup = new Map<number | null, number[]>();
+  const missing = bearers.filter((c) => !ctx.chanByNumber.has(c.channel)).map((c) => c.channel);
+  const firstMissing = bearers.find((c) => !ctx.chanByNumber.has(c.channel));
+  if (ctx.haveChanDahdi && firstMissing) {
+    ctx.notes.push(note(firstMissing.at, `span ${span}: channels ${formatChannelList(missing)} are not in chan_dahdi.conf; the site gives them to Asterisk without a group`));
+  }
+  for (const c of bearers) {
+    const chan = ctx.chanByNumber.get(c.channel);
+    const group = chan ? channelGroup(ctx, c.channel) : null;
+    if (chan) recordContext(ctx, chan, group);
+    byGroup.set(group, [...(byGroup.get(group) ?? []), c.channel - base + 1]);
+  }
+  if (byGroup.size > 1) {
+    const first = bearers[0];
+    if (first) ctx.notes.push(note(first.at, `span ${span}: channels are split over ${byGroup.size} groups; kept as ${byGroup.size} channel sets`));
+  }
+  return [...byGroup.entries()].map(([group, timeslots]) => ({ timeslots, group }));
+}
+
+function buildGroups(ctx: Ctx): TrunkGroup[] {
+  return [...ctx.groupContexts.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([number, contexts]) => {
+      const context = mostCommon(contexts.map((c) => c.context)) ?? CHAN_DAHDI_DEFAULTS.context;
+      for (const other of contexts.filter((c) => c.context !== context)) {
+        ctx.notes.push(note(other.at, `group ${number}: context ${other.context} differs from the group's ${context}; the site keeps one context per group`));
+      }
+      const sections = [...(ctx.groupSections.get(number) ?? [])];
+      const onlySection = sections.length === 1 && sections[0] !== 'channels' ? sections[0] : undefined;
+      return { number, name: onlySection ?? `group-${number}`, context, direction: 'both', presentation: 'allowed', hunt: 'ascending' };
+    });
+}
+
+function pickDefaultContext(ctx: Ctx): string {
+  const context = mostCommon(ctx.ungroupedContexts.map((c) => c.context)) ?? CHAN_DAHDI_DEFAULTS.context;
+  const reported = new Set<string>();
+  for (const other of ctx.ungroupedContexts.filter((c) => c.context !== context)) {
+    if (reported.has(other.context)) continue;
+    reported.add(other.context);
+    ctx.notes.push(note(other.at, `channels without a group use context ${other.context}, others ${context}; the site has one context for ungrouped channels (${context})`));
+  }
+  return context;
+}
+
+// ---- analog cards ---------------------------------------------------------------------------
+
+const ANALOG_PORT: Partial<Record<SystemChannel['kind'], Pick<AnalogPort, 'type' | 'start'>>> = {
+  // DAHDI names signalling from the far end: fxs* runs an FXO port, fxo* an FXS port.
+  fxsls: { type: 'fxo', start: 'loop' },
+  fxsks: { type: 'fxo', start: 'kewl' },
+  fxsgs: { type: 'fxo', start: 'ground' },
+  fxols: { type: 'fxs', start: 'loop' },
+  fxoks: { type: 'fxs', start: 'kewl' },
+  fxogs: { type: 'fxs', start: 'ground' },
+};
+
+function analogRuns(system: SystemConf, digital: readonly DigitalSpan[]): SystemChannel[][] {
+  const ports = system.channels.filter((c) => c.span === null && ANALOG_PORT[c.kind] !== undefined);
+  const digitalChannel = (n: number): boolean => digital.some((s) => n >= s.baseChannel && n < s.baseChannel + CHANNELS_PER_SPAN[s.line]);
+  const runs: SystemChannel[][] = [];
+  let run: SystemChannel[] = [];
+  for (const c of ports) {
+    const prev = run[run.length - 1];
+    const split = prev !== undefined && (prev.commentSpan !== c.commentSpan || range(prev.channel + 1, c.channel).some(digitalChannel));
+    if (split) {
+      runs.push(run);
+      run = [];
+    }
+    run.push(c);
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+}
+
+function buildAnalogCards(ctx: Ctx, system: SystemConf, digital: readonly DigitalSpan[], carried: Set<number>): CardConfig[] {
+  const used = new Set(digital.map((s) => s.span));
+  return analogRuns(system, digital).map((run, index) => {
+    const first = run[0] as SystemChannel;
+    const base = first.channel;
+    let span = first.commentSpan;
+    if (span === null || used.has(span)) {
+      span = Math.max(0, ...used) + 1;
+      ctx.notes.push(note(first.at, `analog channels ${formatChannelList(run.map((c) => c.channel))}: span number not stated; assumed span ${span}`));
+    }
+    used.add(span);
+    const ports = run.map((c) => analogPort(ctx, system, c, base));
+    for (const c of run) carried.add(c.channel);
+    const hint = system.spanComments.find((h) => h.span === first.commentSpan);
+    return {
+      name: hint ? hint.hardwareName : `analog ${index + 1}`,
+      pin: placeholderPin(ctx, first.at, hint?.hardwareName ?? `analog-${index + 1}`),
+      portCount: null,
+      spans: [],
+      analog: { span, baseChannel: base, ports },
+    };
+  });
+}
+
+function analogPort(ctx: Ctx, system: SystemConf, c: SystemChannel, base: number): AnalogPort {
+  const kind = ANALOG_PORT[c.kind] as Pick<AnalogPort, 'type' | 'start'>;
+  const chan = ctx.chanByNumber.get(c.channel);
+  let group: number | null = null;
+  if (chan) {
+    group = channelGroup(ctx, c.channel);
+    recordContext(ctx, chan, group);
+    const sig = (chan.settings.get('signalling')?.value ?? '').toLowerCase();
+    const expected = `${c.kind.slice(0, 3)}_${c.kind.slice(3)}`;
+    if (sig !== expected) {
+      ctx.notes.push(note(chan.at, `channel ${c.channel}: chan_dahdi signalling ${sig} does not match system.conf ${c.kind} (chan_dahdi would fail to open it); the site follows system.conf (${expected})`));
+    }
+  } else if (ctx.haveChanDahdi) {
+    ctx.notes.push(note(c.at, `channel ${c.channel} (${c.kind}) is not in chan_dahdi.conf; the site gives it to Asterisk without a group`));
+  }
+  recordEcho(ctx, system, c.channel);
+  return { port: c.channel - base + 1, type: kind.type, start: kind.start, group };
+}
+
+// ---- cards, echo, tone zone, leftovers -------------------------------------------------------
+
+function placeholderPin(ctx: Ctx, at: SourceRef, label: string): CardConfig['pin'] {
+  ctx.notes.push(note(at, `card '${label}': system.conf does not say which hardware it is; pinned to a placeholder location - replace it with the card's hardware id (dahdi_hardware, /etc/dahdi/assigned-spans.conf)`));
+  return { kind: 'location', location: `unknown:${label}` };
+}
+
+/** dahdi_genconf names a digital span DRIVER/card/port ("TE4/0/1"): spans sharing DRIVER/card share a card. */
+function cardKey(span: SystemSpan | undefined): string {
+  const name = span?.hardwareName;
+  if (!name) return '';
+  // A single-span card is named without a port ("WCT1/0"); only CARD/x/PORT loses its port.
+  return name.split('/').length >= 3 ? name.slice(0, name.lastIndexOf('/')) : name;
+}
+
+function groupDigitalCards(ctx: Ctx, system: SystemConf, spans: readonly DigitalSpan[]): CardConfig[] {
+  const cards = new Map<string, DigitalSpan[]>();
+  for (const s of spans) {
+    const key = cardKey(system.spans.find((l) => l.span === s.span));
+    cards.set(key, [...(cards.get(key) ?? []), s]);
+  }
+  return [...cards.entries()].map(([key, members], index) => {
+    const first = system.spans.find((l) => l.span === members[0]?.span) as SystemSpan;
+    const label = key === '' ? `digital-${index + 1}` : key;
+    return {
+      name: key === '' ? `digital ${index + 1}` : key,
+      pin: placeholderPin(ctx, first.at, label),
+      portCount: null,
+      spans: members.map((s, i) => ({ ...s, port: i + 1 })),
+      analog: null,
+    };
+  });
+}
+
+function recordEcho(ctx: Ctx, system: SystemConf, channel: number): void {
+  const ec = system.echoCancellers.get(channel);
+  ctx.echo.push(ec ? { name: ec.name, at: ec.at } : { name: 'none', at: null });
+}
+
+const ECHO_NAMES: Record<string, EchoCanceller> = { mg2: 'mg2', oslec: 'oslec', hwec: 'hardware', none: 'none' };
+
+function pickEchoCanceller(ctx: Ctx): EchoCanceller {
+  const chosen = mostCommon(ctx.echo.map((e) => e.name)) ?? 'none';
+  const reported = new Set<string>();
+  for (const e of ctx.echo) {
+    if (e.name === chosen || reported.has(e.name) || e.at === null) continue;
+    reported.add(e.name);
+    ctx.notes.push(note(e.at, `echo canceller ${e.name} on some channels, ${chosen} on most; the site has one echo canceller (${chosen})`));
+  }
+  const mapped = ECHO_NAMES[chosen];
+  if (mapped !== undefined) return mapped;
+  const at = ctx.echo.find((e) => e.name === chosen)?.at;
+  if (at) ctx.notes.push(note(at, `echo canceller ${chosen} is not one the site model offers (mg2, oslec, hwec); mg2 used`));
+  return 'mg2';
+}
+
+function pickToneZone(ctx: Ctx, system: SystemConf): ToneZone {
+  const zone = system.defaultZone?.zone ?? system.loadZones[0]?.zone ?? 'us';
+  for (const extra of system.loadZones.filter((z) => z.zone !== zone)) {
+    ctx.notes.push(note(extra.at, `loadzone=${extra.zone} not carried over: the site has one tone zone (${zone})`));
+  }
+  if (!system.defaultZone && system.loadZones.length === 0) {
+    ctx.notes.push(note({ file: system.file, line: 1 }, 'no loadzone/defaultzone: us assumed, as dahdi_cfg does'));
+  }
+  return (TONE_ZONES as readonly string[]).includes(zone) ? (zone as ToneZone) : 'us';
+}
+
+function reportLeftovers(ctx: Ctx, system: SystemConf, chan: ChanDahdiConf | null, carried: ReadonlySet<number>): void {
+  for (const c of system.channels) {
+    if (carried.has(c.channel) || c.span !== null || ANALOG_PORT[c.kind] !== undefined) continue;
+    if (c.kind !== 'unused') ctx.notes.push(note(c.at, `channel ${c.channel} (${c.kind}) not carried over: analog E&M ports are not in the site model`));
+  }
+  if (chan === null) return;
+  const configured = new Set(system.channels.map((c) => c.channel));
+  for (const c of chan.channels) {
+    if (!configured.has(c.channel)) {
+      ctx.notes.push(note(c.at, `channel ${c.channel} is in chan_dahdi.conf but not configured in system.conf (chan_dahdi cannot open it); not carried over`));
+    } else if (!carried.has(c.channel)) {
+      ctx.notes.push(note(c.at, `channel ${c.channel}: its chan_dahdi settings were not carried over with it`));
+    }
+  }
+  for (const { key, setting } of chan.appliedSettings) {
+    // A reset to chan_dahdi's default (dahdi_genconf writes `callerid=` after each port) carries nothing.
+    if (!CARRIED_KEYS.has(key) && setting.value !== '') ctx.notes.push(note(setting.at, `${key}=${setting.value} not carried over`));
+    if (key === 'echocancel' && /^(no|false|off|0)$/i.test(setting.value)) {
+      ctx.notes.push(note(setting.at, 'echocancel=no not carried over: the site cancels echo on every channel when system.conf names a canceller'));
+    }
+  }
+}
