@@ -104,6 +104,8 @@ function causesAfter(stderrLines: readonly string[], index: number): string | un
 }
 
 function problemOf(text: string, index: number, all: readonly string[], lines: readonly ConfLine[]): CfgProblem | null {
+  // dahdi_cfg reports this one as "line 0:" - it is about the driver, not the file.
+  if (/Unable to open master device/.test(text)) return { message: text.replace(/^line \d+: /, ''), hint: 'DAHDI is not loaded (modprobe dahdi and the card driver) or dahdi_cfg is not run as root' };
   let m = /^line (\d+): (.*)$/.exec(text);
   if (m) return Number(m[1]) > 0 ? { line: Number(m[1]), message: m[2] ?? '' } : { message: m[2] ?? '' };
   m = /DAHDI_CHANCONFIG failed on channel (\d+): (.*)$/.exec(text);
@@ -129,7 +131,6 @@ function problemOf(text: string, index: number, all: readonly string[], lines: r
     const at = lines.find((l) => l.key === 'dynamic');
     return { ...(at ? { line: at.line } : {}), message: `cannot create a dynamic span: ${m[1]}`, hint: 'load the dahdi_dynamic driver module the dynamic= line names' };
   }
-  if (/Unable to open master device/.test(text)) return { message: text, hint: 'DAHDI is not loaded (modprobe dahdi and the card driver) or dahdi_cfg is not run as root' };
   if (/Timeout waiting for all spans to be assigned/.test(text)) return { message: text, hint: 'spans are not assigned: check auto_assign_spans and /etc/dahdi/assigned-spans.conf (dahdi_span_assignments list)' };
   m = /^DAHDI (startup|shutdown) failed: (.*)$/.exec(text);
   if (m) return { message: text };
