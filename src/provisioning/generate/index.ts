@@ -1,13 +1,32 @@
-// Entry point of the generators: a validated site in, the DAHDI and Asterisk files out.
+// Entry point of the generators: a validated site in, the DAHDI and Asterisk files out, in a
+// fixed order with fixed install paths. Pure: no clock, no file system, byte-stable output.
 
 import type { SiteConfig, SiteSource } from '../site/site-types';
+import { CHAN_DAHDI_INCLUDE, chanDahdiConf } from './chan-dahdi';
+import { assignedSpansConf, spanTypesConf } from './span-assignments';
+import { systemConf } from './system-conf';
 import type { GenerateOptions, GeneratedFile } from './types';
 
-export type { GeneratedFile, GenerateOptions } from './types';
+export type { ChanDahdiMode, GeneratedFile, GenerateOptions } from './types';
+export { CHAN_DAHDI_INCLUDE, groupDialString } from './chan-dahdi';
+
+export const TARGETS = {
+  systemConf: '/etc/dahdi/system.conf',
+  assignedSpans: '/etc/dahdi/assigned-spans.conf',
+  spanTypes: '/etc/dahdi/span-types.conf',
+  chanDahdi: '/etc/asterisk/chan_dahdi.conf',
+  chanDahdiInclude: `/etc/asterisk/${CHAN_DAHDI_INCLUDE}`,
+} as const;
 
 export function generateConfig(site: SiteConfig, source: SiteSource, options: GenerateOptions = {}): GeneratedFile[] {
-  void site;
-  void source;
-  void options;
-  throw new Error('generateConfig: not implemented yet');
+  const mode = options.chanDahdiMode ?? 'full';
+  return [
+    { target: TARGETS.systemConf, content: systemConf(site, source) },
+    { target: TARGETS.assignedSpans, content: assignedSpansConf(site, source) },
+    { target: TARGETS.spanTypes, content: spanTypesConf(site, source) },
+    {
+      target: mode === 'full' ? TARGETS.chanDahdi : TARGETS.chanDahdiInclude,
+      content: chanDahdiConf(site, source, mode),
+    },
+  ];
 }

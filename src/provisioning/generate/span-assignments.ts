@@ -1,0 +1,35 @@
+// /etc/dahdi/assigned-spans.conf and /etc/dahdi/span-types.conf: the files that pin each card's
+// spans to fixed span and channel numbers (dahdi_span_assignments) and set E1/T1/J1 before
+// assignment (dahdi_span_types). Both take "<device key> <spec>" lines, the key being the
+// card's hardware_id or @location.
+
+import type { SiteConfig, SiteSource } from '../site/site-types';
+import { deviceKey, header, render } from './layout';
+
+const KEY_WIDTH = 30;
+
+export function assignedSpansConf(site: SiteConfig, source: SiteSource): string {
+  const blocks: string[][] = [[header('#', 'DAHDI span assignments (dahdi_span_assignments add)', source).trimEnd(),
+    '# <device key> <local span>:<span number>:<first channel>']];
+  for (const card of site.cards) {
+    const key = deviceKey(card).padEnd(KEY_WIDTH);
+    const lines = [`# ${card.name}`];
+    for (const s of card.spans) lines.push(`${key} ${s.port}:${s.span}:${s.baseChannel}`);
+    // An analog card registers one span, its local span 1.
+    if (card.analog) lines.push(`${key} 1:${card.analog.span}:${card.analog.baseChannel}`);
+    blocks.push(lines);
+  }
+  return render(blocks);
+}
+
+export function spanTypesConf(site: SiteConfig, source: SiteSource): string {
+  const blocks: string[][] = [[header('#', 'DAHDI span types (dahdi_span_types set), applied before spans are assigned', source).trimEnd(),
+    '# <device key> <local span>:<E1|T1|J1>']];
+  for (const card of site.cards) {
+    const spans = card.spans.filter((s) => s.line !== 'BRI');
+    if (spans.length === 0) continue;
+    const key = deviceKey(card).padEnd(KEY_WIDTH);
+    blocks.push([`# ${card.name}`, ...spans.map((s) => `${key} ${s.port}:${s.line}`)]);
+  }
+  return render(blocks);
+}

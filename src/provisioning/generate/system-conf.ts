@@ -1,0 +1,81 @@
+// /etc/dahdi/system.conf for dahdi_cfg: one span= line per digital span, then its channels
+// (bchan + hardhdlc/dchan for PRI/BRI, cas= with idle bits for MFC/R2, e&m/e&me1 for E&M),
+// analog ports with the far end's signalling (an FXO port runs fxs*), echo cancellers, tone zone.
+
+import { analogSignalling } from '../site/read-analog';
+import { dchannelTimeslot } from '../site/channels';
+import type { AnalogSpan, CardConfig, DigitalSpan, SiteConfig, SiteSource } from '../site/site-types';
+import { header, globalChannels, ranges, render, usedTimeslots } from './layout';
+
+/** ABCD bits an idle MFC/R2 channel sends, as OpenR2 expects dahdi_cfg to set them. */
+const MFCR2_IDLE_BITS = '1101';
+
+export function systemConf(site: SiteConfig, source: SiteSource): string {
+  const blocks: string[][] = [[header('#', 'DAHDI span and channel configuration (dahdi_cfg)', source).trimEnd()]];
+  for (const card of site.cards) {
+    for (const span of card.spans) blocks.push(digitalSpan(site, card, span));
+    if (card.analog) blocks.push(analogSpan(site, card, card.analog));
+  }
+  blocks.push([`loadzone=${site.toneZone}`, `defaultzone=${site.toneZone}`]);
+  return render(blocks);
+}
+
+function digitalSpan(site: SiteConfig, card: CardConfig, span: DigitalSpan): string[] {
+  const clock = span.timing === 0 ? 'never a clock source' : `clock source priority ${span.timing}`;
+  const lines = [
+    `# Span ${span.span}: ${card.name} port ${span.port} - ${span.line} ${describeSignalling(span)}, ${clock}`,
+    `span=${span.span},${span.timing},${span.lbo},${span.framing},${span.coding}${span.crc4 ? ',crc4' : ''}`,
+  ];
+  const used = usedTimeslots(span);
+  const bearers = ranges(span, used);
+  const sig = span.signalling;
+  if (sig.type === 'mfcr2') {
+    // dahdi_cfg takes one contiguous range per cas= line; TS16 splits an E1 in two.
+    for (const run of bearers.split(',')) if (run) lines.push(`cas=${run}:${MFCR2_IDLE_BITS}`);
+  } else if (sig.type === 'cas') {
+    if (bearers) lines.push(`${sig.protocol === 'em_e1' ? 'e&me1' : 'e&m'}=${bearers}`);
+  } else {
+    if (bearers) lines.push(`bchan=${bearers}`);
+    const d = dchannelTimeslot(span.line, sig.type);
+    if (d !== null) lines.push(`${span.dchannel}=${globalChannels(span, [d]).join(',')}`);
+  }
+  lines.push(...echoCanceller(site, bearers));
+  return lines;
+}
+
+function analogSpan(site: SiteConfig, card: CardConfig, analog: AnalogSpan): string[] {
+  const lines = [`# Span ${analog.span}: ${card.name} - analog, ${analog.ports.length} port(s); DAHDI names signalling from the far end`];
+  const bySignalling = new Map<string, number[]>();
+  for (const p of analog.ports) {
+    const sig = analogSignalling(p.type, p.start);
+    bySignalling.set(sig, [...(bySignalling.get(sig) ?? []), p.port]);
+  }
+  for (const [sig, ports] of [...bySignalling].sort(([a], [b]) => a.localeCompare(b))) {
+    const what = sig.startsWith('fxs') ? 'FXO ports (exchange lines)' : 'FXS ports (phones)';
+    lines.push(`# ${what}: port(s) ${ports.join(', ')}`, `${sig}=${ranges(analog, ports)}`);
+  }
+  lines.push(...echoCanceller(site, ranges(analog, analog.ports.map((p) => p.port))));
+  return lines;
+}
+
+function echoCanceller(site: SiteConfig, channels: string): string[] {
+  if (!channels || site.echoCanceller === 'none') return [];
+  // dahdi_cfg calls the hardware echo canceller "hwec".
+  const name = site.echoCanceller === 'hardware' ? 'hwec' : site.echoCanceller;
+  return [`echocanceller=${name},${channels}`];
+}
+
+export function describeSignalling(span: DigitalSpan): string {
+  const sig = span.signalling;
+  switch (sig.type) {
+    case 'mfcr2':
+      return `MFC/R2 (${sig.variant})`;
+    case 'cas':
+      return `CAS ${sig.protocol}`;
+    case 'bri_cpe':
+    case 'bri_net':
+      return `${sig.type}${sig.ptmp ? ' PTMP' : ''} (${sig.switchtype})`;
+    default:
+      return `${sig.type} (${sig.switchtype})`;
+  }
+}
