@@ -13,6 +13,7 @@ import {
 } from '../site/site-types';
 import type { SourceRef } from './conf-lexer';
 import type { ChanDahdiChannel, ChanDahdiConf, Setting } from './chan-dahdi-parser';
+import { layoutCards, type AnalogUnit, type DigitalUnit } from './card-layout';
 import { formatChannelList } from './channel-list';
 import { importInvalid, note, type ImportNote } from './import-notes';
 import type { SystemChannel, SystemConf, SystemSpan } from './system-conf-parser';
@@ -54,17 +55,18 @@ export function buildSite(system: SystemConf, chan: ChanDahdiConf | null, option
     echo: [],
   };
   const carried = new Set<number>();
-  const digital = system.spans
-    .map((s) => buildDigitalSpan(ctx, s, system.channels.filter((c) => c.span === s.span), system, carried))
-    .filter((s): s is DigitalSpan => s !== null);
-  const analogCards = buildAnalogCards(ctx, system, digital, carried);
+  const digital: DigitalUnit[] = system.spans.flatMap((source) => {
+    const span = buildDigitalSpan(ctx, source, system.channels.filter((c) => c.span === source.span), system, carried);
+    return span === null ? [] : [{ kind: 'digital' as const, span, source }];
+  });
+  const analog = buildAnalogUnits(ctx, system, digital.map((u) => u.span), carried);
   reportLeftovers(ctx, system, chan, carried);
-  const cards = [...groupDigitalCards(ctx, system, digital), ...analogCards];
+  const cards = layoutCards([...digital, ...analog], ctx.notes);
   const site: SiteConfig = {
     name: options.name,
     toneZone: pickToneZone(ctx, system),
     echoCanceller: pickEchoCanceller(ctx),
-    clock: digital.some((s) => s.timing > 0) ? 'network' : 'internal',
+    clock: digital.some((u) => u.span.timing > 0) ? 'network' : 'internal',
     defaultContext: pickDefaultContext(ctx),
     cards,
     groups: buildGroups(ctx),
@@ -108,6 +110,10 @@ function buildDigitalSpan(ctx: Ctx, span: SystemSpan, channels: readonly SystemC
   }
   const signalling = spanSignalling(ctx, span, line, bearers, d ?? null);
   if (signalling === null) return null;
+  const dInModel = signalling.type !== 'mfcr2' && signalling.type !== 'cas';
+  if (d && !dInModel) {
+    ctx.notes.push(note(d.at, `${d.kind}=${d.channel} not carried over: a ${signalling.type} span has no D-channel (TS16 carries its ABCD bits)`));
+  }
   const sets = channelSets(ctx, bearers, base, span.span);
   for (const c of bearers) carried.add(c.channel);
   if (d) carried.add(d.channel);
@@ -125,7 +131,7 @@ function buildDigitalSpan(ctx: Ctx, span: SystemSpan, channels: readonly SystemC
     lbo: span.lbo,
     timing: span.timing,
     signalling,
-    dchannel: d?.kind === 'dchan' ? 'dchan' : 'hardhdlc',
+    dchannel: d?.kind === 'dchan' && dInModel ? 'dchan' : 'hardhdlc',
     channels: sets,
   };
 }
@@ -196,8 +202,8 @@ function readSwitchtype(setting: Setting | undefined): Switchtype {
 function readCount(ctx: Ctx, setting: Setting | undefined, fallback: number): number {
   if (setting === undefined) return fallback;
   const n = Number(setting.value);
-  if (Number.isInteger(n) && n >= 0 && n <= 80) return n;
-  ctx.notes.push(note(setting.at, `'${setting.value}' is not a digit count 0-80; ${fallback} (chan_dahdi's default) used`));
+  if (Number.isInteger(n) && n >= 1 && n <= 80) return n;
+  ctx.notes.push(note(setting.at, `'${setting.value}' is not a digit count 1-80 (OpenR2's limit); ${fallback} (chan_dahdi's default) used`));
   return fallback;
 }
 
@@ -361,26 +367,19 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
 }
 
-function buildAnalogCards(ctx: Ctx, system: SystemConf, digital: readonly DigitalSpan[], carried: Set<number>): CardConfig[] {
-  const used = new Set(digital.map((s) => s.span));
+function buildAnalogUnits(ctx: Ctx, system: SystemConf, digital: readonly DigitalSpan[], carried: Set<number>): AnalogUnit[] {
   return analogRuns(system, digital).map((run, index) => {
     const first = run[0] as SystemChannel;
     const base = first.channel;
-    let span = first.commentSpan;
-    if (span === null || used.has(span)) {
-      span = Math.max(0, ...used) + 1;
-      ctx.notes.push(note(first.at, `analog channels ${formatChannelList(run.map((c) => c.channel))}: span number not stated; assumed span ${span}`));
-    }
-    used.add(span);
     const ports = run.map((c) => analogPort(ctx, system, c, base));
     for (const c of run) carried.add(c.channel);
     const hint = system.spanComments.find((h) => h.span === first.commentSpan);
     return {
+      kind: 'analog' as const,
       name: hint ? hint.hardwareName : `analog ${index + 1}`,
-      pin: placeholderPin(ctx, first.at, hint?.hardwareName ?? `analog-${index + 1}`),
-      portCount: null,
-      spans: [],
-      analog: { span, baseChannel: base, ports },
+      label: hint ? hint.hardwareName : `analog-${index + 1}`,
+      analog: { span: first.commentSpan ?? 0, baseChannel: base, ports },
+      at: first.at,
     };
   });
 }
@@ -404,39 +403,7 @@ function analogPort(ctx: Ctx, system: SystemConf, c: SystemChannel, base: number
   return { port: c.channel - base + 1, type: kind.type, start: kind.start, group };
 }
 
-// ---- cards, echo, tone zone, leftovers -------------------------------------------------------
-
-function placeholderPin(ctx: Ctx, at: SourceRef, label: string): CardConfig['pin'] {
-  ctx.notes.push(note(at, `card '${label}': system.conf does not say which hardware it is; pinned to a placeholder location - replace it with the card's hardware id (dahdi_hardware, /etc/dahdi/assigned-spans.conf)`));
-  return { kind: 'location', location: `unknown:${label}` };
-}
-
-/** dahdi_genconf names a digital span DRIVER/card/port ("TE4/0/1"): spans sharing DRIVER/card share a card. */
-function cardKey(span: SystemSpan | undefined): string {
-  const name = span?.hardwareName;
-  if (!name) return '';
-  // A single-span card is named without a port ("WCT1/0"); only CARD/x/PORT loses its port.
-  return name.split('/').length >= 3 ? name.slice(0, name.lastIndexOf('/')) : name;
-}
-
-function groupDigitalCards(ctx: Ctx, system: SystemConf, spans: readonly DigitalSpan[]): CardConfig[] {
-  const cards = new Map<string, DigitalSpan[]>();
-  for (const s of spans) {
-    const key = cardKey(system.spans.find((l) => l.span === s.span));
-    cards.set(key, [...(cards.get(key) ?? []), s]);
-  }
-  return [...cards.entries()].map(([key, members], index) => {
-    const first = system.spans.find((l) => l.span === members[0]?.span) as SystemSpan;
-    const label = key === '' ? `digital-${index + 1}` : key;
-    return {
-      name: key === '' ? `digital ${index + 1}` : key,
-      pin: placeholderPin(ctx, first.at, label),
-      portCount: null,
-      spans: members.map((s, i) => ({ ...s, port: i + 1 })),
-      analog: null,
-    };
-  });
-}
+// ---- echo, tone zone, leftovers -------------------------------------------------------------
 
 function recordEcho(ctx: Ctx, system: SystemConf, channel: number): void {
   const ec = system.echoCancellers.get(channel);

@@ -1,0 +1,82 @@
+// Writes a SiteConfig as a site file (the YAML parseSite reads), for `provision import --out`.
+// Spans and ports are written out in full, so the file says what the imported system did
+// rather than leaning on defaults that may change; runs of identical ports collapse to a range.
+// The import notes go on top as comments, where the person editing the file will see them.
+
+import { stringify } from 'yaml';
+import { bearerTimeslots } from '../site/channels';
+import type { AnalogPort, CardConfig, DigitalSpan, SiteConfig } from '../site/site-types';
+import { formatChannelList } from './channel-list';
+import type { ImportNote } from './import-notes';
+
+function spanToPlain(span: DigitalSpan): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    port: span.port, line: span.line, framing: span.framing, coding: span.coding, crc4: span.crc4, lbo: span.lbo, timing: span.timing,
+    signalling: span.signalling.type,
+  };
+  const sig = span.signalling;
+  if (sig.type === 'pri_cpe' || sig.type === 'pri_net') Object.assign(out, { switchtype: sig.switchtype, dchannel: span.dchannel });
+  if (sig.type === 'bri_cpe' || sig.type === 'bri_net') Object.assign(out, { switchtype: sig.switchtype, ptmp: sig.ptmp, dchannel: span.dchannel });
+  if (sig.type === 'mfcr2') out.mfcr2 = { variant: sig.variant, category: sig.category, maxAni: sig.maxAni, maxDnis: sig.maxDnis };
+  if (sig.type === 'cas') out.protocol = sig.protocol;
+  const only = span.channels[0];
+  const all = formatChannelList(bearerTimeslots(span.line, sig.type));
+  if (span.channels.length === 1 && only && formatChannelList(only.timeslots) === all) {
+    if (only.group !== null) out.group = only.group;
+  } else {
+    out.channels = span.channels.map((set) => (set.group === null ? { timeslots: formatChannelList(set.timeslots) } : { timeslots: formatChannelList(set.timeslots), group: set.group }));
+  }
+  return out;
+}
+
+/** Consecutive ports of one kind and group as one entry ("1-4"). */
+function portsToPlain(ports: readonly AnalogPort[]): Record<string, unknown>[] {
+  const runs: AnalogPort[][] = [];
+  for (const p of [...ports].sort((a, b) => a.port - b.port)) {
+    const run = runs[runs.length - 1];
+    const last = run?.[run.length - 1];
+    if (run && last && last.port + 1 === p.port && last.type === p.type && last.start === p.start && last.group === p.group) run.push(p);
+    else runs.push([p]);
+  }
+  return runs.map((run) => {
+    const first = run[0] as AnalogPort;
+    const port = run.length === 1 ? first.port : `${first.port}-${first.port + run.length - 1}`;
+    return first.group === null ? { port, type: first.type, start: first.start } : { port, type: first.type, start: first.start, group: first.group };
+  });
+}
+
+function cardToPlain(card: CardConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: card.name };
+  if (card.pin.kind === 'hardwareId') out.hardwareId = card.pin.hardwareId;
+  else out.location = card.pin.location;
+  if (card.portCount !== null) out.portCount = card.portCount;
+  if (card.analog) out.ports = portsToPlain(card.analog.ports);
+  else out.spans = card.spans.map(spanToPlain);
+  return out;
+}
+
+export function siteToPlain(site: SiteConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    site: site.name,
+    toneZone: site.toneZone,
+    echoCanceller: site.echoCanceller,
+    clock: site.clock,
+    defaultContext: site.defaultContext,
+    cards: site.cards.map(cardToPlain),
+  };
+  if (site.groups.length > 0) {
+    out.groups = site.groups.map((g) => ({ number: g.number, name: g.name, context: g.context, direction: g.direction, presentation: g.presentation, hunt: g.hunt }));
+  }
+  if (site.routes.length > 0) {
+    out.routes = site.routes.map((r) => (r.pattern === null ? { name: r.name, groups: r.groups } : { name: r.name, pattern: r.pattern, groups: r.groups }));
+  }
+  return out;
+}
+
+/** The site file text; notes, when given, become a comment block on top. */
+export function siteToYaml(site: SiteConfig, notes: readonly ImportNote[] = []): string {
+  const header = notes.length === 0
+    ? ''
+    : ['# Written by tdmgate provision import. Not carried over from the imported files:', ...notes.map((n) => `#   ${n.file}:${n.line}: ${n.message}`), ''].join('\n') + '\n';
+  return header + stringify(siteToPlain(site), { lineWidth: 0 });
+}
