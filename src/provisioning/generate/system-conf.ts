@@ -50,7 +50,8 @@ function analogSpan(site: SiteConfig, card: CardConfig, analog: AnalogSpan): str
     const sig = analogSignalling(p.type, p.start);
     bySignalling.set(sig, [...(bySignalling.get(sig) ?? []), p.port]);
   }
-  for (const [sig, ports] of [...bySignalling].sort(([a], [b]) => a.localeCompare(b))) {
+  // Ports are sorted, so blocks come in port order.
+  for (const [sig, ports] of bySignalling) {
     const what = sig.startsWith('fxs') ? 'FXO ports (exchange lines)' : 'FXS ports (phones)';
     lines.push(`# ${what}: port(s) ${ports.join(', ')}`, `${sig}=${ranges(analog, ports)}`);
   }
