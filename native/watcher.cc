@@ -134,6 +134,11 @@ void WatcherCore::run() {
   EdgeTracker tracker(channels_);
   dahdi_io::IoError shownError;  // ok() when no error is being shown
   bool closing = false;
+  // Polls run on fixed deadlines, not "interval after the last poll ended": otherwise the
+  // period stretches by each poll's own cost (SPANSTAT takes DAHDI's channel lock) and an edge
+  // can wait longer than one interval to be seen.
+  const auto interval = std::chrono::milliseconds(intervalMs_);
+  auto deadline = std::chrono::steady_clock::now();
   for (;;) {
     auto batch = std::make_unique<EdgeBatch>();
     batch->at = nowMs();
@@ -157,8 +162,13 @@ void WatcherCore::run() {
       }
     }
 
+    deadline += interval;
+    const auto now = std::chrono::steady_clock::now();
+    // A poll that overran (a stalled ioctl while dahdi_cfg registers spans) skips the missed
+    // ticks rather than firing them back to back.
+    if (deadline < now) deadline = now;
     std::unique_lock<std::mutex> lock(mutex_);
-    if (wake_.wait_for(lock, std::chrono::milliseconds(intervalMs_), [this] { return stopRequested_; })) break;
+    if (wake_.wait_until(lock, deadline, [this] { return stopRequested_; })) break;
   }
   if (device.isOpen()) {
     device.close();
