@@ -108,9 +108,15 @@ export async function runLoopbackTest(backend: HardwareBackend, options: Loopbac
   if (signal?.aborted) return { ...result, verdict: 'aborted', reasons: ['interrupted before the loop was set'] };
 
   let subscription: Subscription | null = null;
+  // From the moment we ask for a loop the span may be looped (a call that throws may still have
+  // reached the driver), until the driver answers that it cannot loop at all.
+  let mayBeLooped = true;
   try {
     const outcome = await backend.maintenance(span, MODE_OPS[mode]);
-    if (!outcome.supported) return Object.assign(result, { verdict: 'unsupported', reasons: [outcome.reason] });
+    if (!outcome.supported) {
+      mayBeLooped = false;
+      return Object.assign(result, { verdict: 'unsupported', reasons: [outcome.reason] });
+    }
     await sleep(options.settleMs ?? DEFAULT_SETTLE_MS, signal);
     const baseline = await backend.span(span);
     const seen = new Set<AlarmName>();
@@ -134,16 +140,16 @@ export async function runLoopbackTest(backend: HardwareBackend, options: Loopbac
   } finally {
     await subscription?.close();
     // Restored even when the test itself threw: the error reaches the caller either way.
-    await restore(backend, result);
+    // A driver that refused the loop never looped the span: nothing to undo, restored stays null.
+    if (mayBeLooped) await restore(backend, result);
   }
 }
 
 async function restore(backend: HardwareBackend, result: LoopbackResult): Promise<void> {
   try {
     const outcome = await backend.maintenance(result.span, 'none');
-    // A driver without maintenance support never looped the span, so there is nothing to undo.
-    result.restored = outcome.supported || result.verdict === 'unsupported';
-    if (!outcome.supported && !result.restored) {
+    result.restored = outcome.supported;
+    if (!outcome.supported) {
       result.reasons.push(`could not take the loop down (${outcome.reason}); run: dahdi_maint -s ${result.span} -l off`);
     }
   } catch (err) {

@@ -117,7 +117,9 @@ describe('loopback-test', () => {
     const result = await runLoopbackTest(fake, { span: 1, mode: 'local', seconds: 2, sleep: scripted([]) });
     assert.equal(result.verdict, 'unsupported');
     assert.deepEqual(result.reasons, ['driver has no DAHDI_MAINT (ENOSYS)']);
-    assert.equal(result.restored, true);
+    // Nothing was looped, so nothing is taken down and the report must not claim it was.
+    assert.deepEqual(fake.ops, ['local-loop']);
+    assert.equal(result.restored, null);
   });
 
   it('refuses a span already in LOOPBACK and leaves it alone', async () => {
