@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IN_VM, locFaults, locPair, requireDahdi, sysSpans, tool, waitFor } from './env';
 
-// dist/hardware-tests -> dist/src/cli/main.js, compiled by the same tsc run as this file.
-const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
+// dist/hardware-tests -> dist/tdmgate.js: the bundle package.json's bin names, what technicians run.
+const CLI = join(__dirname, '..', 'tdmgate.js');
 const RED = 0x8;
 
 interface Run {
