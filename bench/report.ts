@@ -39,3 +39,18 @@ export function formatResult(r: BenchResult): string {
   const goal = r.goal ? `goal ${r.goal}${verdict === null ? '' : verdict ? ' - met' : ' - MISSED'}` : '';
   return `${r.name.padEnd(48)} ${value.padStart(12)} ${r.unit.padEnd(16)} ${goal}`;
 }
+
+export type BenchSection = [title: string, run: () => Promise<BenchResult[]>];
+
+/** Runs each section in turn and prints its figures under a heading; a bench's whole main. */
+export function runSections(sections: readonly BenchSection[]): void {
+  (async () => {
+    for (const [title, run] of sections) {
+      console.log(`\n## ${title}`);
+      for (const r of await run()) console.log(formatResult(r));
+    }
+  })().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

@@ -5,11 +5,11 @@
 import { loadBinding } from '../src/hardware/dahdi/native';
 import { IN_VM, requireDahdi, sysSpans } from '../hardware-tests/env';
 import { bearerChannels, controlCycles, edgeLatency, watcherCpu } from './native-watcher';
-import { formatResult, type BenchResult } from './report';
+import { runSections, type BenchSection } from './report';
 
 const SPANS = 32;
 
-async function main(): Promise<void> {
+function main(): void {
   requireDahdi();
   const spans = sysSpans();
   if (spans.length !== SPANS) {
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   }
   const binding = loadBinding();
   const channels = bearerChannels(spans);
-  const sections: Array<[string, () => Promise<BenchResult[]>]> = [
+  const sections: BenchSection[] = [
     ['native watcher CPU, 32 E1 at 250 ms, idle event loop', async () => [
       ...(await watcherCpu(binding, 20, [], 'span status only', '< 2')),
       // Informative: loc spans are clear channel, but 32 MFC/R2 E1 would have the watcher follow these.
@@ -29,13 +29,13 @@ async function main(): Promise<void> {
   if (IN_VM) {
     console.log('note: the guest runs under qemu TCG software emulation (no KVM): CPU and latency figures are upper bounds for real hardware');
   }
-  for (const [title, run] of sections) {
-    console.log(`\n## ${title}`);
-    for (const r of await run()) console.log(formatResult(r));
-  }
+  runSections(sections);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
+try {
+  main();
+} catch (err) {
+  // Not in the bench guest: say why in one line, as every tdmgate entry point does.
+  console.error((err as Error).message);
   process.exitCode = 1;
-});
+}
