@@ -253,7 +253,7 @@ describe('provision apply: span watch', () => {
     const progress: SpanProgress[] = [];
     try {
       await untilAlarm(backend, 1);
-      const result = await watchSpans(backend, spanTargets(TWO_E1), { timeoutMs: 5000, onProgress: (p) => progress.push(p) });
+      const result = await watchSpans(backend, spanTargets(TWO_E1), { timeoutMs: 5000, settleMs: 50, onProgress: (p) => progress.push(p) });
       assert.equal(result.allUp, true);
       assert.equal(result.timedOut, false);
       assert.deepEqual(
@@ -275,7 +275,7 @@ describe('provision apply: span watch', () => {
     scenario.faults = { scripted: [{ at: 0, span: 2, fault: 'LOS', duration: null, count: null }], random: null };
     const backend = createSimBackend({ scenario });
     try {
-      const result = await watchSpans(backend, [...spanTargets(TWO_E1), { kind: 'number', span: 9 }], { timeoutMs: 400, onProgress: () => undefined });
+      const result = await watchSpans(backend, [...spanTargets(TWO_E1), { kind: 'number', span: 9 }], { timeoutMs: 400, settleMs: 50, onProgress: () => undefined });
       assert.equal(result.allUp, false);
       assert.equal(result.timedOut, true);
       assert.deepEqual(

@@ -26,10 +26,13 @@ const OPTIONS = {
   'dahdi-cfg': { type: 'string' },
   'ari-url': { type: 'string' },
   'ari-user': { type: 'string' },
+  'ari-timeout': { type: 'string' },
 } as const;
 
 const DEFAULT_TIMEOUT_S = 60;
-const ARI_TIMEOUT_MS = 5000;
+const DEFAULT_ARI_TIMEOUT_S = 5;
+/** A span must stay free of alarms this long to count as up (a framer needs a moment after dahdi_cfg). */
+const SETTLE_MS = 1500;
 const DAHDI_CFG_TIMEOUT_MS = 60_000;
 
 function clock(): string {
@@ -131,8 +134,9 @@ function deps(ctx: CliContext, edges: Edges): ApplyDeps {
     scratchDir: tmpdir(),
     dahdiCfg: { bin: stringOption(edges.values, 'dahdi-cfg') ?? 'dahdi_cfg', timeoutMs: DAHDI_CFG_TIMEOUT_MS, testFirst: existsSync(`${devDir}/ctl`) },
     ari: ari(edges.values, ctx.env),
-    ariTimeoutMs: ARI_TIMEOUT_MS,
+    ariTimeoutMs: secondsOption('ari-timeout', edges.values['ari-timeout'], DEFAULT_ARI_TIMEOUT_S, 0.1) * 1000,
     watchTimeoutMs: secondsOption('timeout', edges.values.timeout, DEFAULT_TIMEOUT_S, 0) * 1000,
+    settleMs: SETTLE_MS,
     onEvent: edges.onEvent,
     signal: ctx.signal,
   };
@@ -189,7 +193,7 @@ export const provisionApplyCommand: Command = {
   usage: [
     'tdmgate provision apply SITE [--timeout S] [--dry-run] [--json] [--root DIR]',
     '                        [--backend sim|dahdi] [--scenario FILE] [--dahdi-cfg PATH]',
-    '                        [--ari-url URL --ari-user USER]   (password: TDMGATE_ARI_PASSWORD)',
+    '                        [--ari-url URL --ari-user USER] [--ari-timeout S]   (password: TDMGATE_ARI_PASSWORD)',
     '       tdmgate provision apply --rollback [--dry-run] [--root DIR]',
   ].join('\n'),
   options: OPTIONS,

@@ -82,6 +82,8 @@ export interface ApplyDeps {
   ari: AriSettings | null;
   ariTimeoutMs: number;
   watchTimeoutMs: number;
+  /** Every span must stay up this long before apply calls it up. */
+  settleMs: number;
   onEvent(event: ApplyEvent): void;
   signal?: AbortSignal;
   pid?: number;
@@ -139,6 +141,7 @@ async function watch(deps: ApplyDeps, systemConf: string | null): Promise<WatchR
   deps.onEvent({ kind: 'step', step: 'watch', detail: `waiting up to ${Math.round(deps.watchTimeoutMs / 1000)} s for ${targets.length} span target(s) to clear their alarms` });
   return watchSpans(await deps.backend(), targets, {
     timeoutMs: deps.watchTimeoutMs,
+    settleMs: deps.settleMs,
     onProgress: (progress) => deps.onEvent({ kind: 'span', progress }),
     ...(deps.signal ? { signal: deps.signal } : {}),
   });

@@ -66,6 +66,11 @@ function sameProgress(a: SpanProgress, b: SpanProgress | undefined): boolean {
 
 export interface WatchSettings {
   timeoutMs: number;
+  /**
+   * How long every span must stay up before the watch ends: right after dahdi_cfg a framer
+   * may not have noticed a dead line yet, and a flapping span is not up.
+   */
+  settleMs: number;
   /** Called with a span whenever its state changes (and once for each at the start). */
   onProgress(progress: SpanProgress): void;
   signal?: AbortSignal;
@@ -78,6 +83,11 @@ export interface WatchResult {
   timedOut: boolean;
 }
 
+function clearSettle(timer: NodeJS.Timeout | undefined): undefined {
+  if (timer) clearTimeout(timer);
+  return undefined;
+}
+
 export async function watchSpans(backend: HardwareBackend, targets: readonly SpanTarget[], settings: WatchSettings): Promise<WatchResult> {
   if (targets.length === 0) return { spans: [], allUp: true, timedOut: false };
   const now = settings.now ?? Date.now;
@@ -88,6 +98,7 @@ export async function watchSpans(backend: HardwareBackend, targets: readonly Spa
   const finished = new Promise<boolean>((resolve) => (finish = resolve));
   // Evaluations run one after another, so a slow spans() cannot report an older state last.
   let chain = Promise.resolve();
+  let settle: NodeJS.Timeout | undefined;
   const evaluate = () => {
     chain = chain
       .then(async () => {
@@ -96,7 +107,9 @@ export async function watchSpans(backend: HardwareBackend, targets: readonly Spa
           if (!sameProgress(p, seen.get(p.label))) settings.onProgress(p);
           seen.set(p.label, p);
         }
-        if (latest.every((p) => p.state === 'up')) finish(false);
+        const allUp = latest.every((p) => p.state === 'up');
+        if (!allUp) settle = clearSettle(settle);
+        else settle ??= setTimeout(() => finish(false), settings.settleMs);
       })
       // A failed read is retried at the watcher's next change; the timeout bounds the wait.
       .catch(() => undefined);
@@ -112,6 +125,7 @@ export async function watchSpans(backend: HardwareBackend, targets: readonly Spa
     return { spans: latest, allUp: latest.every((p) => p.state === 'up'), timedOut };
   } finally {
     clearTimeout(timer);
+    clearSettle(settle);
     settings.signal?.removeEventListener('abort', onAbort);
     await subscription.close();
   }
