@@ -99,7 +99,7 @@ function buildDigitalSpan(ctx: Ctx, span: SystemSpan, channels: readonly SystemC
   const base = d ? d.channel - dTimeslot(line) + 1 : Math.min(...channels.map((c) => c.channel));
   for (const c of channels) {
     if (c.channel < base || c.channel >= base + width) {
-      throw importInvalid(c.at, `channel ${c.channel} cannot be on span ${span.span}: a ${line} span has ${width} channels (${base}-${base + width - 1} here)`);
+      throw importInvalid(c.at, `channel ${c.channel} cannot be on span ${span.span}: ${line === 'E1' ? 'an' : 'a'} ${line} span has ${width} channels (${base}-${base + width - 1} here)`);
     }
   }
   const bearers = channels.filter((c) => c.kind === 'bchan' || c.kind === 'cas' || c.kind === 'e&m' || c.kind === 'e&me1');
