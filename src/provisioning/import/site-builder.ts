@@ -7,7 +7,7 @@
 import { CHANNELS_PER_SPAN } from '../../hardware/dahdi-constants';
 import {
   MFCR2_CATEGORIES, MFCR2_VARIANTS, SWITCHTYPES, TONE_ZONES,
-  type AnalogPort, type CardConfig, type CasProtocol, type ChannelSet, type DigitalSpan, type EchoCanceller,
+  type AnalogPort, type CasProtocol, type ChannelSet, type DigitalSpan, type EchoCanceller,
   type LineType, type Mfcr2Category, type Mfcr2Variant, type SiteConfig, type SpanSignalling, type Switchtype,
   type ToneZone, type TrunkGroup,
 } from '../site/site-types';
