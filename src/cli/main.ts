@@ -14,6 +14,7 @@ import { watchCommand } from './diag/watch';
 import { provisionApplyCommand } from './provision/apply';
 import { provisionDiffCommand } from './provision/diff';
 import { provisionGenerateCommand } from './provision/generate';
+import { provisionImportCommand } from './provision/import';
 import { provisionValidateCommand } from './provision/validate';
 import { tdmgateVersion } from './version';
 
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   provisionGenerateCommand,
   provisionDiffCommand,
   provisionApplyCommand,
+  provisionImportCommand,
 ];
 
 const COMMON_HELP = [

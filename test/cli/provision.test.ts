@@ -323,6 +323,25 @@ describe('cli: tdmgate provision', function () {
     });
   });
 
+  it('import turns generated files back into a site that validates; a refused file exits 65 with file:line', async () => {
+    const out = join(dir, 'out');
+    assert.equal((await runCli(['provision', 'generate', site, '--out', out])).code, 0);
+    const imported = join(dir, 'imported.yaml');
+    const args = ['provision', 'import', '--system-conf', join(out, 'etc/dahdi/system.conf'), '--chan-dahdi', join(out, 'etc/asterisk/chan_dahdi.conf'), '--out', imported];
+    const dry = await runCli([...args, '--dry-run']);
+    assert.ok(dry.code === 0 || dry.code === 1, dry.stderr);
+    assert.equal(existsSync(imported), false, '--dry-run wrote nothing');
+    const r = await runCli(args);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    assert.match(r.stdout, /Wrote .*imported\.yaml/);
+    assert.equal((await runCli(['provision', 'validate', imported])).code, 0);
+    const broken = join(dir, 'broken.conf');
+    writeFileSync(broken, 'span=1,1,0,ccs,hdb3\nbchan=1-15,17-31\ndchan=16\nbchan=16\n');
+    const refused = await runCli(['provision', 'import', '--system-conf', broken]);
+    assert.equal(refused.code, 65, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, new RegExp(`^${broken.replace(/[.]/g, '\\.')}:4: `, 'm'));
+  });
+
   it('usage mistakes exit 64', async () => {
     assert.equal((await runCli(['provision', 'apply'])).code, 64);
     assert.equal((await runCli(['provision', 'apply', '--rollback', site])).code, 64);
