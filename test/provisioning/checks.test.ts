@@ -2,7 +2,7 @@
 // Errors carry the path, the file line, the value, what is allowed and a did-you-mean.
 
 import assert from 'node:assert/strict';
-import { e1Site, invalid, simFacts, valid } from './helpers';
+import { e1Site, invalid, simFacts, valid } from './site-helpers';
 
 const pri = (extra = ''): string => `{ line: E1, signalling: pri_cpe, group: 1${extra} }`;
 const warnings = (yaml: string): string[] => valid(yaml).warnings.map((w) => w.message);

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { basename, join } from 'node:path';
 import { generateConfig, type GeneratedFile } from '../../src/provisioning/generate';
 import { parseSite } from '../../src/provisioning/site/load';
-import { EXAMPLES, GOLDEN, e1Site, valid } from './helpers';
+import { EXAMPLES, GOLDEN, e1Site, valid } from './site-helpers';
 
 const examples = readdirSync(EXAMPLES).filter((f) => f.endsWith('.yaml')).sort();
 

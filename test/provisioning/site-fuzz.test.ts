@@ -11,7 +11,7 @@ import { Prng } from '../../src/hardware/sim/prng';
 import { isProvisioningError } from '../../src/provisioning/errors';
 import { generateConfig } from '../../src/provisioning/generate';
 import { parseSite } from '../../src/provisioning/site/load';
-import { EXAMPLES } from './helpers';
+import { EXAMPLES } from './site-helpers';
 
 const CASES = 3000;
 const SEED = 20240603;

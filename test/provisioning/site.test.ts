@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isProvisioningError } from '../../src/provisioning/errors';
 import { loadSiteFile } from '../../src/provisioning/site/load';
-import { EXAMPLES, e1Site, invalid, valid } from './helpers';
+import { EXAMPLES, e1Site, invalid, valid } from './site-helpers';
 
 describe('site file', () => {
   it('loads every shipped example without warnings', async () => {
