@@ -55,11 +55,15 @@ export function buildSite(system: SystemConf, chan: ChanDahdiConf | null, option
     echo: [],
   };
   const carried = new Set<number>();
+  const robbedBit = robbedBitChannels(ctx, system);
   const digital: DigitalUnit[] = system.spans.flatMap((source) => {
-    const span = buildDigitalSpan(ctx, source, system.channels.filter((c) => c.span === source.span), system, carried);
+    const channels = system.channels.filter((c) => c.span === source.span);
+    if (channels.length === 0 && robbedBit.some((c) => c.afterSpan === source.span)) return [];
+    const span = buildDigitalSpan(ctx, source, channels, system, carried);
     return span === null ? [] : [{ kind: 'digital' as const, span, source }];
   });
-  const analog = buildAnalogUnits(ctx, system, digital.map((u) => u.span), carried);
+  const analog = buildAnalogUnits(ctx, { ...system, channels: system.channels.filter((c) => !robbedBit.includes(c)) }, digital.map((u) => u.span), carried);
+  for (const c of robbedBit) carried.add(c.channel);
   reportLeftovers(ctx, system, chan, carried);
   const cards = layoutCards([...digital, ...analog], ctx.notes);
   const site: SiteConfig = {
@@ -334,6 +338,26 @@ function pickDefaultContext(ctx: Ctx): string {
 }
 
 // ---- analog cards ---------------------------------------------------------------------------
+
+/**
+ * FXS/FXO keywords right under a span= line that has no bearer channels of its own: robbed-bit
+ * signalling on a T1/E1 (a channel bank), which the site model does not have. A "# Span N:"
+ * comment naming another span means an analog card instead, as dahdi_genconf writes it.
+ */
+function robbedBitChannels(ctx: Ctx, system: SystemConf): SystemChannel[] {
+  const found = system.channels.filter((c) => {
+    if (c.span !== null || ANALOG_PORT[c.kind] === undefined || c.afterSpan === null) return false;
+    if (c.commentSpan !== null && c.commentSpan !== c.afterSpan) return false;
+    return !system.channels.some((d) => d.span === c.afterSpan);
+  });
+  for (const span of new Set(found.map((c) => c.afterSpan))) {
+    const channels = found.filter((c) => c.afterSpan === span);
+    const first = channels[0] as SystemChannel;
+    ctx.notes.push(note(first.at, `span ${span}: robbed-bit ${[...new Set(channels.map((c) => c.kind))].join('/')} channels ${formatChannelList(channels.map((c) => c.channel))} ` +
+      'not carried over: the site model has no FXS/FXO signalling on a digital span; span not carried over'));
+  }
+  return found;
+}
 
 const ANALOG_PORT: Partial<Record<SystemChannel['kind'], Pick<AnalogPort, 'type' | 'start'>>> = {
   // DAHDI names signalling from the far end: fxs* runs an FXO port, fxo* an FXS port.

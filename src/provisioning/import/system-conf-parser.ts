@@ -48,6 +48,8 @@ export interface SystemChannel {
   idleBits: string | null;
   /** Number from the latest "# Span N:" comment above the line (groups analog ports into cards). */
   commentSpan: number | null;
+  /** The latest span= line above, even for analog kinds (robbed-bit FXS/FXO on a T1 follows its span line). */
+  afterSpan: number | null;
   at: SourceRef;
 }
 
@@ -74,6 +76,7 @@ interface ParseState {
   conf: SystemConf;
   byChannel: Map<number, SystemChannel>;
   currentSpan: number;
+  lastSpan: number | null;
   commentSpan: number | null;
   pendingHardwareName: string | null;
   knownZones: ReadonlySet<string>;
@@ -90,6 +93,7 @@ export function parseSystemConf(text: string, file: string, knownZones: readonly
     conf: { file, spans: [], channels: [], echoCancellers: new Map(), loadZones: [], defaultZone: null, spanComments: [], notes: [] },
     byChannel: new Map(),
     currentSpan: 0,
+    lastSpan: null,
     commentSpan: null,
     pendingHardwareName: null,
     knownZones: new Set(knownZones),
@@ -181,6 +185,7 @@ function readSpan(state: ParseState, value: string, at: SourceRef): void {
   if (earlier) throw importInvalid(at, `span ${span} is declared twice (first at line ${earlier.at.line})`);
   state.pendingHardwareName = null;
   state.currentSpan = span;
+  state.lastSpan = span;
   state.conf.spans.push(line);
 }
 
@@ -220,7 +225,7 @@ function readChannels(state: ParseState, kind: ChannelKind, value: string, at: S
   for (const channel of channelsOrFail(list, at)) {
     const earlier = state.byChannel.get(channel);
     if (earlier) throw importInvalid(at, `channel ${channel} already configured as '${earlier.kind}' at line ${earlier.at.line}`);
-    state.byChannel.set(channel, { channel, kind, span: digital ? state.currentSpan : null, idleBits, commentSpan: state.commentSpan, at });
+    state.byChannel.set(channel, { channel, kind, span: digital ? state.currentSpan : null, idleBits, commentSpan: state.commentSpan, afterSpan: state.lastSpan, at });
   }
   // dahdi_cfg forgets the current span after an analog line, so later digital lines need a span=.
   if (!digital) state.currentSpan = 0;
