@@ -288,8 +288,12 @@ function recordContext(ctx: Ctx, chan: ChanDahdiChannel, group: number | null): 
     ctx.ungroupedContexts.push(entry);
     return;
   }
-  ctx.groupContexts.set(group, [...(ctx.groupContexts.get(group) ?? []), entry]);
-  ctx.groupSections.set(group, new Set([...(ctx.groupSections.get(group) ?? []), chan.section]));
+  const contexts = ctx.groupContexts.get(group) ?? [];
+  contexts.push(entry);
+  ctx.groupContexts.set(group, contexts);
+  const sections = ctx.groupSections.get(group) ?? new Set<string>();
+  sections.add(chan.section);
+  ctx.groupSections.set(group, sections);
 }
 
 function channelSets(ctx: Ctx, bearers: readonly SystemChannel[], base: number, span: number): ChannelSet[] {
@@ -303,7 +307,9 @@ function channelSets(ctx: Ctx, bearers: readonly SystemChannel[], base: number, 
     const chan = ctx.chanByNumber.get(c.channel);
     const group = chan ? channelGroup(ctx, c.channel) : null;
     if (chan) recordContext(ctx, chan, group);
-    byGroup.set(group, [...(byGroup.get(group) ?? []), c.channel - base + 1]);
+    const timeslots = byGroup.get(group) ?? [];
+    timeslots.push(c.channel - base + 1);
+    byGroup.set(group, timeslots);
   }
   if (byGroup.size > 1) {
     const first = bearers[0];
