@@ -3,6 +3,8 @@
 
 import { join } from 'node:path';
 import { diagScanProcess } from './cli-bench';
+import { importBench } from './import-bench';
+import { provisioningBench } from './provisioning-bench';
 import { runSections, type BenchSection } from './report';
 import { simEdgeLatency, simThroughput, simWatcherOverhead } from './sim-bench';
 
@@ -13,6 +15,7 @@ function main(): void {
     ['sim event path', async () => [await simThroughput(3)]],
     ['sim watcher', async () => [await simWatcherOverhead(10), ...(await simEdgeLatency(60))]],
     ['CLI process', () => Promise.resolve(diagScanProcess(20, cli))],
+    ['provisioning, 32-span site', async () => [...(await provisioningBench()), ...(await importBench())]],
   ];
   runSections(sections);
 }
