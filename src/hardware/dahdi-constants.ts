@@ -93,6 +93,15 @@ export function sigtypeName(sigtype: number): string {
   return entry ? entry[0] : `0x${sigtype.toString(16)}`;
 }
 
+/**
+ * The signalling a channel accepts in DAHDI_CHANCONFIG: its driver's sigcap, plus software HDLC
+ * and DACS on any channel that can run clear (dahdi-base.c widens sigcap the same way), so a
+ * `dchan` D-channel works on cards whose drivers never list the HDLC bits.
+ */
+export function acceptedSigtypes(sigcap: number): number {
+  return (sigcap & SIGTYPES.CLEAR) !== 0 ? sigcap | SIGTYPES.HDLCRAW | SIGTYPES.HDLCFCS | SIGTYPES.HDLCNET | SIGTYPES.DACS : sigcap;
+}
+
 /** Signalling types that have a hook state: analog (FXS/FXO) and E&M. */
 export function hasHookState(sigtype: number): boolean {
   return (sigtype & (SIG_FXO | SIG_FXS | SIGTYPES.EM | SIGTYPES.EM_E1)) !== 0;

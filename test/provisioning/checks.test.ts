@@ -2,6 +2,7 @@
 // Errors carry the path, the file line, the value, what is allowed and a did-you-mean.
 
 import assert from 'node:assert/strict';
+import { SIGTYPES } from '../../src/hardware/dahdi-constants';
 import { e1Site, invalid, simFacts, valid } from './site-helpers';
 
 const pri = (extra = ''): string => `{ line: E1, signalling: pri_cpe, group: 1${extra} }`;
@@ -135,6 +136,24 @@ describe('site checks: pinning and hardware', () => {
     const hw = await simFacts('cards:\n  - driver: wct4xxp\n    location: "0000:02:00.0"\n    spans: [{ type: E1 }]\n');
     invalid(e1Site(pri(), pri()).replace('PCI_Bus_03_Slot_01', 'PCI_Bus_02_Slot_01'), [/the site describes 2 spans but the hardware has 1/, /has 1 span\(s\), there is no port 2/], hw);
     invalid(e1Site(pri()), [/location: no detected span is at "PCI_Bus_03_Slot_01" \(did you mean "PCI_Bus_02_Slot_01"\?\)/], hw);
+  });
+
+  it('takes spans in order when the driver reports no location (DAHDI dynamic spans), still counting them', async () => {
+    const hw = await simFacts('cards:\n  - driver: wct4xxp\n    location: "0000:02:00.0"\n    spans: [{ type: E1 }, { type: E1 }]\n');
+    const unlocated = { ...hw, spans: hw.spans.map((s) => ({ ...s, location: '' })) };
+    assert.deepEqual(valid(e1Site(pri(), pri()), unlocated).warnings, []);
+    const oneSpan = { ...unlocated, spans: unlocated.spans.slice(0, 1) };
+    invalid(e1Site(pri(), pri()), [/the site describes 2 spans but the hardware has 1/], oneSpan);
+  });
+
+  it('accepts a software D-channel on a clear-capable channel, as dahdi_cfg does, but not hardhdlc', async () => {
+    const hw = await simFacts('cards:\n  - driver: wct4xxp\n    location: "0000:03:00.0"\n    spans: [{ type: E1 }]\n');
+    // dahdi_dynamic's sigcap: no HDLC bits at all, yet dahdi-base.c accepts dchan on CLEAR channels.
+    const dynamicSigcap = SIGTYPES.EM | SIGTYPES.CLEAR | SIGTYPES.FXSLS | SIGTYPES.FXSKS | SIGTYPES.FXSGS | SIGTYPES.FXOLS |
+      SIGTYPES.FXOKS | SIGTYPES.FXOGS | SIGTYPES.SF | SIGTYPES.DACS_RBS | SIGTYPES.CAS;
+    const dynamic = { ...hw, channels: (hw.channels ?? []).map((ch) => ({ ...ch, sigcap: dynamicSigcap })) };
+    assert.deepEqual(valid(e1Site(pri(', dchannel: dchan')), dynamic).warnings, []);
+    invalid(e1Site(pri(', dchannel: hardhdlc')), [/channel 16 cannot do hardhdlc; use dchannel: dchan/], dynamic);
   });
 
   it('refuses line settings the detected span cannot run (linecompat)', async () => {

@@ -3,7 +3,7 @@
 // a channel cannot do (sigcap: e.g. an FXS module described as an FXO line).
 
 import { suggestion, type Checker } from '../../validation/checker';
-import { LINECONFIG_BITS as L, SIGTYPES, lineConfigNames, sigtypeName } from '../../hardware/dahdi-constants';
+import { acceptedSigtypes, LINECONFIG_BITS as L, SIGTYPES, lineConfigNames, sigtypeName } from '../../hardware/dahdi-constants';
 import type { ChannelStatus, SpanStatus } from '../../hardware/types';
 import { analogSignalling } from './read-analog';
 import type { CardDraft, SiteDraft } from './read-site';
@@ -46,6 +46,9 @@ export function checkHardware(c: Checker, site: SiteDraft, hw: HardwareFacts): v
 /** Detected spans of a location-pinned card in port order; null when pinned by hardware id. */
 function cardSpans(c: Checker, card: CardDraft, detected: readonly SpanStatus[]): SpanStatus[] | null {
   if (card.pin.kind !== 'location') return null;
+  // Some spans report no location at all (DAHDI's dynamic spans): nothing to match the pin
+  // against, so they are taken in order, as spans of cards pinned by hardware id are.
+  if (detected.every((s) => s.location.trim() === '')) return null;
   const pattern = globToRegExp(card.pin.location);
   const own = detected.filter((s) => pattern.test(cleanLocation(s.location)));
   if (own.length === 0) {
@@ -69,13 +72,13 @@ function checkDigital(c: Checker, s: SpanDraft, hw: SpanStatus, channels: readon
   }
   const bearer = channels.find((ch) => s.channels.some((set) => set.timeslots.includes(ch.position)));
   const bearerSig = bearerSigtype(s);
-  if (bearer && (bearer.sigcap & bearerSig) !== bearerSig) {
+  if (bearer && (acceptedSigtypes(bearer.sigcap) & bearerSig) !== bearerSig) {
     c.fail(`${s.path}.signalling`, `${spanLabel(hw)} channel ${bearer.channel} cannot do ${sigtypeName(bearerSig)} (needed for ${s.signalling.type})`);
   }
   const d = dchannelTimeslot(s.line, s.signalling.type);
   const dchan = channels.find((ch) => ch.position === d);
   const dSig = s.dchannel === 'hardhdlc' ? SIGTYPES.HARDHDLC : SIGTYPES.HDLCFCS;
-  if (dchan && (dchan.sigcap & dSig) !== dSig) {
+  if (dchan && (acceptedSigtypes(dchan.sigcap) & dSig) !== dSig) {
     c.fail(`${s.path}.dchannel`, `${spanLabel(hw)} channel ${dchan.channel} cannot do ${s.dchannel}; ${s.dchannel === 'hardhdlc' ? 'use dchannel: dchan (software HDLC)' : 'use dchannel: hardhdlc'}`);
   }
 }
@@ -93,7 +96,7 @@ function checkAnalog(c: Checker, card: CardDraft, hw: SpanStatus, channels: read
   for (const port of card.analog?.ports ?? []) {
     const ch = channels.find((x) => x.position === port.port);
     const sig = SIGTYPES[analogSignalling(port.type, port.start).toUpperCase() as keyof typeof SIGTYPES];
-    if (ch && (ch.sigcap & sig) !== sig) {
+    if (ch && (acceptedSigtypes(ch.sigcap) & sig) !== sig) {
       const other = port.type === 'fxo' ? 'fxs' : 'fxo';
       const swapped = SIGTYPES[analogSignalling(other, port.start).toUpperCase() as keyof typeof SIGTYPES];
       const hint = (ch.sigcap & swapped) === swapped ? ` - the module on port ${port.port} is an ${other.toUpperCase()} module` : '';
