@@ -14,7 +14,7 @@ import { DEFAULT_DEV_DIR, openBackend, type OpenedBackend } from '../../hardware
 import { BACKENDS, flag, oneOf, parseCommand, secondsOption, stringOption, UsageError, type ParsedValues } from '../args';
 import type { CliContext, Command, Output } from '../command';
 import { alarmText, palette, type Palette } from '../render';
-import { changeLine, compileSite, issueLine, PROVISION_EXIT, PROVISION_HELP, PROVISION_OPTIONS, provisionArgs, reportSiteError } from './common';
+import { changeLine, compileSite, detectedHardware, issueLine, PROVISION_EXIT, PROVISION_HELP, PROVISION_OPTIONS, provisionArgs, reportSiteError } from './common';
 
 const OPTIONS = {
   ...PROVISION_OPTIONS,
@@ -167,7 +167,7 @@ async function run(ctx: CliContext, argv: readonly string[]): Promise<number> {
     }
     let compiled;
     try {
-      compiled = await compileSite(file, args);
+      compiled = await compileSite(file, args, await detectedHardware(ctx.env));
     } catch (err) {
       return reportSiteError(ctx, file, args.json, err);
     }

@@ -2,6 +2,8 @@
 // generating a site (a ProvisioningError becomes every issue printed `file:line: path:
 // message` and exit 65), and the lines that show what changed on disk.
 
+import { existsSync } from 'node:fs';
+import { DEFAULT_DEV_DIR, openBackend } from '../../hardware/open-backend';
 import { isProvisioningError, type ProvisioningError } from '../../provisioning/errors';
 import { generateConfig, type GeneratedFile } from '../../provisioning/generate';
 import type { ChanDahdiMode } from '../../provisioning/generate/types';
@@ -82,6 +84,24 @@ export function issueJson(file: string, issue: SiteIssue): SiteIssue & { file: s
 export interface CompiledSite {
   loaded: LoadedSite;
   files: GeneratedFile[];
+}
+
+/**
+ * What the real cards are, when the DAHDI driver is loaded here: the site is then checked against
+ * them (span count, pinned locations, linecompat, sigcap). Never the sim's cards - a site is not
+ * wrong for differing from an invented box - so without a driver this is undefined.
+ */
+export async function detectedHardware(env: CliContext['env']): Promise<HardwareFacts | undefined> {
+  const devDir = env.TDMGATE_DAHDI_DEV ?? DEFAULT_DEV_DIR;
+  if (!existsSync(devDir)) return undefined;
+  const { backend } = await openBackend({ backend: 'dahdi', devDir });
+  try {
+    const [spans, cards] = await Promise.all([backend.spans(), backend.cards()]);
+    const channels = (await Promise.all(spans.map((s) => backend.channels(s.span)))).flat();
+    return { spans, cards, channels };
+  } finally {
+    await backend.close();
+  }
 }
 
 export async function compileSite(path: string, args: ProvisionArgs, hardware?: HardwareFacts): Promise<CompiledSite> {

@@ -3,23 +3,25 @@
 
 import { parseCommand } from '../args';
 import type { CliContext, Command } from '../command';
-import { compileSite, issueJson, issueLine, PROVISION_EXIT, PROVISION_HELP, PROVISION_OPTIONS, provisionArgs, reportSiteError, siteArgument } from './common';
+import { compileSite, detectedHardware, issueJson, issueLine, PROVISION_EXIT, PROVISION_HELP, PROVISION_OPTIONS, provisionArgs, reportSiteError, siteArgument } from './common';
 
 async function run(ctx: CliContext, argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommand('provision validate', argv, PROVISION_OPTIONS);
   const file = siteArgument('provision validate', positionals);
   const args = provisionArgs(values);
   try {
+    const hardware = await detectedHardware(ctx.env);
     // Generating too: a site the generators cannot render is not valid either.
-    const { loaded, files } = await compileSite(file, args);
+    const { loaded, files } = await compileSite(file, args, hardware);
     const code = loaded.warnings.length > 0 ? PROVISION_EXIT.WARNING : PROVISION_EXIT.OK;
     if (args.json) {
-      const report = { ok: true, site: loaded.source, warnings: loaded.warnings.map((w) => issueJson(file, w)), files: files.map((f) => f.target) };
+      const report = { ok: true, site: loaded.source, checkedAgainstHardware: hardware !== undefined, warnings: loaded.warnings.map((w) => issueJson(file, w)), files: files.map((f) => f.target) };
       ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
       for (const warning of loaded.warnings) ctx.stderr.write(`${issueLine(file, warning)}\n`);
       const cards = loaded.site.cards.length;
-      ctx.stdout.write(`${file}: valid (site '${loaded.site.name}', ${cards} card(s), sha256 ${loaded.source.sha256.slice(0, 12)})${loaded.warnings.length > 0 ? `, ${loaded.warnings.length} warning(s)` : ''}\n`);
+      const against = hardware ? `, checked against the ${hardware.spans.length} detected span(s)` : ', no DAHDI driver here: not checked against hardware';
+      ctx.stdout.write(`${file}: valid (site '${loaded.site.name}', ${cards} card(s), sha256 ${loaded.source.sha256.slice(0, 12)})${against}${loaded.warnings.length > 0 ? `, ${loaded.warnings.length} warning(s)` : ''}\n`);
     }
     return code;
   } catch (err) {
