@@ -2,7 +2,7 @@
 // generating a site (a ProvisioningError becomes every issue printed `file:line: path:
 // message` and exit 65), and the lines that show what changed on disk.
 
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { DEFAULT_DEV_DIR, openBackend } from '../../hardware/open-backend';
 import { isProvisioningError, type ProvisioningError } from '../../provisioning/errors';
 import { generateConfig, type GeneratedFile } from '../../provisioning/generate';
@@ -93,7 +93,8 @@ export interface CompiledSite {
  */
 export async function detectedHardware(env: CliContext['env']): Promise<HardwareFacts | undefined> {
   const devDir = env.TDMGATE_DAHDI_DEV ?? DEFAULT_DEV_DIR;
-  if (!existsSync(devDir)) return undefined;
+  // Only a real driver's control node counts (tests stand a plain file in for dahdi_cfg -t).
+  if (!statSync(`${devDir}/ctl`, { throwIfNoEntry: false })?.isCharacterDevice()) return undefined;
   const { backend } = await openBackend({ backend: 'dahdi', devDir });
   try {
     const [spans, cards] = await Promise.all([backend.spans(), backend.cards()]);
