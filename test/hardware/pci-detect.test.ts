@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { buildModalias, detectCards, parseModulesAlias, parseProcModules } from '../../src/hardware/pci/pci-detect';
+import { buildModalias, detectCards, parseDahdiModules, parseModulesAlias, parseProcModules } from '../../src/hardware/pci/pci-detect';
 import { lookupPci } from '../../src/hardware/pci/pci-table';
 import { fixture } from './fixtures';
 
@@ -21,8 +21,22 @@ describe('pci-detect: telephony cards on the PCI bus', () => {
         ['0000:06:00.0', 'OpenVox', 'D430E'],
         ['0000:07:00.0', 'OpenVox', 'B400P'],
         ['0000:08:00.0', 'OpenVox', 'unknown model'],
+        ['0000:09:00.0', 'PCI vendor 10b5', 'unknown model'],
       ],
     );
+  });
+
+  it('reports a board the table does not know when a DAHDI driver (per modules.dep) claims it', async () => {
+    const board = (await detectCards(roots)).find((c) => c.location === '0000:09:00.0');
+    assert.equal(board?.kernelModule, 'ap4xx');
+    assert.equal(board?.moduleLoaded, true);
+    assert.equal(board?.driverAvailable, true);
+    assert.match(board?.notes.join('\n') ?? '', /10b5:9030 subsystem 10b5:2c52 is not in tdmgate's table; the DAHDI driver ap4xx claims it/);
+  });
+
+  it('knows which modules build on dahdi.ko, compressed or not, and leaves others out', () => {
+    const dep = 'updates/dkms/dahdi.ko: kernel/lib/crc-ccitt.ko\nupdates/dkms/ap4xx.ko.xz: updates/dkms/dahdi.ko\nkernel/drivers/net/e1000e.ko:\n';
+    assert.deepEqual([...parseDahdiModules(dep)].sort(), ['ap4xx', 'dahdi']);
   });
 
   it('reports a bound, loaded driver from the driver/module links', async () => {

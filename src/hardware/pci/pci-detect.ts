@@ -2,12 +2,14 @@
 // names the board from pci-table.ts, and asks the kernel rather than the table whether a driver
 // exists: modules.alias of the running kernel for availability, /proc/modules (or /sys/module)
 // for loaded. dahdi-tools' own table lists boards the kernel no longer binds; this does not.
+// A board missing from the table is still reported when a DAHDI driver claims it (modules.dep
+// says which modules build on dahdi.ko): vendors' own drivers and forks bind ids no table knows.
 
 import * as nodeFs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CardInfo } from '../types';
-import { lookupPci, unknownModel, type PciIds } from './pci-table';
+import { lookupPci, unknownModel, type PciIds, type PciModel } from './pci-table';
 
 export interface PciFs {
   readFile(file: string, encoding: 'utf8'): Promise<string>;
@@ -83,6 +85,29 @@ export function parseModulesAlias(text: string): ModuleAlias[] {
   return aliases;
 }
 
+/** Modules that build on dahdi.ko (dahdi itself included), from modules.dep text. */
+export function parseDahdiModules(depText: string): Set<string> {
+  const moduleName = (file: string): string => normalizeModule(path.basename(file).replace(/\.ko(\.\w+)?$/, ''));
+  const modules = new Set<string>();
+  for (const line of depText.split('\n')) {
+    const [target, deps = ''] = line.split(':');
+    if (!target?.trim()) continue;
+    const name = moduleName(target.trim());
+    if (name === 'dahdi' || deps.trim().split(/\s+/).some((d) => d !== '' && moduleName(d) === 'dahdi')) modules.add(name);
+  }
+  return modules;
+}
+
+/** A board the table does not know, driven by a DAHDI driver: reported with what is known. */
+function claimedByDahdi(ids: PciIds, module: string): PciModel {
+  const hex = (n: number): string => n.toString(16).padStart(4, '0');
+  return {
+    ...(unknownModel(ids) ?? { vendor: `PCI vendor ${hex(ids.vendorId)}`, model: 'unknown model', ports: 0, portKind: 'unknown', echoCanceller: null }),
+    kernelModule: module,
+    notes: [`board ${hex(ids.vendorId)}:${hex(ids.deviceId)} subsystem ${hex(ids.subVendorId)}:${hex(ids.subDeviceId)} is not in tdmgate's table; the DAHDI driver ${module} claims it`],
+  };
+}
+
 /** Loaded module names from /proc/modules text. */
 export function parseProcModules(text: string): Set<string> {
   return new Set(
@@ -138,13 +163,16 @@ export async function detectCards(roots: PciRoots = {}): Promise<CardInfo[]> {
   }
   const aliasText = await readOptional(fs, path.join(modulesDir, 'modules.alias'));
   const aliases = aliasText === null ? [] : parseModulesAlias(aliasText);
+  const depText = await readOptional(fs, path.join(modulesDir, 'modules.dep'));
+  const dahdiModules = depText === null ? new Set<string>() : parseDahdiModules(depText);
   const isLoaded = await loadedModules(fs, procRoot, sysRoot);
   const cards: CardInfo[] = [];
   for (const location of locations) {
     const dev = await readPciDevice(fs, path.join(devicesDir, location), location);
-    const model = lookupPci(dev) ?? unknownModel(dev);
-    if (model === null) continue;
     const aliasModules = [...new Set(aliases.filter((a) => a.pattern.test(dev.modalias)).map((a) => a.module))];
+    const dahdiDriver = [dev.boundModule, ...aliasModules].find((m): m is string => m !== null && dahdiModules.has(m));
+    const model = lookupPci(dev) ?? (dahdiDriver !== undefined ? claimedByDahdi(dev, dahdiDriver) : unknownModel(dev));
+    if (model === null) continue;
     const expected = model.kernelModule === null ? null : normalizeModule(model.kernelModule);
     const kernelModule = dev.boundModule ?? (expected !== null && aliasModules.includes(expected) ? expected : aliasModules[0] ?? expected);
     const driverAvailable = dev.boundModule !== null || aliasModules.length > 0;
