@@ -1,0 +1,89 @@
+// The map as plain data for the API and the web status page: every channel's state, and
+// counts per state, per group and per span. Pure: built from the layout and the live records.
+
+import { CHANNEL_STATES, type ChannelState } from './channel-states';
+import type { TrunkLayout } from './layout';
+
+export interface ChannelRecord {
+  state: ChannelState;
+  callRef: string | null;
+  direction: 'in' | 'out' | null;
+  /** Epoch ms of the last state change. */
+  since: number;
+}
+
+export type SpanCondition = { kind: 'ok' } | { kind: 'alarm'; reason: string[] } | { kind: 'maintenance'; reason: string[] };
+
+export interface ChannelSnapshot {
+  channel: number;
+  span: number;
+  timeslot: number;
+  group: number | null;
+  port: 'fxo' | 'fxs' | null;
+  state: ChannelState;
+  callRef: string | null;
+  direction: 'in' | 'out' | null;
+  since: number;
+}
+
+export type StateCounts = Record<ChannelState, number>;
+
+export interface SpanSnapshot {
+  span: number;
+  condition: SpanCondition['kind'];
+  reason: string[];
+  counts: StateCounts;
+}
+
+export interface GroupSnapshot {
+  group: number;
+  name: string;
+  hunt: string;
+  counts: StateCounts;
+}
+
+export interface TrunkMapSnapshot {
+  at: number;
+  channels: ChannelSnapshot[];
+  spans: SpanSnapshot[];
+  groups: GroupSnapshot[];
+  counts: StateCounts;
+}
+
+export function emptyCounts(): StateCounts {
+  return Object.fromEntries(CHANNEL_STATES.map((s) => [s, 0])) as StateCounts;
+}
+
+export function buildSnapshot(
+  layout: TrunkLayout,
+  records: ReadonlyMap<number, ChannelRecord>,
+  conditions: ReadonlyMap<number, SpanCondition>,
+  at: number,
+): TrunkMapSnapshot {
+  const channels: ChannelSnapshot[] = [];
+  const counts = emptyCounts();
+  const bySpan = new Map<number, StateCounts>();
+  const byGroup = new Map<number, StateCounts>();
+  for (const info of [...layout.channels.values()].sort((a, b) => a.channel - b.channel)) {
+    const r = records.get(info.channel);
+    if (!r) continue;
+    channels.push({ ...info, state: r.state, callRef: r.callRef, direction: r.direction, since: r.since });
+    counts[r.state]++;
+    bump(bySpan, info.span, r.state);
+    if (info.group !== null) bump(byGroup, info.group, r.state);
+  }
+  const spans = [...layout.spans.keys()].sort((a, b) => a - b).map((span): SpanSnapshot => {
+    const c = conditions.get(span) ?? { kind: 'ok' };
+    return { span, condition: c.kind, reason: c.kind === 'ok' ? [] : [...c.reason], counts: bySpan.get(span) ?? emptyCounts() };
+  });
+  const groups = [...layout.groups.values()].sort((a, b) => a.number - b.number).map((g): GroupSnapshot => ({
+    group: g.number, name: g.name, hunt: g.hunt, counts: byGroup.get(g.number) ?? emptyCounts(),
+  }));
+  return { at, channels, spans, groups, counts };
+}
+
+function bump(map: Map<number, StateCounts>, key: number, state: ChannelState): void {
+  let c = map.get(key);
+  if (!c) map.set(key, (c = emptyCounts()));
+  c[state]++;
+}
