@@ -75,6 +75,9 @@ export function buildSite(system: SystemConf, chan: ChanDahdiConf | null, option
     cards,
     groups: buildGroups(ctx),
     routes: [],
+    // chan_dahdi.conf carries no routing rules; an imported site starts without them.
+    timezone: 'UTC',
+    routing: null,
   };
   return { site, notes: ctx.notes };
 }

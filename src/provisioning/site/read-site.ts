@@ -1,17 +1,19 @@
 // Reading the site file's structure into a SiteConfig: top-level settings, trunk groups, cards
-// pinned to hardware, their spans or ports, and routes. Spans are numbered in file order and
+// pinned to hardware, their spans or ports, routes, the time zone and the routing section. Spans are numbered in file order and
 // their channels laid out consecutively, as assigned-spans.conf will pin them.
 
 import { suggestion, type Checker, type Mapping } from '../../validation/checker';
 import { analogChannels, channelsPerSpan, facesNetwork } from './channels';
 import { readPorts } from './read-analog';
+import { readRouting } from './read-routing';
 import { readSpan, type GroupResolver, type SpanDraft } from './read-spans';
+import { readTimeZone } from './read-time';
 import {
   DIRECTIONS, ECHO_CANCELLERS, HUNT_ORDERS, PRESENTATIONS, TONE_ZONES,
   type AnalogPort, type CardConfig, type DigitalSpan, type HardwarePin, type Route, type SiteConfig, type TrunkGroup,
 } from './site-types';
 
-export const TOP_KEYS = ['site', 'toneZone', 'echoCanceller', 'clock', 'defaultContext', 'cards', 'groups', 'routes'] as const;
+export const TOP_KEYS = ['site', 'toneZone', 'echoCanceller', 'clock', 'defaultContext', 'timezone', 'cards', 'groups', 'routes', 'routing'] as const;
 export const CARD_KEYS = ['name', 'hardwareId', 'location', 'portCount', 'spans', 'ports'] as const;
 export const GROUP_KEYS = ['number', 'name', 'context', 'direction', 'presentation', 'hunt'] as const;
 export const ROUTE_KEYS = ['name', 'pattern', 'groups'] as const;
@@ -34,6 +36,11 @@ export function readSite(c: Checker, raw: unknown): SiteDraft {
   const top = c.mapping(raw ?? {}, '', TOP_KEYS) ?? {};
   const groups = readGroups(c, top.groups);
   const resolve = groupResolver(c, groups);
+  const routing = readRouting(c, top.routing, resolve, (n) => groups.find((g) => g.number === n)?.direction);
+  const timed = routing?.inbound.some((r) => r.time.length > 0 || r.holidays !== null) ?? false;
+  if (timed && top.timezone === undefined) {
+    c.warn('timezone', 'is not set: the routing\'s time windows and holidays are read in UTC; name the site\'s zone (e.g. Asia/Shanghai)');
+  }
   return {
     name: c.text(top.site, 'site', undefined),
     toneZone: c.oneOf(top.toneZone, 'toneZone', TONE_ZONES, undefined) ?? 'us',
@@ -43,6 +50,8 @@ export function readSite(c: Checker, raw: unknown): SiteDraft {
     cards: readCards(c, top.cards, resolve),
     groups,
     routes: readRoutes(c, top.routes, resolve),
+    timezone: readTimeZone(c, top.timezone, 'timezone'),
+    routing,
   };
 }
 

@@ -1,9 +1,11 @@
 // The typed site model: one description of a box's trunks (cards, spans pinned to hardware,
-// signalling, channel ranges, trunk groups, routes, clocking, echo canceller, tone zone), as
+// signalling, channel ranges, trunk groups, routes, clocking, echo canceller, tone zone, and the
+// routing section of routing-types.ts), as
 // the validator returns it - defaults filled in, span and channel numbers resolved. The
 // generators, `provision import` and `provision apply` all speak this.
 
 import type { CardInfo, ChannelStatus, SpanStatus } from '../../hardware/types';
+import type { RoutingConfig } from './routing-types';
 
 export const LINE_TYPES = ['E1', 'T1', 'J1', 'BRI'] as const;
 export type LineType = (typeof LINE_TYPES)[number];
@@ -154,6 +156,10 @@ export interface SiteConfig {
   cards: CardConfig[];
   groups: TrunkGroup[];
   routes: Route[];
+  /** IANA time zone the routing's time windows and holidays are read in ('UTC' by default). */
+  timezone: string;
+  /** Inbound rules and outbound settings, or null when the file has no routing section. */
+  routing: RoutingConfig | null;
 }
 
 /** What the hardware layer detected, when the site is checked on (or against) a real box. */
