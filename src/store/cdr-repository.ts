@@ -1,0 +1,100 @@
+// Reads and writes the cdr table. Every insert ignores a row whose (uniqueid, sequence) is
+// already there, so a replayed or retried batch never doubles a row; anything else the database
+// refuses still fails (see insertMany for why MySQL does not use INSERT IGNORE).
+
+import type { Knex } from 'knex';
+import { CDR_COLUMNS, type CdrRow, type StoredCdrRow } from './cdr-columns';
+import type { Database } from './database';
+
+// SQLite allows 32766 bound values per statement; 28 columns x 1000 rows stays under it.
+const ROWS_PER_STATEMENT = 1000;
+
+export class CdrRepository {
+  private readonly db: Database;
+
+  constructor(db: Database) {
+    this.db = db;
+  }
+
+  private get knex(): Knex {
+    return this.db.knex;
+  }
+
+  /** Inserts the rows in order, in one transaction; duplicates of (uniqueid, sequence) are
+   *  skipped. Rejects with the driver's error; classify it with classifyDbError. */
+  async insertMany(rows: readonly CdrRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const values = rows.map(toDbValues);
+    if (values.length <= ROWS_PER_STATEMENT) {
+      await this.insertStatement(this.knex, values);
+      return;
+    }
+    await this.knex.transaction(async (trx) => {
+      for (let i = 0; i < values.length; i += ROWS_PER_STATEMENT) {
+        await this.insertStatement(trx, values.slice(i, i + ROWS_PER_STATEMENT));
+      }
+    });
+  }
+
+  private async insertStatement(k: Knex | Knex.Transaction, values: Record<string, unknown>[]): Promise<void> {
+    const insert = k('cdr').insert(values);
+    if (this.db.dialect === 'mysql') {
+      // knex's .ignore() is INSERT IGNORE on MySQL, which also turns "data too long" and bad
+      // values into warnings and stores truncated rows. ON DUPLICATE KEY UPDATE with a no-op
+      // assignment ignores only the duplicate key and lets every other error through.
+      await insert.onConflict(['uniqueid', 'sequence']).merge(['uniqueid']);
+    } else {
+      // ON CONFLICT (uniqueid, sequence) DO NOTHING: only that index's conflict is ignored.
+      await insert.onConflict(['uniqueid', 'sequence']).ignore();
+    }
+  }
+
+  /** Resolves when the database answers; the CDR sink's probe. */
+  async ping(): Promise<void> {
+    await this.db.ping();
+  }
+
+  /** Inserts one row; same rules as insertMany. */
+  async insert(row: CdrRow): Promise<void> {
+    await this.insertMany([row]);
+  }
+
+  async count(): Promise<number> {
+    const [row] = (await this.knex('cdr').count({ n: '*' })) as { n: number | string }[];
+    return Number(row?.n ?? 0);
+  }
+
+  /** Rows in insertion order (the surrogate id), for tests and small exports. */
+  async list(options: { limit?: number; afterId?: number } = {}): Promise<StoredCdrRow[]> {
+    let q = this.knex('cdr').select('*').orderBy('id', 'asc');
+    if (options.afterId !== undefined) q = q.where('id', '>', options.afterId);
+    if (options.limit !== undefined) q = q.limit(options.limit);
+    return ((await q) as StoredCdrRow[]).map(normaliseStored);
+  }
+
+  async findByUniqueid(uniqueid: string): Promise<StoredCdrRow[]> {
+    const rows = (await this.knex('cdr').where({ uniqueid }).orderBy('sequence', 'asc')) as StoredCdrRow[];
+    return rows.map(normaliseStored);
+  }
+}
+
+/** 'YYYY-MM-DD HH:MM:SS' in UTC, or with '.mmm' when millis is set. */
+export function formatDbTime(d: Date, millis: boolean): string {
+  const iso = d.toISOString(); // 2025-11-24T10:00:00.000Z
+  return `${iso.slice(0, 10)} ${iso.slice(11, millis ? 23 : 19)}`;
+}
+
+function toDbValues(row: CdrRow): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const col of CDR_COLUMNS) {
+    const v = row[col];
+    out[col] = v instanceof Date ? formatDbTime(v, col !== 'calldate') : v;
+  }
+  return out;
+}
+
+// MariaDB returns DATETIME(0) as 'YYYY-MM-DD HH:MM:SS' and DATETIME(3) with '.mmm'; SQLite
+// returns what was stored. Both already agree; ids come back as numbers on both.
+function normaliseStored(row: StoredCdrRow): StoredCdrRow {
+  return { ...row, id: Number(row.id) };
+}

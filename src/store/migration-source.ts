@@ -1,0 +1,32 @@
+// Hands knex's migrator the migrations from a list compiled into the program instead of a
+// directory scan: the same list works from dist/, from the esbuild bundle (which has no
+// migrations directory) and never picks up .d.ts or .map files.
+
+import type { Knex } from 'knex';
+import * as createCdr from './migrations/20251124100000_create_cdr';
+
+interface NamedMigration {
+  name: string;
+  migration: Knex.Migration;
+}
+
+// Append only, in timestamp order; a shipped entry never changes.
+const MIGRATIONS: readonly NamedMigration[] = [{ name: '20251124100000_create_cdr', migration: createCdr }];
+
+export class StaticMigrationSource implements Knex.MigrationSource<NamedMigration> {
+  getMigrations(): Promise<NamedMigration[]> {
+    return Promise.resolve([...MIGRATIONS]);
+  }
+
+  getMigrationName(m: NamedMigration): string {
+    return m.name;
+  }
+
+  getMigration(m: NamedMigration): Promise<Knex.Migration> {
+    return Promise.resolve(m.migration);
+  }
+}
+
+export function migrationNames(): string[] {
+  return MIGRATIONS.map((m) => m.name);
+}
