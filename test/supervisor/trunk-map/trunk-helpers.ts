@@ -85,6 +85,8 @@ export interface Rig {
   map: TrunkMap;
   events: { [K in keyof TrunkMapEvents]: TrunkMapEvents[K][] };
   logs: { level: string; obj: object; msg: string }[];
+  /** Advances virtual time by ms and lets promise callbacks run. */
+  step(ms: number): Promise<void>;
 }
 
 export interface RigOptions extends Partial<Omit<TrunkMapOptions, 'site' | 'backend' | 'clock'>> {
@@ -115,7 +117,7 @@ export async function rig(options: RigOptions = {}): Promise<Rig> {
   map.on('call-interrupted', (e) => events['call-interrupted'].push(e));
   await map.start();
   await step(clock, 0);
-  return { clock, sim, map, events, logs };
+  return { clock, sim, map, events, logs, step: (ms) => step(clock, ms) };
 }
 
 /** Advances virtual time and lets promise callbacks (span re-reads) run. */
