@@ -51,6 +51,8 @@ export class SimBackend implements HardwareBackend {
   private readonly faults: FaultScheduler;
   private readonly watchers = new Set<SimWatcher>();
   private readonly owned = new Set<SimOwnedChannel>();
+  /** Channels held by "Asterisk" (setInUse), with the owner token that holds them. */
+  private readonly heldByAsterisk = new Map<number, () => void>();
 
   constructor(
     readonly scenario: Scenario,
@@ -172,6 +174,27 @@ export class SimBackend implements HardwareBackend {
     if (ch.idleBits === null) throw new RangeError(`channel ${channel} carries no ABCD bits (${ch.role})`);
     if (!Number.isInteger(bits) || bits < 0 || bits > 15) throw new RangeError(`ABCD bits must be 0-15, got ${bits}`);
     this.state.setRxBits(channel, bits, ch.role);
+  }
+
+  /**
+   * Marks a channel held (or freed) as Asterisk holding it for a call would: channels() shows
+   * inUse and openChannel gets CHANNEL_BUSY. Returns false when another program already holds
+   * it (marking in use) or when this control did not hold it (freeing).
+   */
+  setInUse(channel: number, inUse: boolean): boolean {
+    this.controlChannel(channel);
+    const held = this.heldByAsterisk.get(channel);
+    if (!inUse) {
+      if (!held) return false;
+      this.state.release(channel, held);
+      this.heldByAsterisk.delete(channel);
+      return true;
+    }
+    if (held) return true;
+    const token = (): void => undefined;
+    if (!this.state.claim(channel, token)) return false;
+    this.heldByAsterisk.set(channel, token);
+    return true;
   }
 
   /**

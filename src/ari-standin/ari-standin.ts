@@ -1,0 +1,216 @@
+// The ARI stand-in: one object that owns a simulated Asterisk's ARI - the HTTP server, the
+// events WebSocket, the channels on DAHDI timeslots of a trunk plan (mirrored into the sim's
+// channels), the span watch - and the control API tests and the demo use: inbound calls, far-end
+// outcomes, remote hangups and faults (socket drop, REST stall, unknown and malformed events,
+// an Asterisk restart), plus the traffic generator.
+
+import { randomBytes } from 'node:crypto';
+import type { HardwareBackend } from '../hardware/types';
+import { loadApiDocs } from './api-docs';
+import { dialStatusForCause } from './causes';
+import { SimAsterisk, type InboundCall } from './asterisk';
+import type { ChannelJson } from './channel';
+import { DialScript, type DialOutcome, type DialScriptOptions, type OutcomeMix } from './dial-script';
+import { StandinError } from './errors';
+import { EventsHub } from './events-hub';
+import { AriHttpServer } from './http-server';
+import { Originator } from './originate';
+import { RestGate } from './rest-gate';
+import { Router } from './router';
+import { asteriskRoutes, type ModuleState } from './routes/asterisk-routes';
+import { channelRoutes } from './routes/channel-routes';
+import { miscRoutes } from './routes/misc-routes';
+import { SpanWatch } from './span-watch';
+import { TrafficGenerator, type TrafficOptions } from './traffic';
+import { TrunkPool, type InUseMarker } from './trunk-pool';
+import { planFromHardware, type SimpleTrunkConfig, type TrunkPlan } from './trunk-plan';
+
+export interface AriStandinOptions {
+  user?: string;
+  password?: string;
+  /** Default 127.0.0.1, port 0 (any free port). */
+  host?: string;
+  port?: number;
+  /** The trunk plan, or groups over spans resolved against `hardware` (default: derived from it). */
+  trunks?: TrunkPlan | SimpleTrunkConfig;
+  /** Spans and alarms come from here; a backend with setInUse (the sim) shows our calls as inUse. */
+  hardware?: HardwareBackend;
+  dial?: DialScriptOptions;
+  /** The Stasis app inbound calls go to when placeInboundCall names none. Default "tdmgate". */
+  defaultApp?: string;
+  /** Hardware watcher interval for alarms, ms (default 50). */
+  spanWatchMs?: number;
+  /** Loaded modules for PUT /asterisk/modules (default chan_dahdi.so and res_ari.so running). */
+  modules?: Record<string, ModuleState>;
+  /** Folder with resources.json and api-docs/ (default: the copy shipped in the package). */
+  docsDir?: string;
+  asteriskId?: string;
+}
+
+export interface StartedStandin {
+  url: string;
+  port: number;
+}
+
+export class AriStandin {
+  readonly script: DialScript;
+  private readonly gate = new RestGate();
+  private readonly modules: Map<string, ModuleState>;
+  private readonly asteriskId: string;
+  private hub: EventsHub | null = null;
+  private http: AriHttpServer | null = null;
+  private asterisk: SimAsterisk | null = null;
+  private watch: SpanWatch | null = null;
+  private readonly traffic = new Set<TrafficGenerator>();
+
+  constructor(private readonly options: AriStandinOptions = {}) {
+    this.script = new DialScript(options.dial);
+    this.modules = new Map(Object.entries(options.modules ?? { 'chan_dahdi.so': 'running', 'res_ari.so': 'running', 'app_stasis.so': 'running' }));
+    this.asteriskId = options.asteriskId ?? randomBytes(6).toString('hex').replace(/(..)(?!$)/g, '$1:');
+  }
+
+  async start(): Promise<StartedStandin> {
+    if (this.http) throw new StandinError('BAD_CONFIG', 'the ARI stand-in is already started');
+    const o = this.options;
+    const plan = await this.resolvePlan();
+    const marker = o.hardware && 'setInUse' in o.hardware ? (o.hardware as unknown as InUseMarker) : null;
+    const pool = new TrunkPool(plan, marker);
+    const user = o.user ?? 'asterisk';
+    const password = o.password ?? 'asterisk';
+    const hub = new EventsHub((u, p) => u === user && p === password, this.asteriskId, Date.now);
+    const asterisk = new SimAsterisk(pool, hub, Date.now, o.defaultApp ?? 'tdmgate');
+    const router = new Router();
+    router.add(
+      ...asteriskRoutes({
+        asteriskId: this.asteriskId, modules: this.modules, now: Date.now,
+        startupTime: () => asterisk.startupTime, reloadTime: () => asterisk.reloadTime,
+        reloaded: () => (asterisk.reloadTime = Date.now()),
+      }),
+      ...miscRoutes({ apps: () => hub.apps(), channelIdsOf: (app) => asterisk.list().filter((c) => c.stasisApp === app).map((c) => c.id) }),
+      ...channelRoutes(asterisk, new Originator(asterisk, this.script)),
+    );
+    const http = new AriHttpServer({ host: o.host ?? '127.0.0.1', port: o.port ?? 0, user, password }, loadApiDocs(o.docsDir), router, hub, this.gate);
+    const started = await http.listen();
+    this.hub = hub;
+    this.asterisk = asterisk;
+    this.http = http;
+    if (o.hardware) {
+      this.watch = new SpanWatch(o.hardware, { setSpanUp: (s, up) => pool.setSpanUp(s, up), spanLost: (s) => asterisk.spanLost(s) }, o.spanWatchMs ?? 50);
+      await this.watch.start();
+    }
+    return started;
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.traffic) t.stop();
+    this.traffic.clear();
+    await this.watch?.stop();
+    this.watch = null;
+    this.gate.dispose();
+    this.asterisk?.reset(Date.now());
+    await this.hub?.close();
+    await this.http?.close(true);
+    this.http = null;
+    this.hub = null;
+    this.asterisk = null;
+  }
+
+  get url(): string {
+    return this.running().http.url;
+  }
+
+  // ---- calls -------------------------------------------------------------------------------
+
+  /** A call from the network: a free timeslot (span/group), StasisStart to the app. */
+  placeInboundCall(call: InboundCall): ChannelJson {
+    return this.running().asterisk.inbound(call).channel.toJSON();
+  }
+
+  /** The far end hangs up (default cause 16); before answer it is a DISCONNECT with that cause. */
+  remoteHangup(channelId: string, cause = 16): void {
+    const a = this.running().asterisk;
+    const ch = a.find(channelId);
+    if (!ch) throw new StandinError('UNKNOWN_CHANNEL', `no channel ${channelId}`);
+    a.remoteHangup(ch, cause, a.isDialing(ch) ? (cause === 16 ? 'CANCEL' : dialStatusForCause(cause)) : null);
+  }
+
+  /** Scripted far-end behaviour for numbers matching `pattern` (exact, _Asterisk pattern, RegExp). */
+  onDial(pattern: string | RegExp, outcome: DialOutcome): void {
+    this.script.add({ pattern, outcome });
+  }
+
+  setDefaultOutcome(outcome: DialOutcome | OutcomeMix): void {
+    this.script.setDefault(outcome);
+  }
+
+  channels(): ChannelJson[] {
+    return this.running().asterisk.list().map((c) => c.toJSON());
+  }
+
+  /** Registered Stasis apps (open event sockets). */
+  apps(): string[] {
+    return this.running().hub.apps();
+  }
+
+  startTraffic(options: TrafficOptions): TrafficGenerator {
+    const gen = new TrafficGenerator(this.running().asterisk, options).start();
+    this.traffic.add(gen);
+    return gen;
+  }
+
+  // ---- faults ------------------------------------------------------------------------------
+
+  /** Cuts every events socket (no close handshake); returns how many. */
+  dropSocket(): number {
+    return this.running().hub.dropAll();
+  }
+
+  /** REST requests hang from now on, for `ms` or until resumeRest(). */
+  stallRest(ms?: number): void {
+    this.gate.stall(ms);
+  }
+
+  resumeRest(): void {
+    this.gate.resume();
+  }
+
+  sendUnknownEvent(type = 'TdmgateUnknownEvent'): number {
+    return this.running().hub.sendUnknown(type);
+  }
+
+  sendMalformedEvent(text = '{"type": "StasisStart", "application": '): number {
+    return this.running().hub.sendRaw(text);
+  }
+
+  /**
+   * Asterisk dies and comes back: sockets cut, connections refused for `downMs`, every channel
+   * lost (no events), then listening again on the same port with a new startup time.
+   */
+  async restartAsterisk(options: { downMs?: number } = {}): Promise<void> {
+    const { http, hub, asterisk } = this.running();
+    hub.dropAll();
+    await http.close(false);
+    asterisk.reset(Date.now());
+    await new Promise((resolve) => setTimeout(resolve, options.downMs ?? 300));
+    asterisk.reset(Date.now());
+    await http.listen();
+  }
+
+  /** chan_dahdi.so and friends: make a module refuse reloads, or unload it. */
+  setModule(name: string, state: ModuleState | null): void {
+    if (state === null) this.modules.delete(name);
+    else this.modules.set(name, state);
+  }
+
+  private running(): { http: AriHttpServer; hub: EventsHub; asterisk: SimAsterisk } {
+    if (!this.http || !this.hub || !this.asterisk) throw new StandinError('NOT_RUNNING', 'the ARI stand-in is not started');
+    return { http: this.http, hub: this.hub, asterisk: this.asterisk };
+  }
+
+  private async resolvePlan(): Promise<TrunkPlan> {
+    const t = this.options.trunks;
+    if (t && 'channels' in t) return t;
+    if (!this.options.hardware) throw new StandinError('BAD_CONFIG', 'the ARI stand-in needs a trunk plan or a hardware backend to derive one');
+    return planFromHardware(this.options.hardware, t);
+  }
+}

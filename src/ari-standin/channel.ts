@@ -1,0 +1,112 @@
+// One Asterisk channel on a DAHDI timeslot: its ARI snapshot (channels.json's Channel model),
+// its variables, whether it is in Stasis, and its state machine - the legal state changes are
+// data, checked once at load, so a change that Asterisk could not make throws here.
+
+import { ariTimestamp } from './timestamp';
+import type { TrunkChannel } from './trunk-plan';
+
+export const CHANNEL_STATES = ['Down', 'Rsrved', 'OffHook', 'Dialing', 'Ring', 'Ringing', 'Up', 'Busy', 'Dialing Offhook', 'Pre-ring', 'Unknown'] as const;
+export type ChannelState = (typeof CHANNEL_STATES)[number];
+
+/** Changes a DAHDI call makes: outbound Down -> Dialing -> Ringing -> Up, inbound Ring -> Up. */
+const TRANSITIONS: Readonly<Partial<Record<ChannelState, readonly ChannelState[]>>> = {
+  Down: ['Dialing', 'Ring', 'Ringing', 'Up', 'Busy'],
+  Dialing: ['Ringing', 'Up', 'Busy'],
+  Ring: ['Ringing', 'Up'],
+  Ringing: ['Up', 'Busy'],
+  Up: [],
+  Busy: [],
+};
+
+for (const [from, tos] of Object.entries(TRANSITIONS)) {
+  for (const to of [from, ...(tos ?? [])]) {
+    if (!(CHANNEL_STATES as readonly string[]).includes(to)) throw new Error(`channel state table names unknown state ${to}`);
+  }
+}
+
+export interface CallerId {
+  name: string;
+  number: string;
+}
+
+export interface DialplanLocation {
+  context: string;
+  exten: string;
+  priority: number;
+  app_name: string;
+  app_data: string;
+}
+
+/** The ARI Channel model as Asterisk renders it. */
+export interface ChannelJson {
+  id: string;
+  name: string;
+  state: ChannelState;
+  protocol_id: string;
+  caller: CallerId;
+  connected: CallerId;
+  accountcode: string;
+  dialplan: DialplanLocation;
+  creationtime: string;
+  language: string;
+}
+
+export type ChannelPhase = 'alive' | 'hanging-up' | 'destroyed';
+
+export class Channel {
+  state: ChannelState;
+  phase: ChannelPhase = 'alive';
+  /** The Stasis application holding the channel, or null outside Stasis. */
+  stasisApp: string | null = null;
+  /** Apps that see this channel's events (the originating app stays subscribed while dialing). */
+  readonly subscribers = new Set<string>();
+  readonly vars = new Map<string, string>();
+  connected: CallerId = { name: '', number: '' };
+  accountcode = '';
+  /** Set when a timer of the dial or traffic simulation belongs to the channel. */
+  readonly timers = new Set<NodeJS.Timeout>();
+  answeredAt: number | null = null;
+  /** Outbound: the resource dialled (Dial events' dialstring). */
+  dialstring = '';
+
+  constructor(
+    readonly id: string,
+    readonly name: string,
+    readonly trunk: TrunkChannel,
+    readonly direction: 'inbound' | 'outbound',
+    readonly caller: CallerId,
+    public dialplan: DialplanLocation,
+    readonly createdAt: number,
+    initial: ChannelState,
+  ) {
+    this.state = initial;
+  }
+
+  /** Moves to `to`; false when already there (no ChannelStateChange is due). */
+  setState(to: ChannelState): boolean {
+    if (to === this.state) return false;
+    const allowed = TRANSITIONS[this.state] ?? [];
+    if (!allowed.includes(to)) throw new Error(`channel ${this.name}: no state change ${this.state} -> ${to}`);
+    this.state = to;
+    return true;
+  }
+
+  get alive(): boolean {
+    return this.phase === 'alive';
+  }
+
+  toJSON(): ChannelJson {
+    return {
+      id: this.id,
+      name: this.name,
+      state: this.state,
+      protocol_id: '',
+      caller: { ...this.caller },
+      connected: { ...this.connected },
+      accountcode: this.accountcode,
+      dialplan: { ...this.dialplan },
+      creationtime: ariTimestamp(this.createdAt),
+      language: 'en',
+    };
+  }
+}

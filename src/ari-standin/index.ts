@@ -1,0 +1,13 @@
+// The ARI stand-in's public face: a faithful stand-in for Asterisk's ARI on DAHDI trunks, for
+// tests and the demo. Owns src/ari-standin/** (server, routes, events, channel model, DAHDI
+// naming, dial simulation, control API, traffic) and the Swagger copy in api-docs/.
+
+export { AriStandin, type AriStandinOptions, type StartedStandin } from './ari-standin';
+export type { InboundCall } from './asterisk';
+export type { ChannelJson, ChannelState } from './channel';
+export { HANGUP_REASONS, causeText } from './causes';
+export type { DialOutcome, DialRule, OutcomeMix, DialScriptOptions } from './dial-script';
+export { AriHttpError, StandinError, type StandinErrorCode } from './errors';
+export type { TrafficGenerator, TrafficOptions, TrafficStats } from './traffic';
+export { planFromHardware, planFromSite, type DahdiType, type SimpleTrunkConfig, type TrunkChannel, type TrunkGroupSpec, type TrunkPlan } from './trunk-plan';
+export type { ModuleState } from './routes/asterisk-routes';

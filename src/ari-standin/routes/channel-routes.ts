@@ -1,0 +1,110 @@
+// /ari/channels: list, originate, get, hangup with reason or reason_code, answer, continue,
+// and channel variables - including chan_dahdi's CHANNEL(dahdi_channel|dahdi_span|dahdi_group|
+// dahdi_type), read from the timeslot the channel occupies.
+
+import type { SimAsterisk } from '../asterisk';
+import { HANGUP_REASONS } from '../causes';
+import type { Channel } from '../channel';
+import { AriHttpError, badRequest } from '../errors';
+import type { OriginateRequest, Originator } from '../originate';
+import { intParam, noContent, ok, strParam, type RestRequest, type Route } from '../router';
+
+export function channelRoutes(asterisk: SimAsterisk, originator: Originator): Route[] {
+  const id = (req: RestRequest): string => req.captures[0] ?? '';
+  return [
+    { method: 'GET', pattern: /^\/ari\/channels$/, handler: () => ok(asterisk.list().map((c) => c.toJSON())) },
+    { method: 'POST', pattern: /^\/ari\/channels$/, handler: (req) => ok(originator.originate(originateRequest(req)).toJSON()) },
+    { method: 'POST', pattern: /^\/ari\/channels\/([^/]+)$/, handler: (req) => ok(originator.originate({ ...originateRequest(req), channelId: id(req) }).toJSON()) },
+    { method: 'GET', pattern: /^\/ari\/channels\/([^/]+)$/, handler: (req) => ok(asterisk.get(id(req)).toJSON()) },
+    {
+      method: 'DELETE', pattern: /^\/ari\/channels\/([^/]+)$/, handler: (req) => {
+        const cause = hangupCause(req);
+        const ch = asterisk.get(id(req));
+        asterisk.requestHangup(ch, cause);
+        return noContent();
+      },
+    },
+    {
+      method: 'POST', pattern: /^\/ari\/channels\/([^/]+)\/answer$/, handler: (req) => {
+        asterisk.answer(asterisk.controlled(id(req)));
+        return noContent();
+      },
+    },
+    {
+      method: 'POST', pattern: /^\/ari\/channels\/([^/]+)\/continue$/, handler: (req) => {
+        const ch = asterisk.controlled(id(req));
+        asterisk.continueInDialplan(ch, {
+          context: strParam(req, 'context'), extension: strParam(req, 'extension'),
+          priority: intParam(req, 'priority'), label: strParam(req, 'label'),
+        });
+        return noContent();
+      },
+    },
+    {
+      method: 'GET', pattern: /^\/ari\/channels\/([^/]+)\/variable$/, handler: (req) => {
+        const variable = strParam(req, 'variable');
+        if (!variable) throw badRequest('Variable name is required');
+        const value = readVariable(asterisk.get(id(req)), variable);
+        if (value === undefined) throw new AriHttpError(404, 'Provided variable was not found');
+        return ok({ value });
+      },
+    },
+    {
+      method: 'POST', pattern: /^\/ari\/channels\/([^/]+)\/variable$/, handler: (req) => {
+        const variable = strParam(req, 'variable');
+        if (!variable) throw badRequest('Variable name is required');
+        asterisk.setVar(asterisk.controlled(id(req)), variable, req.params.get('value') ?? '');
+        return noContent();
+      },
+    },
+  ];
+}
+
+function originateRequest(req: RestRequest): OriginateRequest {
+  const body = req.body as { variables?: unknown } | null;
+  const variables = body && typeof body === 'object' && body.variables && typeof body.variables === 'object' ? (body.variables as Record<string, string>) : undefined;
+  return {
+    endpoint: strParam(req, 'endpoint'), app: strParam(req, 'app'), appArgs: strParam(req, 'appArgs'),
+    callerId: strParam(req, 'callerId'), timeout: intParam(req, 'timeout'), channelId: strParam(req, 'channelId'),
+    context: strParam(req, 'context'), extension: strParam(req, 'extension'), priority: intParam(req, 'priority'),
+    variables,
+  };
+}
+
+function hangupCause(req: RestRequest): number {
+  const reason = strParam(req, 'reason');
+  const code = strParam(req, 'reason_code');
+  if (reason !== undefined && code !== undefined) throw badRequest("The reason and reason_code can't both be specified");
+  if (code !== undefined) {
+    const n = Number(code);
+    if (!Number.isInteger(n) || n < 0) throw badRequest('Invalid reason for hangup provided');
+    return n;
+  }
+  if (reason === undefined) return 16;
+  const cause = HANGUP_REASONS[reason];
+  if (cause === undefined) throw badRequest('Invalid reason for hangup provided');
+  return cause;
+}
+
+/**
+ * A channel variable or dialplan function. CHANNEL(dahdi_group) is chan_dahdi's group bitmask
+ * printed as a decimal ("%llu": group 1 -> "2"), as dahdi_func_read does.
+ */
+export function readVariable(ch: Channel, name: string): string | undefined {
+  const t = ch.trunk;
+  switch (name) {
+    case 'CHANNEL(dahdi_channel)': return String(t.channel);
+    case 'CHANNEL(dahdi_span)': return String(t.span);
+    case 'CHANNEL(dahdi_group)': return t.group === null ? '0' : (1n << BigInt(t.group)).toString();
+    case 'CHANNEL(dahdi_type)': return t.type;
+    case 'CHANNEL(name)': return ch.name;
+    case 'CHANNEL(uniqueid)': case 'UNIQUEID': return ch.id;
+    case 'CHANNEL(state)': return ch.state;
+    case 'CHANNEL(accountcode)': case 'CDR(accountcode)': return ch.accountcode;
+    case 'CALLERID(num)': return ch.caller.number;
+    case 'CALLERID(name)': return ch.caller.name;
+    case 'CONTEXT': return ch.dialplan.context;
+    case 'EXTEN': return ch.dialplan.exten;
+    default: return ch.vars.get(name);
+  }
+}
