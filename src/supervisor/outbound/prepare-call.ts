@@ -1,0 +1,39 @@
+// Everything an originate on a trunk group needs, decided before ARI is touched: the number
+// in E.164 (for the CDR and the job) and in the carrier's dial form, the caller ID, the
+// timeout, the group's settings (defaults when the site gives none) and the attempts.
+
+import { DEFAULT_MAX_RETRIES, DEFAULT_RETRY_DELAYS, DEFAULT_TIMEOUT } from '../../provisioning/site/read-outbound';
+import type { OutboundSettings } from '../../provisioning/site/routing-types';
+import type { TrunkGroup } from '../../provisioning/site/site-types';
+import { planAttempts, type Attempt, type GroupSpan } from './hunt-plan';
+import { dialForm, toE164, type E164Number, type NumberingPlan } from './numbering';
+
+export interface PreparedCall {
+  number: E164Number;
+  dialNumber: string;
+  callerId: string | null;
+  timeoutSeconds: number;
+  settings: OutboundSettings;
+  attempts: Attempt[];
+}
+
+export function settingsFor(group: number, configured: readonly OutboundSettings[]): OutboundSettings {
+  return configured.find((s) => s.group === group)
+    ?? { group, callerId: null, timeout: DEFAULT_TIMEOUT, maxRetries: DEFAULT_MAX_RETRIES, retryDelay: { ...DEFAULT_RETRY_DELAYS }, dial: 'national' };
+}
+
+/** Throws OutboundError (INVALID_NUMBER / NO_NUMBERING) for a number that cannot be called. */
+export function prepareCall(input: string, group: TrunkGroup, spans: readonly GroupSpan[], plan: NumberingPlan | null, configured: readonly OutboundSettings[]): PreparedCall {
+  const settings = settingsFor(group.number, configured);
+  const number = toE164(input, plan);
+  // Without a numbering plan only e164 can be written; carriers that want + get it as given.
+  const dialNumber = plan === null ? number.e164 : dialForm(number, plan, settings.dial);
+  return {
+    number,
+    dialNumber,
+    callerId: settings.callerId,
+    timeoutSeconds: settings.timeout,
+    settings,
+    attempts: planAttempts(group.number, group.hunt, spans, dialNumber),
+  };
+}
