@@ -108,8 +108,14 @@ export async function rig(options: RigOptions = {}): Promise<Rig> {
     warn: (obj: object, msg: string) => logs.push({ level: 'warn', obj, msg }),
     error: (obj: object, msg: string) => logs.push({ level: 'error', obj, msg }),
   };
-  const { siteYaml, scenarioYaml: _s, before: _b, ...rest } = options;
-  const map = TrunkMap.create({ intervalMs: 100, logger, ...rest, site: site(siteYaml ?? E1_PRI_SITE), backend: sim, clock });
+  const map = TrunkMap.create({
+    intervalMs: 100,
+    logger,
+    ...pick(options),
+    site: site(options.siteYaml ?? E1_PRI_SITE),
+    backend: sim,
+    clock,
+  });
   const events: Rig['events'] = { 'state-changed': [], 'span-blocked': [], 'span-unblocked': [], 'call-interrupted': [] };
   map.on('state-changed', (e) => events['state-changed'].push(e));
   map.on('span-blocked', (e) => events['span-blocked'].push(e));
@@ -129,4 +135,15 @@ export async function step(clock: ManualClock, ms: number): Promise<void> {
 export async function close(r: Rig): Promise<void> {
   await r.map.stop();
   await r.sim.close();
+}
+
+/** The TrunkMap options among the rig's options. */
+function pick(o: RigOptions): Partial<TrunkMapOptions> {
+  const out: Partial<TrunkMapOptions> = {};
+  if (o.intervalMs !== undefined) out.intervalMs = o.intervalMs;
+  if (o.holdDownMs !== undefined) out.holdDownMs = o.holdDownMs;
+  if (o.maxHoldDownMs !== undefined) out.maxHoldDownMs = o.maxHoldDownMs;
+  if (o.flapWindowMs !== undefined) out.flapWindowMs = o.flapWindowMs;
+  if (o.transitions !== undefined) out.transitions = o.transitions;
+  return out;
 }
