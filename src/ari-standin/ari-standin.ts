@@ -170,6 +170,11 @@ export class AriStandin {
     this.gate.stall(ms);
   }
 
+  /** REST requests held by stallRest right now. */
+  stalledRequests(): number {
+    return this.gate.held;
+  }
+
   resumeRest(): void {
     this.gate.resume();
   }

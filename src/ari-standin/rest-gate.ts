@@ -6,6 +6,11 @@ export class RestGate {
   private closed = false;
   private timer: NodeJS.Timeout | null = null;
 
+  /** Requests held right now. */
+  get held(): number {
+    return this.waiting.length;
+  }
+
   get stalled(): boolean {
     return this.closed;
   }

@@ -1,0 +1,89 @@
+// Connecting as ari-client 2.2.0 does, against the stand-in: the bare probe gets 401, the
+// documents come with basePath rewritten to the Host the client used, auth on REST and on the
+// events socket, the served documents equal Asterisk's, and the /asterisk and /endpoints answers.
+
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { WebSocket } from 'ws';
+import { connectClient, raw, startRig, stopRig, USER, PASSWORD, type Rig } from './helpers';
+
+const SHARED = path.resolve(__dirname, '../../../../shared/ari-api-docs');
+
+describe('ARI stand-in: connecting', () => {
+  let rig: Rig;
+  beforeEach(async () => (rig = await startRig()));
+  afterEach(async () => stopRig(rig));
+
+  it('answers 401 to the unauthenticated probe and serves docs with basePath from the Host header', async () => {
+    const probe = await raw(rig.port, 'GET', '/ari/api-docs/resources.json', false);
+    assert.equal(probe.status, 401);
+    assert.deepEqual(JSON.parse(probe.body), { message: 'Authentication required' });
+    assert.match(String(probe.headers['www-authenticate']), /^Basic realm=/);
+    const docs = await raw(rig.port, 'GET', '/ari/api-docs/resources.json', true, { host: `example.test:${rig.port}` });
+    assert.equal(docs.status, 200);
+    assert.equal(docs.headers['content-type'], 'application/json');
+    assert.equal((JSON.parse(docs.body) as { basePath: string }).basePath, `http://example.test:${rig.port}/ari`);
+    const bad = await raw(rig.port, 'GET', '/ari/channels', false, { authorization: `Basic ${Buffer.from('x:y').toString('base64')}` });
+    assert.equal(bad.status, 401);
+  });
+
+  it('lets the real ari-client connect, start the app and list it', async () => {
+    const client = await connectClient(rig);
+    const apps = await client.applications.list();
+    assert.deepEqual(apps.map((a) => a.name), ['tdmgate']);
+    assert.deepEqual(rig.standin.apps(), ['tdmgate']);
+    const info = await client.asterisk.getInfo();
+    assert.equal(info.system.version, '22.10.1');
+    assert.match(info.status.startup_time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
+  });
+
+  it('serves every document equal to Asterisk 22.10.1 apart from basePath', async function () {
+    if (!existsSync(SHARED)) this.skip();
+    const files = ['resources.json', ...readdirSync(path.join(SHARED, 'api-docs')).map((f) => `api-docs/${f}`)];
+    assert.equal(files.length, 12);
+    for (const file of files) {
+      const served = await raw(rig.port, 'GET', `/ari/api-docs/${path.basename(file)}`, true);
+      assert.equal(served.status, 200, file);
+      const original = JSON.parse(readFileSync(path.join(SHARED, file), 'utf8')) as Record<string, unknown>;
+      assert.deepEqual(JSON.parse(served.body), { ...original, basePath: `http://127.0.0.1:${rig.port}/ari` }, file);
+      // The copy shipped in the package is byte-identical.
+      const shipped = readFileSync(path.resolve(__dirname, '../../../src/ari-standin/api-docs', file));
+      assert.ok(shipped.equals(readFileSync(path.join(SHARED, file))), `${file} differs from the shared copy`);
+    }
+  });
+
+  it('refuses the events socket without app (400) or with a wrong api_key (401)', async () => {
+    const status = (query: string): Promise<number> => new Promise((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${rig.port}/ari/events?${query}`);
+      ws.on('unexpected-response', (_req, res) => {
+        resolve(res.statusCode ?? 0);
+        ws.terminate();
+      });
+      ws.on('open', () => {
+        resolve(101);
+        ws.close();
+      });
+      ws.on('error', () => undefined);
+    });
+    const key = `${encodeURIComponent(USER)}:${encodeURIComponent(PASSWORD)}`;
+    assert.equal(await status(`api_key=${key}`), 400);
+    assert.equal(await status('app=tdmgate&api_key=asterisk:wrong'), 401);
+    assert.equal(await status(`app=tdmgate&api_key=${key}`), 101);
+  });
+
+  it('has no DAHDI endpoints, reloads chan_dahdi (204), 404 for a module not loaded, 409 when refused', async () => {
+    const client = await connectClient(rig);
+    await assert.rejects(client.endpoints.listByTech({ tech: 'DAHDI' }), /No Endpoints found/);
+    const before = await raw(rig.port, 'GET', '/ari/asterisk/info', true);
+    await client.asterisk.reloadModule({ moduleName: 'chan_dahdi.so' });
+    assert.equal((await raw(rig.port, 'PUT', '/ari/asterisk/modules/chan_dahdi.so', true)).status, 204);
+    const missing = await raw(rig.port, 'PUT', '/ari/asterisk/modules/chan_sip.so', true);
+    assert.equal(missing.status, 404);
+    assert.ok((JSON.parse(missing.body) as { message: string }).message.length > 0);
+    rig.standin.setModule('chan_dahdi.so', 'refuses-reload');
+    assert.equal((await raw(rig.port, 'PUT', '/ari/asterisk/modules/chan_dahdi.so', true)).status, 409);
+    assert.equal(before.status, 200);
+    assert.equal((await raw(rig.port, 'GET', '/ari/nothing/here', true)).status, 404);
+  });
+});
