@@ -95,6 +95,19 @@ export class TrunkMap {
   async start(): Promise<void> {
     if (this.status !== 'created') throw new TrunkMapError('NOT_RUNNING', `start() on a trunk map that is ${this.status}`);
     this.status = 'starting';
+    try {
+      await this.begin();
+    } catch (err) {
+      // The hardware could not be read: the map can be started again once it can.
+      await this.watch?.stop();
+      this.watch = null;
+      if ((this.status as string) !== 'stopped') this.status = 'created';
+      throw err;
+    }
+  }
+
+  private async begin(): Promise<void> {
+    this.misfits.clear();
     const hw = new Map((await this.options.backend.spans()).map((s) => [s.span, s]));
     const watched: number[] = [];
     for (const span of this.layout.spans.values()) {

@@ -3,8 +3,10 @@
 // resolved to span/timeslot/group; spans missing or not fitting blocked, never a crash.
 
 import assert from 'node:assert/strict';
-import { isTrunkMapError } from '../../../src/supervisor/trunk-map';
-import { close, R2_SCENARIO, R2_SITE, rig, T1_SCENARIO, T1_SITE, type Rig } from './trunk-helpers';
+import { isHardwareError } from '../../../src/hardware/errors';
+import { createSimBackend, ManualClock } from '../../../src/hardware/sim';
+import { isTrunkMapError, TrunkMap } from '../../../src/supervisor/trunk-map';
+import { close, E1_PRI_SITE, R2_SCENARIO, R2_SITE, rig, site, T1_SCENARIO, T1_SITE, type Rig } from './trunk-helpers';
 
 describe('trunk map: mapping', () => {
   let r: Rig;
@@ -124,5 +126,15 @@ groups:
     assert.equal(r.map.channel(70).state, 'blocked-alarm');
     assert.match(r.map.snapshot().spans[2]?.reason[0] ?? '', /span too small/);
     assert.deepEqual(r.map.spansInService('pri'), [1, 2]);
+  });
+
+  it('start() on unreadable hardware rejects with the hardware error and can be retried', async () => {
+    r = await rig();
+    const sim = createSimBackend({ clock: new ManualClock() });
+    await sim.close();
+    const map = TrunkMap.create({ site: site(E1_PRI_SITE), backend: sim });
+    await assert.rejects(map.start(), (err: unknown) => isHardwareError(err, 'CLOSED'));
+    await assert.rejects(map.start(), (err: unknown) => isHardwareError(err, 'CLOSED'));
+    await map.stop();
   });
 });
