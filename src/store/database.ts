@@ -20,9 +20,11 @@ export interface DatabaseOptions {
   /** How long a query waits for a pooled connection before a KnexTimeoutError (ms). */
   acquireTimeoutMs?: number;
   poolMax?: number;
+  /** Where knex's own warnings go (the supervisor passes its logger); default the console. */
+  log?: Knex.Logger;
 }
 
-type SqliteHandle = { pragma(source: string): unknown };
+type SqliteHandle = { pragma(source: string): unknown; exec(source: string): unknown };
 
 export class Database {
   readonly knex: Knex;
@@ -47,6 +49,7 @@ export class Database {
           client: 'better-sqlite3',
           connection: { filename: target.filename },
           useNullAsDefault: true,
+          ...(options.log ? { log: options.log } : {}),
           acquireConnectionTimeout,
           pool: {
             min: 1,
@@ -82,6 +85,7 @@ export class Database {
           connectTimeout: options.connectTimeoutMs ?? 5000,
         },
         acquireConnectionTimeout,
+        ...(options.log ? { log: options.log } : {}),
         pool: { min: 0, max: options.poolMax ?? 4 },
       }),
       target,
@@ -126,9 +130,22 @@ export class Database {
     return done.map((m) => m.name);
   }
 
-  /** A cheap round trip: resolves when the database answers, rejects with the driver's error. */
+  /** Resolves when the database would take a write now; rejects with the driver's error. */
   async ping(): Promise<void> {
-    await this.knex.raw('select 1');
+    if (this.target.dialect === 'mysql') {
+      await this.knex.raw('select 1');
+      return;
+    }
+    // A SQLite reader is never blocked, a writer is: take and drop the write lock on the pooled
+    // handle itself (two knex.raw calls could let another query run inside the transaction).
+    const client = this.knex.client as { acquireConnection(): Promise<SqliteHandle>; releaseConnection(c: SqliteHandle): Promise<unknown> };
+    const conn = await client.acquireConnection();
+    try {
+      conn.exec('BEGIN IMMEDIATE');
+      conn.exec('ROLLBACK');
+    } finally {
+      await client.releaseConnection(conn);
+    }
   }
 
   async close(): Promise<void> {
