@@ -6,8 +6,10 @@ import type { Knex } from 'knex';
 import { CDR_COLUMNS, type CdrRow, type StoredCdrRow } from './cdr-columns';
 import type { Database } from './database';
 
-// SQLite allows 32766 bound values per statement; 28 columns x 1000 rows stays under it.
-const ROWS_PER_STATEMENT = 1000;
+// knex writes a multi-row SQLite insert as SELECT ... UNION ALL SELECT ..., and SQLite allows
+// 500 terms in a compound SELECT; MySQL takes a VALUES list bounded by max_allowed_packet
+// (1000 rows of a CDR is about 400 kB).
+const ROWS_PER_STATEMENT = { sqlite: 250, mysql: 1000 } as const;
 
 export class CdrRepository {
   private readonly db: Database;
@@ -25,13 +27,14 @@ export class CdrRepository {
   async insertMany(rows: readonly CdrRow[]): Promise<void> {
     if (rows.length === 0) return;
     const values = rows.map(toDbValues);
-    if (values.length <= ROWS_PER_STATEMENT) {
+    const per = ROWS_PER_STATEMENT[this.db.dialect];
+    if (values.length <= per) {
       await this.insertStatement(this.knex, values);
       return;
     }
     await this.knex.transaction(async (trx) => {
-      for (let i = 0; i < values.length; i += ROWS_PER_STATEMENT) {
-        await this.insertStatement(trx, values.slice(i, i + ROWS_PER_STATEMENT));
+      for (let i = 0; i < values.length; i += per) {
+        await this.insertStatement(trx, values.slice(i, i + per));
       }
     });
   }
