@@ -34,7 +34,7 @@ export function readNumbering(c: Checker, value: unknown, path: string): Numberi
   let country = readDigits(c, m.country, `${path}.country`, 3);
   if (m.country === undefined) c.fail(`${path}.country`, 'is required (the E.164 country code, e.g. "86")');
   if (country !== null && !isCountryCode(country)) {
-    c.fail(`${path}.country`, `"${country}" is not an assigned E.164 country code${suggestion(country, COUNTRY_CODES)}`);
+    c.fail(`${path}.country`, `"${country}" is not an assigned E.164 country code${suggestion(country, COUNTRY_CODES.filter((code) => code.length === country?.length))}`);
     country = null;
   }
   const national = readDigits(c, m.nationalPrefix, `${path}.nationalPrefix`, 4);

@@ -21,11 +21,14 @@ export type CheckedCall =
 export function checkCall(call: InboundCall): CheckedCall {
   const where = placeProblem(call);
   if (where !== null) return { ok: false, cause: 41, reason: `malformed call: ${where}` };
-  const didText = typeof call.did === 'string' ? call.did.trim() : '';
+  // A number that is not text at all (a broken event) is malformed, not withheld.
+  if (typeof call.did !== 'string') return { ok: false, cause: 28, reason: `called number ${String(call.did)} is not a text` };
+  if (typeof call.callerId !== 'string') return { ok: false, cause: 28, reason: `caller ID ${String(call.callerId)} is not a text` };
+  const didText = call.did.trim();
   const did = didText === 's' ? '' : didText;
   const didProblem = numberProblem(did);
   if (didProblem !== null) return { ok: false, cause: 28, reason: `called number ${JSON.stringify(call.did)} ${didProblem}` };
-  const raw = typeof call.callerId === 'string' ? call.callerId.trim() : '';
+  const raw = call.callerId.trim();
   if (WITHHELD.has(raw.toLowerCase())) return { ok: true, did, callerId: '', anonymous: true };
   const cliProblem = numberProblem(raw);
   if (cliProblem !== null) return { ok: false, cause: 28, reason: `caller ID ${JSON.stringify(call.callerId)} ${cliProblem}` };
