@@ -1,0 +1,89 @@
+// The stand-in's parts on their own: dial strings and names, Asterisk patterns and the seeded
+// outcome mix, the sim's setInUse control, the trunk plan from hardware, and the traffic
+// generator placing and ending calls.
+
+import assert from 'node:assert/strict';
+import { AriStandin, planFromHardware } from '../../src/ari-standin';
+import { ChannelNamer, parseEndpoint } from '../../src/ari-standin/dahdi-naming';
+import { asteriskPattern, DialScript } from '../../src/ari-standin/dial-script';
+import { parseCallerId } from '../../src/ari-standin/originate';
+import { ariTimestamp } from '../../src/ari-standin/timestamp';
+import { createSimBackend } from '../../src/hardware/sim';
+import { waitUntil } from './helpers';
+
+describe('ARI stand-in: parts', () => {
+  it('parses chan_dahdi dial strings', () => {
+    const p = (e: string): unknown => { const r = parseEndpoint(e); return r.ok ? r.dial.target : r.reason; };
+    assert.deepEqual(p('DAHDI/g1/555'), { kind: 'group', group: 1, hunt: 'ascending', span: null });
+    assert.deepEqual(p('DAHDI/R3/555'), { kind: 'group', group: 3, hunt: 'round-robin-descending', span: null });
+    assert.deepEqual(p('DAHDI/i2-g1/555'), { kind: 'group', group: 1, hunt: 'ascending', span: 2 });
+    assert.deepEqual(p('DAHDI/17/555'), { kind: 'channel', channel: 17 });
+    assert.equal(p('PJSIP/100'), 'not-dahdi');
+    assert.equal(p('DAHDI/x1/5'), 'bad-resource');
+    assert.throws(() => parseEndpoint('DAHDI'), /Invalid endpoint/);
+    const n = new ChannelNamer();
+    const pri = { channel: 3, span: 1, type: 'pri' };
+    assert.deepEqual([n.name(pri, '555'), n.name(pri, '556'), n.name({ channel: 64, span: 3, type: 'analog' }, '1')], ['DAHDI/i1/555-1', 'DAHDI/i1/556-2', 'DAHDI/64-1']);
+  });
+
+  it('matches Asterisk patterns and draws a seeded mix', () => {
+    assert.ok(asteriskPattern('9NXX.').test('92345'));
+    assert.ok(!asteriskPattern('9NXX.').test('9134'));
+    assert.ok(asteriskPattern('[13]Z!').test('39'));
+    const mix = { mix: [{ weight: 1, outcome: { kind: 'busy' as const } }, { weight: 3, outcome: { kind: 'answer' as const } }] };
+    const draw = (seed: number): string[] => { const s = new DialScript({ default: mix, seed }); return Array.from({ length: 20 }, () => s.outcomeFor('1').kind); };
+    assert.deepEqual(draw(7), draw(7));
+    assert.ok(draw(7).includes('busy') && draw(7).includes('answer'));
+    assert.deepEqual(parseCallerId('"ACME" <5550000>'), { name: 'ACME', number: '5550000' });
+    assert.deepEqual(parseCallerId('5550000'), { name: '', number: '5550000' });
+    assert.equal(ariTimestamp(Date.UTC(2026, 0, 1)), '2026-01-01T00:00:00.000+0000');
+  });
+
+  it('sim setInUse marks a channel held, refuses one held by another program, frees only its own', async () => {
+    const sim = createSimBackend();
+    try {
+      assert.equal(sim.setInUse(5, true), true);
+      assert.equal((await sim.channels(1)).find((c) => c.channel === 5)?.inUse, true);
+      await assert.rejects(sim.openChannel(5), /held by another program/);
+      const owned = await sim.openChannel(6);
+      assert.equal(sim.setInUse(6, true), false);
+      assert.equal(sim.setInUse(6, false), false);
+      await owned.close();
+      assert.equal(sim.setInUse(5, false), true);
+      assert.equal((await sim.channels(1)).find((c) => c.channel === 5)?.inUse, false);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('derives the trunk plan from the sim: PRI B-channels in group 1, FXO ports in group 2, no D-channels', async () => {
+    const sim = createSimBackend();
+    try {
+      const plan = await planFromHardware(sim);
+      assert.equal(plan.channels.filter((c) => c.group === 1).length, 60);
+      assert.ok(!plan.channels.some((c) => c.channel === 16 || c.channel === 47));
+      assert.deepEqual(plan.channels.filter((c) => c.group === 2).map((c) => [c.channel, c.type]), [[63, 'analog'], [64, 'analog']]);
+      const custom = await planFromHardware(sim, { groups: [{ number: 5, spans: [2], hunt: 'descending', context: 'in-2' }] });
+      assert.deepEqual([...new Set(custom.channels.filter((c) => c.group === 5).map((c) => c.span))], [2]);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('generates seeded inbound traffic: calls placed, ended by the far end, blocked when full', async () => {
+    const sim = createSimBackend();
+    const standin = new AriStandin({ hardware: sim, trunks: { groups: [{ number: 1, spans: [3] }] } });
+    await standin.start();
+    try {
+      // Nobody is registered for the app: Stasis fails and the call ends at once (placed, not talking).
+      const gen = standin.startTraffic({ callsPerMinute: 60000, seed: 3, group: 1 });
+      await waitUntil(() => gen.stats.placed >= 5, 'calls placed');
+      gen.stop();
+      assert.equal(gen.stats.blocked, 0);
+      assert.equal(standin.channels().length, 0);
+    } finally {
+      await standin.stop();
+      await sim.close();
+    }
+  });
+});
