@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateConfig } from '../../src/provisioning/generate';
 import { parseSite } from '../../src/provisioning/site/load';
 import { EXAMPLES, e1Site, invalid, valid } from './site-helpers';
 
@@ -82,15 +81,10 @@ describe('routing checks', () => {
   });
 
   for (const name of ['china-e1-mfcr2', 'euroisdn-4e1-cpe']) {
-    it(`routing/${name}.yaml passes and generates exactly what ${name}.yaml generates`, () => {
-      const read = (file: string): ReturnType<typeof parseSite> => parseSite(readFileSync(join(EXAMPLES, file), 'utf8'), 'example.yaml');
-      const routed = read(`routing/${name}.yaml`);
-      const plain = read(`${name}.yaml`);
-      assert.deepEqual(routed.warnings, []);
-      assert.ok(routed.site.routing !== null && routed.site.routing.inbound.length > 0);
-      // The same source name: only the sha256 header line may differ.
-      const body = (s: typeof plain): string[] => generateConfig(s.site, s.source).map((f) => f.content.replace(/^[#;] site file sha256: \w+$/gm, ''));
-      assert.deepEqual(body(routed), body(plain));
+    it(`the ${name}.yaml example carries a routing section that validates cleanly`, () => {
+      const loaded = parseSite(readFileSync(join(EXAMPLES, `${name}.yaml`), 'utf8'), `${name}.yaml`);
+      assert.deepEqual(loaded.warnings, []);
+      assert.ok(loaded.site.routing !== null && loaded.site.routing.inbound.length > 0);
     });
   }
 });
