@@ -2,6 +2,7 @@
 // Figures are printed, never asserted: timing belongs here, not in the tests.
 
 import { join } from 'node:path';
+import { cdrBench } from './cdr-bench';
 import { diagScanProcess } from './cli-bench';
 import { importBench } from './import-bench';
 import { provisioningBench } from './provisioning-bench';
@@ -16,6 +17,7 @@ function main(): void {
     ['sim watcher', async () => [await simWatcherOverhead(10), ...(await simEdgeLatency(60))]],
     ['CLI process', () => Promise.resolve(diagScanProcess(20, cli))],
     ['provisioning, 32-span site', async () => [...(await provisioningBench()), ...(await importBench())]],
+    ['CDR ingest', cdrBench],
   ];
   runSections(sections);
 }
