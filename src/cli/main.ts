@@ -16,6 +16,7 @@ import { provisionDiffCommand } from './provision/diff';
 import { provisionGenerateCommand } from './provision/generate';
 import { provisionImportCommand } from './provision/import';
 import { provisionValidateCommand } from './provision/validate';
+import { superviseCommand } from './supervise';
 import { tdmgateVersion } from './version';
 
 export const COMMANDS: readonly Command[] = [
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   provisionDiffCommand,
   provisionApplyCommand,
   provisionImportCommand,
+  superviseCommand,
 ];
 
 const COMMON_HELP = [
@@ -135,6 +137,8 @@ function runProcess(): void {
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);
+  // systemd and `kill` stop the supervisor with SIGTERM: the same clean stop as Ctrl-C.
+  process.on('SIGTERM', onSigint);
   const ctx: CliContext = {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -145,6 +149,7 @@ function runProcess(): void {
   };
   void main(process.argv.slice(2), ctx).then((code) => {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
     process.exitCode = code;
     // Let stdout drain into pipes; if a backend left a handle open, do not hang the terminal.
     setTimeout(() => process.exit(code), 2000).unref();

@@ -1,0 +1,90 @@
+// The ARI events the supervisor acts on, as typed data, and the check that turns a raw event
+// from the socket into one. Events come from the network: anything malformed is refused with a
+// reason the adapter logs, never an exception; types the supervisor does not use are ignored.
+
+export interface AriChannel {
+  id: string;
+  name: string;
+  state: string;
+  caller: { name: string; number: string };
+  dialplan: { context: string; exten: string; priority: number; app_name: string; app_data: string };
+  /** ARI's timestamp text (2026-01-01T00:00:00.000+0000). */
+  creationtime: string;
+}
+
+export type SupervisorEvent =
+  | { type: 'StasisStart'; channel: AriChannel; args: string[] }
+  | { type: 'StasisEnd'; channel: AriChannel }
+  | { type: 'ChannelStateChange'; channel: AriChannel }
+  | { type: 'ChannelDestroyed'; channel: AriChannel; cause: number; causeText: string }
+  | { type: 'ChannelHangupRequest'; channel: AriChannel; cause: number | null; soft: boolean }
+  | { type: 'Dial'; peer: AriChannel; dialstatus: string; dialstring: string };
+
+export type SupervisorEventType = SupervisorEvent['type'];
+export const SUPERVISOR_EVENT_TYPES: readonly SupervisorEventType[] = ['StasisStart', 'StasisEnd', 'ChannelStateChange', 'ChannelDestroyed', 'ChannelHangupRequest', 'Dial'];
+
+export type ParsedEvent = { kind: 'event'; event: SupervisorEvent } | { kind: 'ignored'; type: string } | { kind: 'malformed'; reason: string };
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A channel object as ARI renders it, or the reason it is not one. */
+export function parseChannel(v: unknown, field = 'channel'): AriChannel | string {
+  if (!isObj(v)) return `${field} is not an object`;
+  if (typeof v.id !== 'string' || v.id === '') return `${field}.id is not a non-empty string`;
+  if (typeof v.name !== 'string') return `${field}.name is not a string`;
+  if (typeof v.state !== 'string') return `${field}.state is not a string`;
+  const caller = isObj(v.caller) ? v.caller : {};
+  const dp = isObj(v.dialplan) ? v.dialplan : {};
+  return {
+    id: v.id,
+    name: v.name,
+    state: v.state,
+    caller: { name: str(caller.name), number: str(caller.number) },
+    dialplan: { context: str(dp.context), exten: str(dp.exten), priority: typeof dp.priority === 'number' ? dp.priority : 1, app_name: str(dp.app_name), app_data: str(dp.app_data) },
+    creationtime: str(v.creationtime),
+  };
+}
+
+export function parseEvent(raw: unknown): ParsedEvent {
+  if (!isObj(raw)) return { kind: 'malformed', reason: 'event is not an object' };
+  const type = raw.type;
+  if (typeof type !== 'string') return { kind: 'malformed', reason: 'event has no type' };
+  if (!(SUPERVISOR_EVENT_TYPES as readonly string[]).includes(type)) return { kind: 'ignored', type };
+  const t = type as SupervisorEventType;
+  const channel = parseChannel(t === 'Dial' ? raw.peer : raw.channel, t === 'Dial' ? 'peer' : 'channel');
+  if (typeof channel === 'string') return { kind: 'malformed', reason: `${type}: ${channel}` };
+  switch (t) {
+    case 'StasisStart': {
+      const args = Array.isArray(raw.args) ? raw.args : [];
+      if (!args.every((a) => typeof a === 'string')) return { kind: 'malformed', reason: 'StasisStart: args are not strings' };
+      return { kind: 'event', event: { type: t, channel, args: args as string[] } };
+    }
+    case 'StasisEnd':
+    case 'ChannelStateChange':
+      return { kind: 'event', event: { type: t, channel } };
+    case 'ChannelDestroyed': {
+      const cause = raw.cause;
+      if (typeof cause !== 'number' || !Number.isInteger(cause) || cause < 0 || cause > 127) return { kind: 'malformed', reason: `ChannelDestroyed: cause ${JSON.stringify(cause)} is not a Q.850 cause 0-127` };
+      return { kind: 'event', event: { type: t, channel, cause, causeText: str(raw.cause_txt) } };
+    }
+    case 'ChannelHangupRequest': {
+      const cause = typeof raw.cause === 'number' && Number.isInteger(raw.cause) && raw.cause >= 0 && raw.cause <= 127 ? raw.cause : null;
+      return { kind: 'event', event: { type: t, channel, cause, soft: raw.soft === true } };
+    }
+    case 'Dial':
+      if (typeof raw.dialstatus !== 'string') return { kind: 'malformed', reason: 'Dial: dialstatus is not a string' };
+      return { kind: 'event', event: { type: t, peer: channel, dialstatus: raw.dialstatus, dialstring: str(raw.dialstring) } };
+  }
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+/** ARI's `2026-01-01T00:00:00.000+0000` (or any Date-parsable text) as a Date; null if not a time. */
+export function ariTime(text: string): Date | null {
+  const iso = text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? null : d;
+}

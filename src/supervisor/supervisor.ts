@@ -1,0 +1,180 @@
+// The supervisor: the site, the hardware backend, the TrunkMap, the CDR store and sink, the ARI
+// adapter (or the built-in ARI stand-in on simulated cards), inbound call handling with
+// reconciliation after every connect, and the health endpoints - started in that order and
+// stopped in reverse, so every call record is acknowledged before the store closes.
+
+import { randomBytes } from 'node:crypto';
+import { AriStandin, planFromSite, type TrafficGenerator } from '../ari-standin';
+import { openBackend } from '../hardware/open-backend';
+import type { HardwareBackend } from '../hardware/types';
+import { loadSiteFile } from '../provisioning/site/load';
+import type { SiteConfig } from '../provisioning/site/site-types';
+import { CdrRepository } from '../store/cdr-repository';
+import { Database } from '../store/database';
+import { redact } from '../store/database-url';
+import { AriAdapter } from './ari/ari-adapter';
+import { CdrSink } from './cdr/cdr-sink';
+import type { SupervisorConfig } from './config';
+import { HealthServer } from './health-server';
+import { InboundCalls } from './inbound-calls';
+import { Reconciler } from './reconcile';
+import { compileInbound } from './routing/compile';
+import { SupervisorError } from './supervisor-errors';
+import { TrunkMap, type TrunkMapLogger } from './trunk-map';
+
+export const STASIS_APP = 'tdmgate';
+
+export interface SupervisorOptions {
+  config: SupervisorConfig;
+  logger: TrunkMapLogger;
+  /** The site used on simulated cards when config.site is null. */
+  demoSitePath: string;
+  /** Tests pass their own sim (to raise alarms); otherwise openBackend(config.backend). */
+  backend?: HardwareBackend;
+  /** Tuning for tests: short timeouts and intervals. */
+  tuning?: { restTimeoutMs?: number; backoffMaxMs?: number; pingIntervalMs?: number; trunkIntervalMs?: number; cdrFlushMs?: number; standinSpanWatchMs?: number };
+  /** Start the stand-in's traffic generator (the demo); default true when the stand-in runs. */
+  demoTraffic?: boolean;
+}
+
+export class Supervisor {
+  private traffic: TrafficGenerator | null = null;
+  private stopped = false;
+  healthUrl = '';
+
+  private constructor(
+    readonly site: SiteConfig,
+    readonly backend: HardwareBackend,
+    readonly trunkMap: TrunkMap,
+    readonly db: Database,
+    readonly sink: CdrSink,
+    readonly standin: AriStandin | null,
+    readonly ari: AriAdapter,
+    readonly calls: InboundCalls,
+    readonly reconciler: Reconciler,
+    readonly health: HealthServer,
+    private readonly log: TrunkMapLogger,
+  ) {}
+
+  static async start(options: SupervisorOptions): Promise<Supervisor> {
+    const { config, logger: log } = options;
+    const cleanups: (() => Promise<unknown>)[] = [];
+    try {
+      const opened = options.backend ? { backend: options.backend, chosen: 'sim', reason: 'injected' } : await openBackend({ backend: config.backend });
+      const backend = opened.backend;
+      cleanups.push(() => backend.close());
+      if (opened.chosen === 'dahdi' && config.ari === null) {
+        throw new SupervisorError('CONFIG_INVALID', 'TDMGATE_ARI_URL: is required on DAHDI hardware (the ARI stand-in runs on simulated cards only)', { key: 'TDMGATE_ARI_URL', allowed: 'http://host:8088' });
+      }
+      if (opened.chosen === 'dahdi' && config.site === null) {
+        throw new SupervisorError('CONFIG_INVALID', 'TDMGATE_SITE: is required on DAHDI hardware', { key: 'TDMGATE_SITE', allowed: 'the path of a site file' });
+      }
+      const sitePath = config.site ?? options.demoSitePath;
+      const { site } = await loadSiteFile(sitePath);
+      log.info({ backend: opened.chosen, why: opened.reason, site: sitePath }, 'hardware and site');
+
+      const t = options.tuning ?? {};
+      const trunkMap = TrunkMap.create({ site, backend, logger: log, ...(t.trunkIntervalMs ? { intervalMs: t.trunkIntervalMs } : {}) });
+      await trunkMap.start();
+      cleanups.push(() => trunkMap.stop());
+
+      const db = Database.open({
+        url: config.dbUrl, dataDir: config.dataDir,
+        log: { warn: (m: unknown) => log.warn({ knex: String(m) }, 'database'), error: (m: unknown) => log.error({ knex: String(m) }, 'database'), deprecate: () => undefined, debug: () => undefined },
+      });
+      cleanups.push(() => db.close());
+      try {
+        await db.migrateLatest();
+      } catch (err) {
+        // The database may be down at start: records spool until it answers.
+        log.warn({ err: (err as Error).message }, 'database migrations not run: CDRs spool until the database answers');
+      }
+      const sink = new CdrSink({ writer: new CdrRepository(db), spoolDir: config.dataDir, ...(t.cdrFlushMs ? { flushIntervalMs: t.cdrFlushMs } : {}) });
+      sink.on('status', (status) => log.info({ status }, 'CDR sink'));
+      await sink.start();
+      cleanups.push(() => sink.close());
+      log.info({ database: db.target.dialect === 'sqlite' ? `sqlite ${db.target.filename}` : redact(config.dbUrl ?? ''), dataDir: config.dataDir }, 'CDR store');
+
+      let standin: AriStandin | null = null;
+      let ariTarget = config.ari;
+      if (ariTarget === null) {
+        const password = randomBytes(12).toString('hex');
+        standin = new AriStandin({ user: 'tdmgate', password, hardware: backend, trunks: planFromSite(site), defaultApp: STASIS_APP, ...(t.standinSpanWatchMs ? { spanWatchMs: t.standinSpanWatchMs } : {}) });
+        const started = await standin.start();
+        const s = standin;
+        cleanups.push(() => s.stop());
+        ariTarget = { url: started.url, user: 'tdmgate', password };
+        log.info({ url: started.url }, 'built-in ARI stand-in started (simulated Asterisk)');
+      }
+
+      const ari = new AriAdapter({
+        url: ariTarget.url, user: ariTarget.user, password: ariTarget.password, app: STASIS_APP, logger: log,
+        ...(t.restTimeoutMs ? { restTimeoutMs: t.restTimeoutMs } : {}), ...(t.backoffMaxMs ? { backoffMaxMs: t.backoffMaxMs } : {}),
+        ...(t.pingIntervalMs !== undefined ? { pingIntervalMs: t.pingIntervalMs } : {}),
+      });
+      cleanups.push(() => ari.stop());
+      const calls = new InboundCalls({
+        ari, trunkMap, rules: compileInbound(site), site, cdr: sink, logger: log, app: STASIS_APP,
+        spanAlarms: async (span) => (await backend.span(span)).alarmNames,
+        answerBeforeContinue: standin !== null,
+      });
+      const reconciler = new Reconciler(() => ari.listChannels(), calls, log);
+      ari.on('event', (e) => calls.onEvent(e));
+      ari.on('ready', () => void reconciler.run().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'reconciliation failed: retried after the next reconnect')));
+      ari.on('status', (status) => log.info({ status }, 'ARI status'));
+      trunkMap.on('call-interrupted', (e) => calls.onInterrupted(e));
+      ari.start();
+
+      const health = new HealthServer(() => ({
+        ari: { ok: ari.status === 'ready', detail: ari.status },
+        cdr: { ok: sink.status === 'ready' || sink.status === 'spooling', detail: sink.status },
+        hardware: { ok: !sup.stopped, detail: opened.chosen },
+      }));
+      const sup: Supervisor = new Supervisor(site, backend, trunkMap, db, sink, standin, ari, calls, reconciler, health, log);
+      const listening = await health.listen(config.listen);
+      sup.healthUrl = listening.url;
+      log.info({ url: listening.url, healthz: `${listening.url}/healthz`, readyz: `${listening.url}/readyz` }, 'health endpoints listening');
+
+      if (standin && (options.demoTraffic ?? true) && config.demoRate > 0) {
+        const s = standin;
+        // Calls only make sense once our app is registered with the stand-in.
+        ari.once('ready', () => {
+          if (sup.stopped) return;
+          sup.traffic = s.startTraffic({
+            callsPerMinute: config.demoRate, seed: Date.now() % 100_000, spans: [1, 2],
+            dids: ['691234501', '691234512', '691234599', '6912347', '6912347', '100'],
+            abandonRatio: 0.15, abandonMs: { min: 1000, max: 8000 }, talkMs: { mean: 20_000, min: 3000, max: 90_000 },
+          });
+          log.info({ callsPerMinute: config.demoRate }, 'demo traffic started on the stand-in');
+        });
+      }
+      return sup;
+    } catch (err) {
+      for (const c of cleanups.reverse()) await c().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Clean shutdown: stop taking calls, record what ends, close the store last. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.log.info({}, 'supervisor stopping');
+    this.traffic?.stop();
+    if (this.standin) {
+      // Our in-process Asterisk goes away with us: end its calls so each gets its record.
+      await this.calls.hangupAll().catch(() => undefined);
+      await this.calls.whenIdle(2000);
+      await this.calls.closeAll('supervisor stopped');
+    }
+    await this.calls.settled();
+    await this.ari.stop();
+    await this.health.close();
+    await this.standin?.stop();
+    await this.trunkMap.stop();
+    await this.sink.close();
+    await this.db.close();
+    await this.backend.close();
+    this.log.info({ stats: this.calls.stats, ari: this.ari.stats() }, 'supervisor stopped');
+  }
+}
