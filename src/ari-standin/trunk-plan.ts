@@ -95,7 +95,7 @@ export function planFromSite(site: SiteConfig): TrunkPlan {
       const type: DahdiType = t === 'mfcr2' ? 'mfc/r2' : t === 'cas' ? 'analog' : 'pri';
       for (const set of span.channels) {
         for (const ts of set.timeslots) {
-          channels.push({ channel: span.baseChannel + ts - 1, span: span.span, position: ts, group: set.group, type, context: contextOf(set.group) });
+          channels.push({ channel: span.baseChannel + ts - 1, span: span.span, position: ts, group: set.groups[0] ?? null, type, context: contextOf(set.groups[0] ?? null) });
         }
       }
     }
@@ -104,7 +104,7 @@ export function planFromSite(site: SiteConfig): TrunkPlan {
         if (port.type !== 'fxo') continue;
         channels.push({
           channel: card.analog.baseChannel + port.port - 1, span: card.analog.span, position: port.port,
-          group: port.group, type: 'analog', context: contextOf(port.group),
+          group: port.groups[0] ?? null, type: 'analog', context: contextOf(port.groups[0] ?? null),
         });
       }
     }

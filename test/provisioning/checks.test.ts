@@ -77,6 +77,27 @@ describe('site checks: channels, groups and routes', () => {
     invalid(mixed, [/group 1 \(carrier\) mixes FXS ports \(phones\) with trunks/]);
   });
 
+  it('puts a channel in several groups with a list (chan_dahdi group=1,2); the first gives the context', () => {
+    const two = (span: string): string => `${e1Site(span)}  - { number: 2, name: all, context: from-carrier }\n`;
+    const sets = valid(two('{ line: E1, signalling: pri_cpe, group: [carrier, 2] }')).site.cards[0]?.spans[0]?.channels;
+    assert.deepEqual(sets?.map((x) => x.groups), [[1, 2]]);
+    const split = valid(two('{ line: E1, signalling: pri_cpe, group: 2, channels: [{ timeslots: 1-15, group: [1, 2] }, { timeslots: 17-31 }] }'));
+    assert.deepEqual(split.site.cards[0]?.spans[0]?.channels.map((x) => x.groups), [[1, 2], [2]]);
+    invalid(two('{ line: E1, signalling: pri_cpe, channels: [{ timeslots: 1-10, group: [1, 2] }, { timeslots: 10-15, group: 2 }] }'),
+      [/channels\[1\]\.timeslots: timeslot 10 is already in cards\[0\]\.spans\[0\]\.channels\[0\]/]);
+    invalid(two('{ line: E1, signalling: pri_cpe, group: [1, carier] }'), [/spans\[0\]\.group\[1\]: group "carier" does not exist \(did you mean "carrier"\?\)/]);
+    invalid(two('{ line: E1, signalling: pri_cpe, group: [1, 1] }'), [/spans\[0\]\.group\[1\]: group 1 is listed twice/]);
+    invalid(two('{ line: E1, signalling: pri_cpe, group: [] }'), [/spans\[0\]\.group: lists no group/]);
+  });
+
+  it('checks phones against trunks per group, and warns when a later group\'s context never applies', () => {
+    const phones = `${e1Site(pri())}  - { number: 2, name: desks, context: from-desks }\n`
+      .replace('groups:', '  - location: Y\n    ports: [{ port: 1, type: fxs, group: [desks, carrier] }]\ngroups:');
+    invalid(phones, [/group 1 \(carrier\) mixes FXS ports \(phones\) with trunks/]);
+    const apart = `${e1Site('{ line: E1, signalling: pri_cpe, group: [1, 2] }')}  - { number: 2, name: other, context: from-other }\n`;
+    assert.ok(warnings(apart).some((w) => /answer in from-carrier, their first group's context; group 2's context from-other does not apply/.test(w)));
+  });
+
   it('refuses duplicate group numbers and names', () => {
     invalid(`${e1Site(pri())}  - { number: 1, name: other, context: x }\n`, [/groups\[1\]: group number 1 is already used by groups\[0\]/]);
   });

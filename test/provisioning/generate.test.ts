@@ -57,6 +57,15 @@ describe('generators', () => {
     for (const f of generateConfig(a.site, a.source)) assert.doesNotMatch(f.content, /\b20\d\d-\d\d-\d\d\b/);
   });
 
+  it('writes a channel set in several groups as group=1,2, with the first group\'s context', () => {
+    const yaml = `${e1Site('{ line: E1, signalling: pri_cpe, group: [carrier, 2] }')}  - { number: 2, name: all, context: from-all }\n`
+      .replace('groups:', '  - location: Y\n    ports: [{ port: 1-2, type: fxo, group: [2, 1] }]\ngroups:');
+    const { site, source } = valid(yaml);
+    const chan = content(generateConfig(site, source), 'chan_dahdi.conf');
+    assert.match(chan, /group=1,2\ncontext=from-carrier\n[^]*channel => 1-15,17-31\n/);
+    assert.match(chan, /group=2,1\ncontext=from-all\n[^]*channel => 32-33\n/);
+  });
+
   it('writes E1 PRI as bchan 1-15,17-31 + hardhdlc 16, T1 PRI as bchan 1-23 + hardhdlc 24', () => {
     const sys = content(generateExample('euroisdn-4e1-cpe.yaml', 'full'), 'system.conf');
     assert.match(sys, /span=1,1,0,ccs,hdb3,crc4\nbchan=1-15,17-31\nhardhdlc=16\necho/);

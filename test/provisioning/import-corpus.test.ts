@@ -73,19 +73,20 @@ describe('provision import: what each site teaches', () => {
   const byName = new Map(corpusSites().map((s) => [s.name, s]));
   const get = (name: string): CorpusSite => byName.get(name) as CorpusSite;
 
-  it('dahdi_genconf TE410P: four E1 PRI on one card, clock from each span in turn, extra per-span groups reported', async () => {
+  it('dahdi_genconf TE410P: four E1 PRI on one card, clock from each span in turn, group=0,1x keeps both groups', async () => {
     const { site, notes } = await importCorpus(get('te410p-freepbx'));
     assert.equal(site.cards.length, 1);
     assert.equal(site.cards[0]?.name, 'TE4/0');
     assert.deepEqual(site.cards[0]?.spans.map((s) => [s.span, s.timing, s.signalling.type]), [[1, 1, 'pri_cpe'], [2, 2, 'pri_cpe'], [3, 3, 'pri_cpe'], [4, 4, 'pri_cpe']]);
-    assert.deepEqual(site.groups.map((g) => [g.number, g.context]), [[0, 'from-pstn']]);
-    assert.ok(notes.some((n) => n.message.startsWith('group=0,11:') && basename(n.file) === 'dahdi-channels.conf'));
+    assert.deepEqual(site.groups.map((g) => [g.number, g.context]), [[0, 'from-pstn'], [11, 'from-pstn'], [12, 'from-pstn'], [13, 'from-pstn'], [14, 'from-pstn']]);
+    assert.deepEqual(site.cards[0]?.spans.map((s) => s.channels.map((set) => set.groups)), [[[0, 11]], [[0, 12]], [[0, 13]], [[0, 14]]]);
+    assert.ok(!notes.some((n) => n.message.startsWith('group=')), 'no note about secondary groups');
     assert.ok(notes.some((n) => n.message === 'callwaiting=yes not carried over' && basename(n.file) === 'chan_dahdi.conf'));
   });
 
   it('TDM410P: FXS signalling means an FXO port and the other way round', async () => {
     const { site } = await importCorpus(get('tdm410p-genconf'));
-    assert.deepEqual(site.cards[0]?.analog?.ports.map((p) => [p.port, p.type, p.group]), [[1, 'fxs', 5], [2, 'fxs', 5], [3, 'fxo', 0], [4, 'fxo', 0]]);
+    assert.deepEqual(site.cards[0]?.analog?.ports.map((p) => [p.port, p.type, p.groups[0]]), [[1, 'fxs', 5], [2, 'fxs', 5], [3, 'fxo', 0], [4, 'fxo', 0]]);
     assert.deepEqual(site.groups.map((g) => [g.number, g.context]), [[0, 'from-pstn'], [5, 'from-internal']]);
   });
 
@@ -102,7 +103,7 @@ describe('provision import: what each site teaches', () => {
       { type: 'mfcr2', variant: 'cn', category: 'national_subscriber', maxAni: 10, maxDnis: 4 },
       { type: 'mfcr2', variant: 'cn', category: 'national_subscriber', maxAni: 10, maxDnis: 4 },
     ]);
-    assert.deepEqual(spans.map((s) => [s.framing, s.crc4, s.channels[0]?.group]), [['cas', false, 1], ['cas', false, 2]]);
+    assert.deepEqual(spans.map((s) => [s.framing, s.crc4, s.channels[0]?.groups]), [['cas', false, [1]], ['cas', false, [2]]]);
     assert.equal(site.toneZone, 'cn');
     assert.ok(notes.some((n) => n.message === 'mfcr2_logdir=span2 not carried over'));
   });

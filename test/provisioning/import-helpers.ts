@@ -63,8 +63,8 @@ export interface ChannelFacts {
   kind: string;
   /** chan_dahdi's signalling, null when chan_dahdi.conf does not configure the channel. */
   signalling: string | null;
-  /** First group number, null when none. */
-  group: number | null;
+  /** Every group the channel is in, ascending (chan_dahdi's group is a bit mask: order is no meaning). */
+  groups: number[];
   context: string | null;
 }
 
@@ -73,9 +73,15 @@ export interface ConfigFacts {
   channels: Map<number, ChannelFacts>;
 }
 
-function firstGroup(value: string | undefined): number | null {
-  const m = /^\s*(\d+)/.exec(value ?? '');
-  return m ? Number(m[1]) : null;
+/** group=0,11 or 1-3 as chan_dahdi reads it. */
+function groupSet(value: string | undefined): number[] {
+  const out = new Set<number>();
+  for (const piece of (value ?? '').split(',')) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(piece);
+    if (!m) continue;
+    for (let n = Number(m[1]); n <= Number(m[2] ?? m[1]) && n <= 63; n++) out.add(n);
+  }
+  return [...out].sort((a, b) => a - b);
 }
 
 export async function configFacts(systemConf: string, chanDahdi: string | undefined, readFile: FileReader): Promise<ConfigFacts> {
@@ -90,7 +96,7 @@ export async function configFacts(systemConf: string, chanDahdi: string | undefi
     return [c.channel, {
       kind: c.kind,
       signalling: settings?.get('signalling')?.value.toLowerCase() ?? null,
-      group: settings ? firstGroup(settings.get('group')?.value) : null,
+      groups: settings ? groupSet(settings.get('group')?.value) : [],
       context: settings ? (settings.get('context')?.value || 'default') : null,
     }];
   }));

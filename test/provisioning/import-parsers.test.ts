@@ -107,7 +107,7 @@ describe('import: building the site', () => {
   it('splits a span over several groups into channel sets', async () => {
     const chan = '[channels]\nsignalling=pri_cpe\ngroup=1\nchannel => 1-15\ngroup=2\nchannel => 17-31\n';
     const { site } = await importTexts(E1_PRI, chan);
-    assert.deepEqual(site.cards[0]?.spans[0]?.channels.map((s) => [formatChannelList(s.timeslots), s.group]), [['1-15', 1], ['17-31', 2]]);
+    assert.deepEqual(site.cards[0]?.spans[0]?.channels.map((s) => [formatChannelList(s.timeslots), s.groups]), [['1-15', [1]], ['17-31', [2]]]);
   });
 
   it('without chan_dahdi.conf, guesses PRI CPE (NET from a genconf termtype) and says so', async () => {

@@ -3,6 +3,7 @@
 // `channel =>` line to the next. Written as a whole chan_dahdi.conf, or as an include file
 // the existing chan_dahdi.conf pulls into its [channels] section.
 
+import { sameGroups } from '../site/channels';
 import { analogSignalling } from '../site/read-analog';
 import type { AnalogPort, CardConfig, DigitalSpan, HuntOrder, SiteConfig, SiteSource, TrunkGroup } from '../site/site-types';
 import { header, ranges, render } from './layout';
@@ -42,7 +43,7 @@ function spanBlocks(site: SiteConfig, card: CardConfig, span: DigitalSpan): stri
   return span.channels.filter((set) => set.timeslots.length > 0).map((set) => [
     `; Span ${span.span}: ${card.name} port ${span.port} - ${span.line} ${describeSignalling(span)}`,
     ...signallingLines(span),
-    ...groupLines(site, set.group),
+    ...groupLines(site, set.groups),
     ...echoLines(site),
     `channel => ${ranges(span, set.timeslots)}`,
   ]);
@@ -76,7 +77,7 @@ function analogBlocks(site: SiteConfig, card: CardConfig): string[][] {
       `; Span ${analog.span}: ${card.name} ports ${run.map((p) => p.port).join(', ')} - ${what}`,
       // chan_dahdi spells it fxs_ks where system.conf says fxsks.
       `signalling=${sig.slice(0, 3)}_${sig.slice(3)}`,
-      ...groupLines(site, first.group),
+      ...groupLines(site, first.groups),
       ...echoLines(site),
       `channel => ${ranges(analog, run.map((p) => p.port))}`,
     ];
@@ -89,17 +90,19 @@ function runs(ports: readonly AnalogPort[]): AnalogPort[][] {
   for (const p of ports) {
     const run = out[out.length - 1];
     const last = run?.[run.length - 1];
-    if (run && last && last.port + 1 === p.port && last.type === p.type && last.start === p.start && last.group === p.group) run.push(p);
+    if (run && last && last.port + 1 === p.port && last.type === p.type && last.start === p.start && sameGroups(last.groups, p.groups)) run.push(p);
     else out.push([p]);
   }
   return out;
 }
 
-function groupLines(site: SiteConfig, groupNumber: number | null): string[] {
-  const group = site.groups.find((g) => g.number === groupNumber);
+/** group=1,3 and the settings chan_dahdi keeps once per channel, taken from the first group. */
+function groupLines(site: SiteConfig, groupNumbers: readonly number[]): string[] {
+  const members = groupNumbers.filter((n) => site.groups.some((g) => g.number === n));
+  const group = site.groups.find((g) => g.number === members[0]);
   if (!group) return ['group=', `context=${site.defaultContext}`, 'hidecallerid=no', 'usecallingpres=no'];
   return [
-    `group=${group.number}`,
+    `group=${members.join(',')}`,
     `context=${group.context}`,
     `hidecallerid=${group.presentation === 'restricted' ? 'yes' : 'no'}`,
     `usecallingpres=${group.presentation === 'passthrough' ? 'yes' : 'no'}`,

@@ -33,14 +33,22 @@ const CHAN_DAHDI_DEFAULTS = { context: 'default', switchtype: 'national', mfcr2V
 
 const CAS_SIGNALLING: readonly CasProtocol[] = ['em', 'em_w', 'em_e1', 'featd', 'featdmf', 'featdmf_ta', 'featb', 'e911'];
 
+/** A channel's context and the line that set it. */
+interface ContextSeen {
+  context: string;
+  at: SourceRef;
+}
+
 interface Ctx {
   notes: ImportNote[];
   chanByNumber: ReadonlyMap<number, ChanDahdiChannel>;
   haveChanDahdi: boolean;
   /** group number -> contexts seen, with where, to pick one and report the others. */
-  groupContexts: Map<number, Array<{ context: string; at: SourceRef }>>;
+  groupContexts: Map<number, ContextSeen[]>;
   groupSections: Map<number, Set<string>>;
-  ungroupedContexts: Array<{ context: string; at: SourceRef }>;
+  ungroupedContexts: ContextSeen[];
+  /** Channel sets and ports in groups, with their channels' contexts, to order once groups are known. */
+  members: Array<{ target: { groups: number[] }; contexts: ContextSeen[] }>;
   echo: Array<{ name: string; at: SourceRef | null }>;
 }
 
@@ -52,6 +60,7 @@ export function buildSite(system: SystemConf, chan: ChanDahdiConf | null, option
     groupContexts: new Map(),
     groupSections: new Map(),
     ungroupedContexts: [],
+    members: [],
     echo: [],
   };
   const carried = new Set<number>();
@@ -65,6 +74,8 @@ export function buildSite(system: SystemConf, chan: ChanDahdiConf | null, option
   const analog = buildAnalogUnits(ctx, { ...system, channels: system.channels.filter((c) => !robbedBit.includes(c)) }, digital.map((u) => u.span), carried);
   for (const c of robbedBit) carried.add(c.channel);
   reportLeftovers(ctx, system, chan, carried);
+  const groups = buildGroups(ctx);
+  orderMembers(ctx, groups);
   const cards = layoutCards([...digital, ...analog], ctx.notes);
   const site: SiteConfig = {
     name: options.name,
@@ -73,7 +84,7 @@ export function buildSite(system: SystemConf, chan: ChanDahdiConf | null, option
     clock: digital.some((u) => u.span.timing > 0) ? 'network' : 'internal',
     defaultContext: pickDefaultContext(ctx),
     cards,
-    groups: buildGroups(ctx),
+    groups,
     routes: [],
     // chan_dahdi.conf carries no routing rules; an imported site starts without them.
     timezone: 'UTC',
@@ -266,41 +277,35 @@ function describe(s: SpanSignalling): string {
 
 // ---- groups and contexts --------------------------------------------------------------------
 
-/** chan_dahdi's group=: numbers and ranges 0-63; the model keeps one group per channel. */
-function channelGroup(ctx: Ctx, channel: number): number | null {
+/** chan_dahdi's group=: numbers and ranges 0-63, in the order written, each once. */
+function channelGroups(ctx: Ctx, channel: number): number[] {
   const setting = settingOf(ctx, channel, 'group');
-  if (setting === undefined || setting.value.trim() === '') return null;
+  if (setting === undefined || setting.value.trim() === '') return [];
   const numbers: number[] = [];
   for (const piece of setting.value.split(',')) {
     const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(piece);
     if (!m) continue;
     const from = Number(m[1]);
     const to = m[2] === undefined ? from : Number(m[2]);
-    for (let n = from; n <= to && n <= 63; n++) numbers.push(n);
+    for (let n = from; n <= to && n <= 63; n++) if (!numbers.includes(n)) numbers.push(n);
   }
-  if (numbers.length > 1) {
-    ctx.notes.push(note(setting.at, `group=${setting.value}: the site keeps each channel in one group (${numbers[0]}); groups ${numbers.slice(1).join(',')} not carried over`));
-  }
-  return numbers[0] ?? null;
+  return numbers;
 }
 
-function recordContext(ctx: Ctx, chan: ChanDahdiChannel, group: number | null): void {
+/** Records the channel's context for each of its groups (or as ungrouped), and returns it. */
+function recordContext(ctx: Ctx, chan: ChanDahdiChannel, groups: readonly number[]): ContextSeen {
   const setting = chan.settings.get('context');
   const entry = { context: setting?.value || CHAN_DAHDI_DEFAULTS.context, at: setting?.at ?? chan.at };
-  if (group === null) {
-    ctx.ungroupedContexts.push(entry);
-    return;
+  if (groups.length === 0) ctx.ungroupedContexts.push(entry);
+  for (const group of groups) {
+    ctx.groupContexts.set(group, [...(ctx.groupContexts.get(group) ?? []), entry]);
+    ctx.groupSections.set(group, (ctx.groupSections.get(group) ?? new Set<string>()).add(chan.section));
   }
-  const contexts = ctx.groupContexts.get(group) ?? [];
-  contexts.push(entry);
-  ctx.groupContexts.set(group, contexts);
-  const sections = ctx.groupSections.get(group) ?? new Set<string>();
-  sections.add(chan.section);
-  ctx.groupSections.set(group, sections);
+  return entry;
 }
 
 function channelSets(ctx: Ctx, bearers: readonly SystemChannel[], base: number, span: number): ChannelSet[] {
-  const byGroup = new Map<number | null, number[]>();
+  const byGroups = new Map<string, { set: ChannelSet; contexts: ContextSeen[] }>();
   const missing = bearers.filter((c) => !ctx.chanByNumber.has(c.channel)).map((c) => c.channel);
   const firstMissing = bearers.find((c) => !ctx.chanByNumber.has(c.channel));
   if (ctx.haveChanDahdi && firstMissing) {
@@ -308,17 +313,19 @@ function channelSets(ctx: Ctx, bearers: readonly SystemChannel[], base: number, 
   }
   for (const c of bearers) {
     const chan = ctx.chanByNumber.get(c.channel);
-    const group = chan ? channelGroup(ctx, c.channel) : null;
-    if (chan) recordContext(ctx, chan, group);
-    const timeslots = byGroup.get(group) ?? [];
-    timeslots.push(c.channel - base + 1);
-    byGroup.set(group, timeslots);
+    const groups = chan ? channelGroups(ctx, c.channel) : [];
+    const key = groups.join(',');
+    const entry = byGroups.get(key) ?? { set: { timeslots: [], groups }, contexts: [] };
+    if (chan) entry.contexts.push(recordContext(ctx, chan, groups));
+    entry.set.timeslots.push(c.channel - base + 1);
+    byGroups.set(key, entry);
   }
-  if (byGroup.size > 1) {
+  if (byGroups.size > 1) {
     const first = bearers[0];
-    if (first) ctx.notes.push(note(first.at, `span ${span}: channels are split over ${byGroup.size} groups; kept as ${byGroup.size} channel sets`));
+    if (first) ctx.notes.push(note(first.at, `span ${span}: channels are split over ${byGroups.size} group lists; kept as ${byGroups.size} channel sets`));
   }
-  return [...byGroup.entries()].map(([group, timeslots]) => ({ timeslots, group }));
+  for (const { set, contexts } of byGroups.values()) if (set.groups.length > 0) ctx.members.push({ target: set, contexts });
+  return [...byGroups.values()].map((e) => e.set);
 }
 
 function buildGroups(ctx: Ctx): TrunkGroup[] {
@@ -326,13 +333,29 @@ function buildGroups(ctx: Ctx): TrunkGroup[] {
     .sort(([a], [b]) => a - b)
     .map(([number, contexts]) => {
       const context = mostCommon(contexts.map((c) => c.context)) ?? CHAN_DAHDI_DEFAULTS.context;
-      for (const other of contexts.filter((c) => c.context !== context)) {
-        ctx.notes.push(note(other.at, `group ${number}: context ${other.context} differs from the group's ${context}; the site keeps one context per group`));
-      }
       const sections = [...(ctx.groupSections.get(number) ?? [])];
       const onlySection = sections.length === 1 && sections[0] !== 'channels' ? sections[0] : undefined;
       return { number, name: onlySection ?? `group-${number}`, context, direction: 'both', presentation: 'allowed', hunt: 'ascending' };
     });
+}
+
+/**
+ * The site gives a channel its first group's context. Puts first the group whose context is the
+ * one the channels had (group=0,12 with context=b becomes [12, 0] when group 0 answers in a);
+ * a context no group of theirs keeps is reported.
+ */
+function orderMembers(ctx: Ctx, groups: readonly TrunkGroup[]): void {
+  const contextOf = (n: number): string | undefined => groups.find((g) => g.number === n)?.context;
+  for (const { target, contexts } of ctx.members) {
+    const wanted = mostCommon(contexts.map((c) => c.context));
+    const primary = target.groups.find((n) => contextOf(n) === wanted) ?? (target.groups[0] as number);
+    target.groups.splice(target.groups.indexOf(primary), 1);
+    target.groups.unshift(primary);
+    const kept = contextOf(primary);
+    for (const other of contexts.filter((c) => c.context !== kept)) {
+      ctx.notes.push(note(other.at, `group ${primary}: context ${other.context} differs from the group's ${kept ?? ''}; the site keeps one context per group`));
+    }
+  }
 }
 
 function pickDefaultContext(ctx: Ctx): string {
@@ -420,10 +443,10 @@ function buildAnalogUnits(ctx: Ctx, system: SystemConf, digital: readonly Digita
 function analogPort(ctx: Ctx, system: SystemConf, c: SystemChannel, base: number): AnalogPort {
   const kind = ANALOG_PORT[c.kind] as Pick<AnalogPort, 'type' | 'start'>;
   const chan = ctx.chanByNumber.get(c.channel);
-  let group: number | null = null;
+  const port: AnalogPort = { port: c.channel - base + 1, type: kind.type, start: kind.start, groups: chan ? channelGroups(ctx, c.channel) : [] };
   if (chan) {
-    group = channelGroup(ctx, c.channel);
-    recordContext(ctx, chan, group);
+    const seen = recordContext(ctx, chan, port.groups);
+    if (port.groups.length > 0) ctx.members.push({ target: port, contexts: [seen] });
     const sig = (chan.settings.get('signalling')?.value ?? '').toLowerCase();
     const expected = `${c.kind.slice(0, 3)}_${c.kind.slice(3)}`;
     if (sig !== expected) {
@@ -433,7 +456,7 @@ function analogPort(ctx: Ctx, system: SystemConf, c: SystemChannel, base: number
     ctx.notes.push(note(c.at, `channel ${c.channel} (${c.kind}) is not in chan_dahdi.conf; the site gives it to Asterisk without a group`));
   }
   recordEcho(ctx, system, c.channel);
-  return { port: c.channel - base + 1, type: kind.type, start: kind.start, group };
+  return port;
 }
 
 // ---- echo, tone zone, leftovers -------------------------------------------------------------

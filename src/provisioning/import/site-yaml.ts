@@ -4,7 +4,7 @@
 // The import notes go on top as comments, where the person editing the file will see them.
 
 import { stringify } from 'yaml';
-import { bearerTimeslots } from '../site/channels';
+import { bearerTimeslots, sameGroups } from '../site/channels';
 import type { AnalogPort, CardConfig, DigitalSpan, SiteConfig } from '../site/site-types';
 import { formatChannelList } from './channel-list';
 import type { ImportNote } from './import-notes';
@@ -22,11 +22,18 @@ function spanToPlain(span: DigitalSpan): Record<string, unknown> {
   const only = span.channels[0];
   const all = formatChannelList(bearerTimeslots(span.line, sig.type));
   if (span.channels.length === 1 && only && formatChannelList(only.timeslots) === all) {
-    if (only.group !== null) out.group = only.group;
+    if (only.groups.length > 0) out.group = groupValue(only.groups);
   } else {
-    out.channels = span.channels.map((set) => (set.group === null ? { timeslots: formatChannelList(set.timeslots) } : { timeslots: formatChannelList(set.timeslots), group: set.group }));
+    out.channels = span.channels.map((set) => (set.groups.length === 0
+      ? { timeslots: formatChannelList(set.timeslots) }
+      : { timeslots: formatChannelList(set.timeslots), group: groupValue(set.groups) }));
   }
   return out;
+}
+
+/** One group as a number (the form every existing site file uses), several as a list. */
+function groupValue(groups: readonly number[]): number | number[] {
+  return groups.length === 1 ? (groups[0] as number) : [...groups];
 }
 
 /** Consecutive ports of one kind and group as one entry ("1-4"). */
@@ -35,13 +42,13 @@ function portsToPlain(ports: readonly AnalogPort[]): Record<string, unknown>[] {
   for (const p of [...ports].sort((a, b) => a.port - b.port)) {
     const run = runs[runs.length - 1];
     const last = run?.[run.length - 1];
-    if (run && last && last.port + 1 === p.port && last.type === p.type && last.start === p.start && last.group === p.group) run.push(p);
+    if (run && last && last.port + 1 === p.port && last.type === p.type && last.start === p.start && sameGroups(last.groups, p.groups)) run.push(p);
     else runs.push([p]);
   }
   return runs.map((run) => {
     const first = run[0] as AnalogPort;
     const port = run.length === 1 ? first.port : `${first.port}-${first.port + run.length - 1}`;
-    return first.group === null ? { port, type: first.type, start: first.start } : { port, type: first.type, start: first.start, group: first.group };
+    return first.groups.length === 0 ? { port, type: first.type, start: first.start } : { port, type: first.type, start: first.start, group: groupValue(first.groups) };
   });
 }
 

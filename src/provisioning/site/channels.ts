@@ -75,3 +75,8 @@ export function analogChannels(card: { portCount: number | null; analog: { ports
   if (!card.analog) return 0;
   return card.portCount ?? Math.max(0, ...card.analog.ports.map((p) => p.port));
 }
+
+/** Two group lists alike, order included (the first group gives the context). */
+export function sameGroups(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((n, i) => n === b[i]);
+}

@@ -45,13 +45,23 @@ function checkTiming(c: Checker, site: SiteDraft): void {
 
 function checkGroups(c: Checker, site: SiteDraft): void {
   const used = new Map<number, Set<string>>();
-  const note = (group: number | null, kind: string): void => {
-    if (group === null) return;
-    used.set(group, (used.get(group) ?? new Set()).add(kind));
+  const note = (groups: readonly number[], kind: string): void => {
+    for (const group of groups) used.set(group, (used.get(group) ?? new Set()).add(kind));
   };
   for (const card of site.cards) {
-    for (const s of card.spans) for (const set of s.channels) note(set.group, s.signalling.type.startsWith('pri') ? 'pri' : s.signalling.type);
-    for (const p of card.analog?.ports ?? []) note(p.group, p.type === 'fxs' ? 'phone' : 'fxo');
+    for (const s of card.spans) {
+      for (const set of s.channels) {
+        note(set.groups, s.signalling.type.startsWith('pri') ? 'pri' : s.signalling.type);
+        checkContexts(c, site, set.groups, `${s.path}.channels`);
+      }
+    }
+    const portLists = new Map<string, readonly number[]>();
+    for (const p of card.analog?.ports ?? []) {
+      note(p.groups, p.type === 'fxs' ? 'phone' : 'fxo');
+      portLists.set(p.groups.join(','), p.groups);
+    }
+    // Once per distinct list: ports of one entry share their groups.
+    for (const groups of portLists.values()) checkContexts(c, site, groups, `${card.path}.ports`);
   }
   site.groups.forEach((g, i) => {
     const kinds = used.get(g.number);
@@ -72,6 +82,21 @@ function checkGroups(c: Checker, site: SiteDraft): void {
       if (g?.direction === 'in') c.fail(`routes[${i}].groups[${j}]`, `group ${g.number} (${g.name}) is inbound-only (direction: in); a route places outbound calls`);
     });
   });
+}
+
+/**
+ * chan_dahdi keeps one context per channel: a channel in several groups answers in its first
+ * group's context, so a later group's different context never applies to it.
+ */
+function checkContexts(c: Checker, site: SiteDraft, groups: readonly number[], path: string): void {
+  const [first, ...rest] = groups.map((n) => site.groups.find((g) => g.number === n));
+  if (!first) return;
+  for (const other of rest) {
+    if (other && other.context !== first.context) {
+      c.warn(path, `channels in groups ${groups.join(', ')} answer in ${first.context}, their first group's context; ` +
+        `group ${other.number}'s context ${other.context} does not apply to them`);
+    }
+  }
 }
 
 function checkLimits(c: Checker, site: SiteDraft): void {

@@ -4,7 +4,7 @@
 // port's own class is the mistake we refuse, with the reason.
 
 import type { Checker } from '../../validation/checker';
-import type { GroupResolver } from './read-spans';
+import { readGroupList, type GroupResolver } from './read-spans';
 import { PORT_TYPES, START_KINDS, type AnalogPort, type PortType, type StartKind } from './site-types';
 import { parseRanges } from './channels';
 
@@ -30,12 +30,12 @@ export function readPorts(c: Checker, value: unknown, path: string, group: Group
     if (m === null) return;
     const type = c.oneOf(m.type, `${p}.type`, PORT_TYPES, undefined) ?? 'fxo';
     const start = readStart(c, m.start, m.signalling, p, type);
-    const portGroup = m.group === undefined ? null : group(m.group, `${p}.group`);
+    const portGroups = m.group === undefined ? [] : readGroupList(c, m.group, `${p}.group`, group);
     for (const port of readPortNumbers(c, m.port, `${p}.port`)) {
       const first = seen.get(port);
       if (first !== undefined) c.fail(`${p}.port`, `port ${port} is already described by ${first}`);
       seen.set(port, p);
-      ports.push({ port, type, start, group: portGroup });
+      ports.push({ port, type, start, groups: portGroups });
     }
   });
   return ports.sort((a, b) => a.port - b.port);

@@ -41,6 +41,26 @@ export type SpanDraft = Omit<DigitalSpan, 'span' | 'baseChannel' | 'timing'> & {
 /** Resolves a group reference (number or name) to a group number, reporting unknown ones. */
 export type GroupResolver = (value: unknown, path: string) => number | null;
 
+/**
+ * A `group:` value: one group (number or name) or a list of them, as chan_dahdi's `group=1,3`
+ * puts a channel in several. Order is kept: the first group gives the channels their context.
+ */
+export function readGroupList(c: Checker, value: unknown, path: string, group: GroupResolver): number[] {
+  if (!Array.isArray(value)) {
+    const n = group(value, path);
+    return n === null ? [] : [n];
+  }
+  if (value.length === 0) c.fail(path, 'lists no group; leave group out for channels in no group');
+  const out: number[] = [];
+  value.forEach((item, i) => {
+    const n = group(item, `${path}[${i}]`);
+    if (n === null) return;
+    if (out.includes(n)) c.fail(`${path}[${i}]`, `group ${n} is listed twice`);
+    else out.push(n);
+  });
+  return out;
+}
+
 export function readSpan(c: Checker, value: unknown, path: string, index: number, group: GroupResolver): SpanDraft | null {
   const m = c.mapping(value, path, SPAN_KEYS);
   if (m === null) return null;
@@ -57,7 +77,7 @@ export function readSpan(c: Checker, value: unknown, path: string, index: number
   if (crc4 && line !== 'E1') c.fail(`${path}.crc4`, `CRC-4 is E1-only (it lives in E1's TS0); a ${line} span checks frames with ${line === 'BRI' ? 'its own layer 1' : 'ESF CRC-6'}`);
   const lbo = c.int(m.lbo, `${path}.lbo`, 0, 7, 0);
   if (line === 'BRI' && lbo !== 0) c.warn(`${path}.lbo`, 'BRI ports ignore the line build-out; write 0');
-  const spanGroup = m.group === undefined ? null : group(m.group, `${path}.group`);
+  const spanGroups = m.group === undefined ? [] : readGroupList(c, m.group, `${path}.group`, group);
   return {
     port: c.int(m.port, `${path}.port`, 1, 128, index + 1),
     line,
@@ -68,7 +88,7 @@ export function readSpan(c: Checker, value: unknown, path: string, index: number
     timing: m.timing === undefined ? null : c.int(m.timing, `${path}.timing`, 0, 128, 0),
     signalling: readSignalling(c, m, path, line, sigType),
     dchannel: c.oneOf(m.dchannel, `${path}.dchannel`, ['hardhdlc', 'dchan'] as const, 'hardhdlc') ?? 'hardhdlc',
-    channels: readChannelSets(c, m, path, line, sigType, spanGroup, group),
+    channels: readChannelSets(c, m, path, line, sigType, spanGroups, group),
   };
 }
 
@@ -150,12 +170,12 @@ function readMfcr2(c: Checker, value: unknown, path: string): SpanSignalling {
   };
 }
 
-/** Channel sets of a span; by default one set with every bearer timeslot in the span's group. */
+/** Channel sets of a span; by default one set with every bearer timeslot in the span's groups. */
 function readChannelSets(
-  c: Checker, m: Mapping, path: string, line: LineType, sig: SignallingType, spanGroup: number | null, group: GroupResolver,
+  c: Checker, m: Mapping, path: string, line: LineType, sig: SignallingType, spanGroups: number[], group: GroupResolver,
 ): ChannelSet[] {
   const bearers = bearerTimeslots(line, sig);
-  if (m.channels === undefined) return [{ timeslots: bearers, group: spanGroup }];
+  if (m.channels === undefined) return [{ timeslots: bearers, groups: spanGroups }];
   const list = c.list(m.channels, `${path}.channels`) ?? [];
   const owner = new Map<number, number>();
   const sets: ChannelSet[] = [];
@@ -166,10 +186,10 @@ function readChannelSets(
     const timeslots = readTimeslots(c, s.timeslots, `${p}.timeslots`, line, sig, bearers);
     for (const ts of timeslots) {
       const first = owner.get(ts);
-      if (first !== undefined) c.fail(`${p}.timeslots`, `timeslot ${ts} is already in ${path}.channels[${first}]; a channel belongs to one set and one group`);
+      if (first !== undefined) c.fail(`${p}.timeslots`, `timeslot ${ts} is already in ${path}.channels[${first}]; a channel belongs to one set (list several groups in its group: [1, 3])`);
       else owner.set(ts, i);
     }
-    sets.push({ timeslots, group: s.group === undefined ? spanGroup : group(s.group, `${p}.group`) });
+    sets.push({ timeslots, groups: s.group === undefined ? spanGroups : readGroupList(c, s.group, `${p}.group`, group) });
   });
   return sets;
 }

@@ -54,11 +54,15 @@ export type SpanSignalling =
 export type SignallingType = SpanSignalling['type'];
 export const SIGNALLING_TYPES = ['pri_cpe', 'pri_net', 'bri_cpe', 'bri_net', 'mfcr2', 'cas'] as const satisfies readonly SignallingType[];
 
-/** Timeslots (positions in the span, 1-based) that share a trunk group. */
+/** Timeslots (positions in the span, 1-based) that share their trunk groups. */
 export interface ChannelSet {
   timeslots: number[];
-  /** Trunk group number, or null: the channels are reachable only by channel number. */
-  group: number | null;
+  /**
+   * Trunk group numbers (chan_dahdi `group=1,3`), the first giving the channels their context
+   * and caller-ID presentation (chan_dahdi keeps one of each per channel); empty: the channels
+   * are reachable only by channel number.
+   */
+  groups: number[];
 }
 
 /** How a card is found whatever order the kernel probes it in (assigned-spans.conf's first field). */
@@ -97,7 +101,8 @@ export interface AnalogPort {
   port: number;
   type: PortType;
   start: StartKind;
-  group: number | null;
+  /** Trunk group numbers, as on a ChannelSet: the first gives the port its context. */
+  groups: number[];
 }
 
 /** An analog card is one DAHDI span with one channel per port. */

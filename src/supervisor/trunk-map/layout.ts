@@ -14,7 +14,10 @@ export interface ChannelInfo {
   span: number;
   /** Position in the span: the E1/T1 timeslot, or the port number on an analog card. */
   timeslot: number;
+  /** The channel's first group (its context's), null when in none; kept for events and logs. */
   group: number | null;
+  /** Every group the channel is in (chan_dahdi `group=0,11`): hunting in any of them may pick it. */
+  groups: number[];
   /** Analog port type (fxo faces the exchange, fxs feeds a phone), null on digital spans. */
   port: 'fxo' | 'fxs' | null;
 }
@@ -54,7 +57,7 @@ export function buildLayout(site: SiteConfig): TrunkLayout {
   const add = (info: ChannelInfo, span: SpanInfo): void => {
     channels.set(info.channel, info);
     span.channels.push(info.channel);
-    if (info.group !== null) groups.get(info.group)?.channels.push(info.channel);
+    for (const g of info.groups) groups.get(g)?.channels.push(info.channel);
   };
 
   for (const card of site.cards) {
@@ -70,19 +73,23 @@ export function buildLayout(site: SiteConfig): TrunkLayout {
       };
       spans.set(s.span, info);
       for (const set of s.channels) {
-        for (const ts of set.timeslots) add({ channel: s.baseChannel + ts - 1, span: s.span, timeslot: ts, group: set.group, port: null }, info);
+        for (const ts of set.timeslots) add({ channel: s.baseChannel + ts - 1, span: s.span, timeslot: ts, ...memberOf(set.groups), port: null }, info);
       }
     }
     if (card.analog) {
       const a = card.analog;
       const info: SpanInfo = { span: a.span, baseChannel: a.baseChannel, kind: 'analog', line: 'analog', dchannel: null, channels: [] };
       spans.set(a.span, info);
-      for (const p of a.ports) add({ channel: a.baseChannel + p.port - 1, span: a.span, timeslot: p.port, group: p.group, port: p.type }, info);
+      for (const p of a.ports) add({ channel: a.baseChannel + p.port - 1, span: a.span, timeslot: p.port, ...memberOf(p.groups), port: p.type }, info);
     }
   }
   for (const s of spans.values()) s.channels.sort((a, b) => a - b);
   for (const g of groups.values()) g.channels.sort((a, b) => a - b);
   return { channels, spans, groups };
+}
+
+function memberOf(groups: readonly number[]): Pick<ChannelInfo, 'group' | 'groups'> {
+  return { group: groups[0] ?? null, groups: [...groups] };
 }
 
 function spanKind(signalling: string): SpanKind {

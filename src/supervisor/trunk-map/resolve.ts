@@ -39,7 +39,7 @@ export function resolveChannelName(layout: TrunkLayout, name: unknown, hint: Res
     }
     return { ok: true, value: { kind: 'channel', name: text, info: found.value } };
   }
-  const groups = [...new Set(span.channels.map((c) => layout.channels.get(c)?.group ?? null))].filter((g): g is number => g !== null);
+  const groups = [...new Set(span.channels.flatMap((c) => layout.channels.get(c)?.groups ?? []))];
   return { ok: true, value: { kind: 'span', name: text, span, groups: groups.sort((a, b) => a - b) } };
 }
 

@@ -18,7 +18,9 @@ export interface ChannelSnapshot {
   channel: number;
   span: number;
   timeslot: number;
+  /** The first group (the channel's context); `groups` lists every group it is in. */
   group: number | null;
+  groups: number[];
   port: 'fxo' | 'fxs' | null;
   state: ChannelState;
   callRef: string | null;
@@ -70,7 +72,8 @@ export function buildSnapshot(
     channels.push({ ...info, state: r.state, callRef: r.callRef, direction: r.direction, since: r.since });
     counts[r.state]++;
     bump(bySpan, info.span, r.state);
-    if (info.group !== null) bump(byGroup, info.group, r.state);
+    // A channel in several groups counts in each: each group's figures say what it can hunt.
+    for (const g of info.groups) bump(byGroup, g, r.state);
   }
   const spans = [...layout.spans.keys()].sort((a, b) => a - b).map((span): SpanSnapshot => {
     const c = conditions.get(span) ?? { kind: 'ok' };

@@ -16,7 +16,7 @@ describe('trunk map: mapping', () => {
     r = await rig();
     const pri = r.map.snapshot().channels.filter((c) => c.group === 1);
     assert.equal(pri.length, 60);
-    assert.deepEqual(r.map.channel(17), { channel: 17, span: 1, timeslot: 17, group: 1, port: null, state: 'idle', callRef: null, direction: null, since: r.map.channel(17).since });
+    assert.deepEqual(r.map.channel(17), { channel: 17, span: 1, timeslot: 17, group: 1, groups: [1], port: null, state: 'idle', callRef: null, direction: null, since: r.map.channel(17).since });
     assert.deepEqual([r.map.channel(32).span, r.map.channel(32).timeslot], [2, 1]);
     assert.deepEqual([r.map.channel(62).span, r.map.channel(62).timeslot], [2, 31]);
     for (const d of [16, 47]) {
