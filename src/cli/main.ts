@@ -6,32 +6,30 @@ import { EXIT_CODES } from '../diagnostics/health';
 import { isHardwareError } from '../hardware/errors';
 import { UsageError } from './args';
 import type { CliContext, Command } from './command';
-import { explainCommand } from './diag/explain';
-import { loopbackCommand } from './diag/loopback';
-import { reportCommand } from './diag/report';
-import { scanCommand } from './diag/scan';
-import { watchCommand } from './diag/watch';
-import { provisionApplyCommand } from './provision/apply';
-import { provisionDiffCommand } from './provision/diff';
-import { provisionGenerateCommand } from './provision/generate';
-import { provisionImportCommand } from './provision/import';
-import { provisionValidateCommand } from './provision/validate';
-import { superviseCommand } from './supervise';
 import { tdmgateVersion } from './version';
 
-export const COMMANDS: readonly Command[] = [
-  scanCommand,
-  watchCommand,
-  explainCommand,
-  loopbackCommand,
-  reportCommand,
-  provisionValidateCommand,
-  provisionGenerateCommand,
-  provisionDiffCommand,
-  provisionApplyCommand,
-  provisionImportCommand,
-  superviseCommand,
+/**
+ * Every command by name, and how to load it. A run loads only its own command's module, so
+ * `diag scan` never pays for the supervisor's database drivers or the ARI client (the CLI must
+ * start fast on a technician's box); --help loads them all for their summaries.
+ */
+export const COMMAND_LOADERS: ReadonlyArray<readonly [name: string, load: () => Promise<Command>]> = [
+  ['diag scan', async () => (await import('./diag/scan.js')).scanCommand],
+  ['diag watch', async () => (await import('./diag/watch.js')).watchCommand],
+  ['diag explain', async () => (await import('./diag/explain.js')).explainCommand],
+  ['diag loopback', async () => (await import('./diag/loopback.js')).loopbackCommand],
+  ['diag report', async () => (await import('./diag/report.js')).reportCommand],
+  ['provision validate', async () => (await import('./provision/validate.js')).provisionValidateCommand],
+  ['provision generate', async () => (await import('./provision/generate.js')).provisionGenerateCommand],
+  ['provision diff', async () => (await import('./provision/diff.js')).provisionDiffCommand],
+  ['provision apply', async () => (await import('./provision/apply.js')).provisionApplyCommand],
+  ['provision import', async () => (await import('./provision/import.js')).provisionImportCommand],
+  ['supervise', async () => (await import('./supervise.js')).superviseCommand],
 ];
+
+export function loadAllCommands(): Promise<Command[]> {
+  return Promise.all(COMMAND_LOADERS.map(([, load]) => load()));
+}
 
 const COMMON_HELP = [
   'Options of every diag command:',
@@ -44,15 +42,16 @@ const COMMON_HELP = [
 
 const EXIT_HELP = 'Exit codes: 0 all spans up, 1 warning (error counters rising), 2 a span in alarm, 3 cannot tell, 64 usage error, 70 internal error, 130 interrupted.';
 
-export function mainHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+export async function mainHelp(): Promise<string> {
+  const commands = await loadAllCommands();
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'tdmgate - E1/T1, BRI and analog voice cards (DAHDI) for Asterisk call centres',
     '',
     'Usage: tdmgate <command> [options]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     ...COMMON_HELP,
     '',
@@ -69,7 +68,7 @@ export function commandHelp(command: Command): string {
 }
 
 function commandList(): string {
-  return COMMANDS.map((c) => c.name).join(', ');
+  return COMMAND_LOADERS.map(([name]) => name).join(', ');
 }
 
 /** Up to two leading words before any option: the command name ("diag scan"). */
@@ -79,15 +78,15 @@ function leadingWords(argv: readonly string[]): string[] {
 }
 
 /** The command named by the first words of argv, and the arguments after it. */
-export function findCommand(argv: readonly string[]): { command: Command; rest: string[] } {
+export async function findCommand(argv: readonly string[]): Promise<{ command: Command; rest: string[] }> {
   const words = leadingWords(argv);
   const name = words.join(' ');
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMAND_LOADERS.find(([n]) => n === name);
+  if (!entry) {
     const shown = name === '' ? 'no command given' : `unknown command '${name}'`;
     throw new UsageError(`${shown}; commands: ${commandList()}`);
   }
-  return { command, rest: argv.slice(words.length) };
+  return { command: await entry[1](), rest: argv.slice(words.length) };
 }
 
 function report(ctx: CliContext, err: unknown, debug: boolean): number {
@@ -119,10 +118,10 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
       return EXIT_CODES.OK;
     }
     if (help && leadingWords(argv).length < 2) {
-      ctx.stdout.write(mainHelp());
+      ctx.stdout.write(await mainHelp());
       return EXIT_CODES.OK;
     }
-    const { command, rest } = findCommand(argv);
+    const { command, rest } = await findCommand(argv);
     if (help) {
       ctx.stdout.write(commandHelp(command));
       return EXIT_CODES.OK;
