@@ -1,0 +1,63 @@
+// `tdmgate supervise` from the bundle: a temp data dir, health on a free port, readyz, CDR rows
+// in the SQLite file within a bounded time, SIGTERM -> clean exit 0. A bad variable exits 64.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { CLI } from './cli-helpers';
+
+async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await Promise.resolve().then(probe).catch(() => undefined);
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('tdmgate supervise (bundle)', function () {
+  this.timeout(60_000);
+  it('serves readyz, writes CDRs to SQLite, exits 0 on SIGTERM', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tdmgate-cli-sup-'));
+    const child = spawn(process.execPath, [CLI, 'supervise', '--backend', 'sim', '--demo-rate', '600'], {
+      env: { ...process.env, TDMGATE_DATA_DIR: dir, TDMGATE_LISTEN: '127.0.0.1:0', TDMGATE_CONFIG: '' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const url = await waitFor(async () => /"readyz":"(http:\/\/[^"]+)"/.exec(out)?.[1], 'the readyz address in the log', 15_000);
+      await waitFor(async () => (await fetch(url)).status === 200, 'readyz 200', 15_000);
+      const count = await waitFor(() => {
+        const db = new Database(path.join(dir, 'tdmgate.db'), { readonly: true });
+        try {
+          const n = (db.prepare('select count(*) n from cdr').get() as { n: number }).n;
+          return n >= 2 ? n : false;
+        } finally {
+          db.close();
+        }
+      }, 'CDR rows in the SQLite file', 30_000);
+      assert.ok(count >= 2);
+      assert.match(out, /"msg":"inbound call routed"/);
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, out.slice(-2000));
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a bad variable: exit 64 naming it', async () => {
+    const child = spawn(process.execPath, [CLI, 'supervise'], { env: { ...process.env, TDMGATE_BACKEND: 'zap', TDMGATE_CONFIG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 64);
+    assert.match(err, /TDMGATE_BACKEND/);
+  });
+});
