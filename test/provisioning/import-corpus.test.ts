@@ -3,11 +3,12 @@
 // own parsers), and every broken file is refused with its file, line and reason.
 
 import assert from 'node:assert/strict';
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { generateConfig, TARGETS } from '../../src/provisioning/generate';
 import { isProvisioningError } from '../../src/provisioning/errors';
 import { importSite } from '../../src/provisioning/import/import';
 import { siteToYaml } from '../../src/provisioning/import/site-yaml';
+import { parseAssignedSpans, parseSpanTypes, spanTypeFor } from '../../src/provisioning/import/span-assignments-parser';
 import { parseSite } from '../../src/provisioning/site/load';
 import { brokenSites, configFacts, corpusFiles, corpusSites, memoryReader, type CorpusSite } from './import-helpers';
 
@@ -48,6 +49,26 @@ describe('provision import: corpus', () => {
           before.channels.delete(n);
         }
         assert.deepEqual(after.channels, before.channels);
+      });
+
+      it('pins cards as assigned-spans.conf does (or says it cannot), each span typed as span-types.conf types it', async () => {
+        const files = corpusFiles(site);
+        const dir = dirname(site.systemConf);
+        const assignedText = files.get(join(dir, 'assigned-spans.conf'));
+        const typesText = files.get(join(dir, 'span-types.conf'));
+        const { site: imported, notes } = await importCorpus(site);
+        if (assignedText === undefined) {
+          assert.ok(notes.some((n) => n.message.startsWith(`no ${join(dir, 'assigned-spans.conf')}: nothing says which card is which`)));
+          return;
+        }
+        const generated = new Map(generateConfig(imported, SOURCE).map((f) => [f.target, f.content]));
+        const meaning = (text: string): string[] => parseAssignedSpans(text, 'x').map((a) => `${a.key} ${a.localSpan}:${a.span}:${a.baseChannel}`).sort();
+        const before = parseAssignedSpans(assignedText, 'x');
+        assert.deepEqual(meaning(generated.get(TARGETS.assignedSpans) ?? ''), meaning(assignedText));
+        const typesBefore = parseSpanTypes(typesText ?? '', 'x');
+        const typesAfter = parseSpanTypes(generated.get(TARGETS.spanTypes) ?? '', 'x');
+        const typeOf = (rules: typeof typesBefore): Array<string | undefined> => before.map((a) => spanTypeFor(rules, a.key, a.localSpan)?.type);
+        assert.deepEqual(typeOf(typesAfter), typeOf(typesBefore));
       });
 
       it('writes a site file that parses back, without errors, to the same model', async () => {

@@ -2,14 +2,22 @@
 // and gives each span consecutive channels (31 on E1, 24 on T1, an analog card one per port), as
 // the kernel does when spans are assigned in that order; so cards are written in channel order,
 // and every span whose number or channels would move is named in a note. system.conf does not say
-// which card a span is on: dahdi_genconf's "# Span N: TE4/0/1" comments group spans into cards
-// when present, and every card gets a placeholder hardware pin the user must replace.
+// which card a span is on: assigned-spans.conf does (its device key pins the card, its local span
+// is the port), else dahdi_genconf's "# Span N: TE4/0/1" comments group spans into cards and the
+// card gets a placeholder pin the user must replace. span-types.conf tells J1 from T1.
 
 import { CHANNELS_PER_SPAN } from '../../hardware/dahdi-constants';
 import type { AnalogSpan, CardConfig, DigitalSpan, HardwarePin } from '../site/site-types';
 import type { SourceRef } from './conf-lexer';
 import { note, type ImportNote } from './import-notes';
+import { spanTypeFor, type SpanAssignment, type SpanTypeRule } from './span-assignments-parser';
 import type { SystemSpan } from './system-conf-parser';
+
+/** What assigned-spans.conf and span-types.conf say, when the box has them. */
+export interface HardwarePins {
+  assignments: readonly SpanAssignment[];
+  types: readonly SpanTypeRule[];
+}
 
 export interface DigitalUnit {
   kind: 'digital';
@@ -48,6 +56,15 @@ function placeholderPin(notes: ImportNote[], at: SourceRef, label: string): Hard
   return { kind: 'location', location: `unknown:${label.replace(/[^A-Za-z0-9/:.-]/g, '-')}` };
 }
 
+/** The pin an assigned-spans.conf key gives; a sysfs devpath is no pin the site can hold. */
+function pinOf(notes: ImportNote[], a: SpanAssignment, label: string): HardwarePin {
+  if (a.key.startsWith('@')) return { kind: 'location', location: a.key.slice(1) };
+  if (!a.key.startsWith('/')) return { kind: 'hardwareId', hardwareId: a.key };
+  notes.push(note(a.at, `card '${label}' is pinned by its sysfs path ${a.key}, which the site cannot hold (it changes with the slot's bus path); ` +
+    'pinned to a placeholder - give its hardware id or location (dahdi_span_assignments -k location dumpconfig)'));
+  return { kind: 'location', location: `unknown:${label.replace(/[^A-Za-z0-9/:.-]/g, '-')}` };
+}
+
 /** A card before numbering: its units keep where they came from, for the notes. */
 interface DraftCard {
   key: string | null;
@@ -58,26 +75,48 @@ interface DraftCard {
   analog: AnalogUnit | null;
 }
 
-export function layoutCards(units: readonly Unit[], notes: ImportNote[]): CardConfig[] {
+export function layoutCards(units: readonly Unit[], notes: ImportNote[], pins: HardwarePins | null): CardConfig[] {
   const ordered = [...units].sort((a, b) => baseOf(a) - baseOf(b));
+  const assigned = assignmentsOf(ordered, pins);
   const cards: DraftCard[] = [];
   let digitalCards = 0;
   ordered.forEach((unit, i) => {
+    const a = assigned.get(unit);
     if (unit.kind === 'analog') {
-      cards.push({ key: null, name: unit.name, pin: placeholderPin(notes, unit.at, unit.label), portCount: portCount(unit, ordered[i + 1]), spans: [], analog: unit });
+      const pin = a ? pinOf(notes, a, unit.label) : placeholderPin(notes, unit.at, unit.label);
+      cards.push({ key: null, name: unit.name, pin, portCount: portCount(unit, ordered[i + 1]), spans: [], analog: unit });
       return;
     }
-    const key = cardKey(unit.source);
+    // The device key groups spans into cards when the box has one; else dahdi_genconf's names.
+    const key = a ? `pin:${a.key}` : cardKey(unit.source);
     const last = cards[cards.length - 1];
     if (last && last.key === key) {
       last.spans.push(unit);
       return;
     }
     digitalCards++;
-    const label = key === '' ? `digital-${digitalCards}` : key;
-    cards.push({ key, name: key === '' ? `digital ${digitalCards}` : key, pin: placeholderPin(notes, unit.source.at, label), portCount: null, spans: [unit], analog: null });
+    const comment = cardKey(unit.source);
+    const label = comment === '' ? `digital-${digitalCards}` : comment;
+    const pin = a ? pinOf(notes, a, label) : placeholderPin(notes, unit.source.at, label);
+    cards.push({ key, name: comment === '' ? `digital ${digitalCards}` : comment, pin, portCount: null, spans: [unit], analog: null });
   });
-  return renumber(cards, notes);
+  const used = new Set(assigned.values());
+  for (const a of pins?.assignments ?? []) {
+    if (!used.has(a)) notes.push(note(a.at, `${a.key} ${a.localSpan}:${a.span}:${a.baseChannel}: system.conf configures no span ${a.span}; not carried over`));
+  }
+  return renumber(cards, notes, assigned, pins?.types ?? []);
+}
+
+/** Each unit's assigned-spans.conf line: by span number, an analog card also by its first channel. */
+function assignmentsOf(units: readonly Unit[], pins: HardwarePins | null): Map<Unit, SpanAssignment> {
+  const out = new Map<Unit, SpanAssignment>();
+  for (const unit of units) {
+    const found = pins?.assignments.find((a) => (unit.kind === 'digital'
+      ? a.span === unit.source.span
+      : (unit.analog.span !== 0 && a.span === unit.analog.span) || a.baseChannel === unit.analog.baseChannel));
+    if (found) out.set(unit, found);
+  }
+  return out;
 }
 
 /** Keeps an analog card's channel count when unused ports follow its last configured one. */
@@ -90,13 +129,29 @@ function portCount(unit: AnalogUnit, next: Unit | undefined): number | null {
 
 const MOVED = 'the site numbers spans in card order with consecutive channels';
 
+/**
+ * system.conf cannot tell J1 from T1 (same framing and coding): span-types.conf can. A type that
+ * contradicts system.conf's framing (E1 against esf) is reported and system.conf kept.
+ */
+function lineFromTypes(notes: ImportNote[], span: DigitalSpan, source: SystemSpan, types: readonly SpanTypeRule[], key: string | null, port: number): DigitalSpan['line'] {
+  const rule = spanTypeFor(types, key, port);
+  if (!rule || span.line === 'BRI' || rule.type === span.line) return span.line;
+  if (rule.type === 'J1' && span.line === 'T1') return 'J1';
+  notes.push(note(rule.at, `span ${source.span}: span-types.conf says ${rule.type} but system.conf frames it as ${span.line} (${source.framing}/${source.coding}); the site keeps ${span.line}`));
+  return span.line;
+}
+
 /** Gives spans the numbers and channels the model will give them, with a note for each move. */
-function renumber(cards: readonly DraftCard[], notes: ImportNote[]): CardConfig[] {
+function renumber(cards: readonly DraftCard[], notes: ImportNote[], assigned: ReadonlyMap<Unit, SpanAssignment>, types: readonly SpanTypeRule[]): CardConfig[] {
   let nextSpan = 1;
   let nextChannel = 1;
   return cards.map((card): CardConfig => {
-    const spans = card.spans.map(({ span, source }, i): DigitalSpan => {
-      const laid = { ...span, port: i + 1, span: nextSpan++, baseChannel: nextChannel };
+    const spans = card.spans.map((unit, i): DigitalSpan => {
+      const { span, source } = unit;
+      const a = assigned.get(unit);
+      const port = a?.localSpan ?? i + 1;
+      const line = lineFromTypes(notes, span, source, types, a?.key ?? null, port);
+      const laid = { ...span, line, port, span: nextSpan++, baseChannel: nextChannel };
       nextChannel += CHANNELS_PER_SPAN[span.line];
       if (source.span !== laid.span || span.baseChannel !== laid.baseChannel) {
         notes.push(note(source.at, `span ${source.span} (channels from ${span.baseChannel}) becomes span ${laid.span} (channels from ${laid.baseChannel}): ${MOVED}`));

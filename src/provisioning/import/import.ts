@@ -4,13 +4,16 @@
 // reader, injected so tests and the CLI decide where files come from.
 
 import { readFile as fsReadFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { SiteConfig } from '../site/site-types';
 import { TONE_ZONES } from '../site/site-types';
 import { DEFAULT_LIMITS, loadAsteriskConf, type FileReader, type LoadLimits } from './conf-loader';
 import { buildSections } from './conf-sections';
 import { parseChanDahdi, type ChanDahdiConf } from './chan-dahdi-parser';
 import { importUnreadable, type ImportNote } from './import-notes';
+import type { HardwarePins } from './card-layout';
 import { buildSite } from './site-builder';
+import { parseAssignedSpans, parseSpanTypes } from './span-assignments-parser';
 import { parseSystemConf } from './system-conf-parser';
 
 export type { FileReader } from './conf-loader';
@@ -21,6 +24,10 @@ export interface ImportOptions {
   systemConf: string;
   /** /etc/asterisk/chan_dahdi.conf or /etc/asterisk/zapata.conf; includes are followed. */
   chanDahdi?: string;
+  /** /etc/dahdi/assigned-spans.conf; by default the one beside systemConf, when it exists. */
+  assignedSpans?: string;
+  /** /etc/dahdi/span-types.conf; by default the one beside systemConf, when it exists. */
+  spanTypes?: string;
   readFile?: FileReader;
   /** The site's name; defaults to "imported". */
   name?: string;
@@ -49,10 +56,36 @@ export async function importSite(options: ImportOptions): Promise<ImportResult> 
   if (systemText === null) throw importUnreadable(options.systemConf, 'no such file');
   const system = parseSystemConf(systemText, options.systemConf, TONE_ZONES);
   const chan = options.chanDahdi === undefined ? null : await readChanDahdi(options.chanDahdi, readFile, options.limits ?? DEFAULT_LIMITS);
-  const built = buildSite(system, chan?.conf ?? null, { name: options.name ?? 'imported' });
-  const files = [options.systemConf, ...(chan?.files ?? [])];
-  const notes = [...system.notes, ...(chan?.notes ?? []), ...built.notes];
+  const pins = await readPins(options, readFile);
+  const built = buildSite(system, chan?.conf ?? null, { name: options.name ?? 'imported', pins: pins.pins });
+  const files = [options.systemConf, ...pins.files, ...(chan?.files ?? [])];
+  const notes = [...system.notes, ...pins.notes, ...(chan?.notes ?? []), ...built.notes];
   return { site: built.site, notes: sortNotes(notes, files) };
+}
+
+/**
+ * assigned-spans.conf and span-types.conf: named ones must exist; the defaults beside system.conf
+ * may be missing (a box that never ran dahdi_span_assignments dumpconfig), which is a note.
+ */
+async function readPins(options: ImportOptions, readFile: FileReader): Promise<{ pins: HardwarePins | null; files: string[]; notes: ImportNote[] }> {
+  const beside = (name: string): string => join(dirname(options.systemConf), name);
+  const read = async (given: string | undefined, name: string): Promise<{ path: string; text: string | null }> => {
+    const path = given ?? beside(name);
+    const text = await readFile(path);
+    if (text === null && given !== undefined) throw importUnreadable(given, 'no such file');
+    return { path, text };
+  };
+  const assigned = await read(options.assignedSpans, 'assigned-spans.conf');
+  const types = await read(options.spanTypes, 'span-types.conf');
+  const files = [assigned, types].filter((f) => f.text !== null).map((f) => f.path);
+  const parsedTypes = types.text === null ? [] : parseSpanTypes(types.text, types.path);
+  if (assigned.text === null) {
+    const message = `no ${assigned.path}: nothing says which card is which, so every card is pinned to a placeholder location. ` +
+      'Run `dahdi_span_assignments dumpconfig > assigned-spans.conf` on the box and import again with --assigned-spans, ' +
+      'or replace each card\'s location with its hardware id or location (dahdi_hardware, /sys/bus/dahdi_devices/devices/*/)';
+    return { pins: parsedTypes.length > 0 ? { assignments: [], types: parsedTypes } : null, files, notes: [{ file: options.systemConf, line: 1, message }] };
+  }
+  return { pins: { assignments: parseAssignedSpans(assigned.text, assigned.path), types: parsedTypes }, files, notes: [] };
 }
 
 async function readChanDahdi(path: string, readFile: FileReader, limits: LoadLimits): Promise<{ conf: ChanDahdiConf; files: string[]; notes: ImportNote[] }> {

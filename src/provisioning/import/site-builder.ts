@@ -13,13 +13,15 @@ import {
 } from '../site/site-types';
 import type { SourceRef } from './conf-lexer';
 import type { ChanDahdiChannel, ChanDahdiConf, Setting } from './chan-dahdi-parser';
-import { layoutCards, type AnalogUnit, type DigitalUnit } from './card-layout';
+import { layoutCards, type AnalogUnit, type DigitalUnit, type HardwarePins } from './card-layout';
 import { formatChannelList } from './channel-list';
 import { importInvalid, note, type ImportNote } from './import-notes';
 import type { SystemChannel, SystemConf, SystemSpan } from './system-conf-parser';
 
 export interface BuildOptions {
   name: string;
+  /** assigned-spans.conf and span-types.conf as read, or null when the box has none. */
+  pins: HardwarePins | null;
 }
 
 /** Keys of chan_dahdi.conf that the site model carries (the rest are reported). */
@@ -76,7 +78,7 @@ export function buildSite(system: SystemConf, chan: ChanDahdiConf | null, option
   reportLeftovers(ctx, system, chan, carried);
   const groups = buildGroups(ctx);
   orderMembers(ctx, groups);
-  const cards = layoutCards([...digital, ...analog], ctx.notes);
+  const cards = layoutCards([...digital, ...analog], ctx.notes, options.pins);
   const site: SiteConfig = {
     name: options.name,
     toneZone: pickToneZone(ctx, system),
