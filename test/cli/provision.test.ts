@@ -335,6 +335,10 @@ describe('cli: tdmgate provision', function () {
     assert.ok(r.code === 0 || r.code === 1, r.stderr);
     assert.match(r.stdout, /Wrote .*imported\.yaml/);
     assert.equal((await runCli(['provision', 'validate', imported])).code, 0);
+    // assigned-spans.conf beside system.conf pins the cards: no placeholder left.
+    assert.doesNotMatch(readFileSync(imported, 'utf8'), /location: unknown:/);
+    const missing = await runCli([...args, '--assigned-spans', join(dir, 'none.conf')]);
+    assert.equal(missing.code, 65, missing.stdout + missing.stderr);
     const broken = join(dir, 'broken.conf');
     writeFileSync(broken, 'span=1,1,0,ccs,hdb3\nbchan=1-15,17-31\ndchan=16\nbchan=16\n');
     const refused = await runCli(['provision', 'import', '--system-conf', broken]);

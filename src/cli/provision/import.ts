@@ -1,5 +1,6 @@
-// `tdmgate provision import --system-conf FILE [--chan-dahdi FILE] [--out SITE]`: an existing
-// box's DAHDI and chan_dahdi config turned into a site file (stdout without --out), with a note
+// `tdmgate provision import --system-conf FILE [--chan-dahdi FILE] [--assigned-spans FILE]
+// [--span-types FILE] [--out SITE]`: an existing box's DAHDI and chan_dahdi config (and the files
+// pinning its cards, by default those beside system.conf) turned into a site file (stdout without --out), with a note
 // for everything that could not be carried over. Exit 0, 1 when there are notes, 65 when a file
 // is one the real tools would refuse (file:line: reason).
 
@@ -16,6 +17,8 @@ import { PROVISION_EXIT, PROVISION_HELP } from './common';
 const OPTIONS = {
   'system-conf': { type: 'string' },
   'chan-dahdi': { type: 'string' },
+  'assigned-spans': { type: 'string' },
+  'span-types': { type: 'string' },
   out: { type: 'string' },
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
@@ -29,12 +32,16 @@ async function run(ctx: CliContext, argv: readonly string[]): Promise<number> {
   const systemConf = stringOption(values, 'system-conf');
   if (!systemConf) throw new UsageError('provision import needs --system-conf FILE (/etc/dahdi/system.conf)');
   const chanDahdi = stringOption(values, 'chan-dahdi');
+  const assignedSpans = stringOption(values, 'assigned-spans');
+  const spanTypes = stringOption(values, 'span-types');
   const out = stringOption(values, 'out');
   const json = flag(values, 'json');
   const dryRun = flag(values, 'dry-run');
   let result;
   try {
-    result = await importSite({ systemConf, ...(chanDahdi ? { chanDahdi } : {}) });
+    result = await importSite({
+      systemConf, ...(chanDahdi ? { chanDahdi } : {}), ...(assignedSpans ? { assignedSpans } : {}), ...(spanTypes ? { spanTypes } : {}),
+    });
   } catch (err) {
     if (!isProvisioningError(err)) throw err;
     if (json) ctx.stdout.write(`${JSON.stringify({ ok: false, code: err.code, message: err.message, issues: err.issues }, null, 2)}\n`);
@@ -60,7 +67,7 @@ async function run(ctx: CliContext, argv: readonly string[]): Promise<number> {
 export const provisionImportCommand: Command = {
   name: 'provision import',
   summary: 'turn an existing system.conf + chan_dahdi.conf into a site file',
-  usage: 'tdmgate provision import --system-conf FILE [--chan-dahdi FILE] [--out SITE] [--dry-run] [--json]',
+  usage: 'tdmgate provision import --system-conf FILE [--chan-dahdi FILE] [--assigned-spans FILE] [--span-types FILE] [--out SITE] [--dry-run] [--json]',
   options: OPTIONS,
   help: PROVISION_HELP,
   run,
