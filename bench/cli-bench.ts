@@ -23,7 +23,15 @@ export function diagScanProcess(runs: number, cliPath: string): BenchResult[] {
       throw new Error(`diag scan did not list 32 spans (exit ${run.status}): ${run.stderr.slice(0, 400)}`);
     }
   }
+  // Node's own start-up on this machine, measured the same way: the floor under every figure above.
+  const bare: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    bare.push(performance.now() - t0);
+  }
   return [
+    { name: 'node -e 0 (start-up floor), p50', value: percentile(bare, 50), unit: 'ms/process', goal: '' },
     { name: 'diag scan --json, 32 sim spans, p50', value: percentile(times, 50), unit: 'ms/process', goal: '' },
     { name: 'diag scan --json, 32 sim spans, p90', value: percentile(times, 90), unit: 'ms/process', goal: '< 150' },
   ];

@@ -141,7 +141,10 @@ function runProcess(): void {
   const ctx: CliContext = {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // process.stdin builds a stream on first touch; only diag watch reads it.
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
     signal: controller.signal,
     abort: () => controller.abort(),
