@@ -1,8 +1,8 @@
 // The fault scheduler: plays a scenario's scripted faults, draws random faults and line
 // activity (hook and ABCD changes) from the seeded PRNG, and applies faults on request from
-// the test controls. All timing goes through the SimClock, so it runs in virtual time in tests.
+// the test controls. All timing goes through the Clock, so it runs in virtual time in tests.
 
-import type { SimClock, TimerHandle } from './clock';
+import type { Clock, TimerHandle } from '../../clock';
 import type { Prng } from './prng';
 import { COUNTER_FAULTS, LINE_FAULTS, type CounterFault, type FaultKind, type LineFault, type Scenario } from './scenario-types';
 import type { SimState } from './sim-state';
@@ -27,7 +27,7 @@ export class FaultScheduler {
 
   constructor(
     private readonly state: SimState,
-    private readonly clock: SimClock,
+    private readonly clock: Clock,
   ) {}
 
   /** Starts the scenario: scripted faults relative to now, random faults and activity. */

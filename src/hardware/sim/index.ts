@@ -5,6 +5,6 @@ export { createSimBackend, SimBackend, SIM_DRIVER_VERSION, type SimBackendOption
 export { loadScenario, parseScenario } from './scenario';
 export type * from './scenario-types';
 export { defaultScenario, DEFAULT_RECOVER_MS } from './default-scenario';
-export { ManualClock, realClock, type SimClock, type TimerHandle } from './clock';
+export { ManualClock, realClock, type Clock, type TimerHandle } from '../../clock';
 export type { FaultOptions } from './faults';
 export { DRIVER_NAMES, driverModel, type DriverModel } from './driver-models';

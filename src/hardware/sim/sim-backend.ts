@@ -19,7 +19,7 @@ import {
   type Subscription,
   type WatchOptions,
 } from '../types';
-import { realClock, type SimClock } from './clock';
+import { realClock, type Clock } from '../../clock';
 import { defaultScenario } from './default-scenario';
 import { driverModel } from './driver-models';
 import { FaultScheduler, type FaultOptions } from './faults';
@@ -34,7 +34,7 @@ export interface SimBackendOptions {
   /** Defaults to two E1 PRI spans and a 2 FXO + 2 FXS card (default-scenario.ts). */
   scenario?: Scenario;
   /** Defaults to real time; pass a ManualClock to drive the sim from tests. */
-  clock?: SimClock;
+  clock?: Clock;
 }
 
 export const SIM_DRIVER_VERSION = '3.1.0-sim';
@@ -56,7 +56,7 @@ export class SimBackend implements HardwareBackend {
 
   constructor(
     readonly scenario: Scenario,
-    private readonly clock: SimClock,
+    private readonly clock: Clock,
   ) {
     this.state = new SimState(buildTopology(scenario), scenario.recoverMs, clock);
     this.faults = new FaultScheduler(this.state, clock);

@@ -5,7 +5,7 @@
 import { counterSupport } from '../counter-support';
 import { ALARM_BITS, CHANNEL_EVENTS, type MaintenanceOp } from '../dahdi-constants';
 import { COUNTER_NAMES, type CounterName, type HookState } from '../types';
-import type { SimClock, TimerHandle } from './clock';
+import type { Clock, TimerHandle } from '../../clock';
 import type { LineFault, Signalling } from './scenario-types';
 import { SpanState } from './span-state';
 import type { ChannelLayout, SpanLayout, Topology } from './topology';
@@ -35,7 +35,7 @@ export class SimState {
   constructor(
     readonly topology: Topology,
     private readonly recoverMs: number,
-    private readonly clock: SimClock,
+    private readonly clock: Clock,
   ) {
     const n = topology.spans.length;
     this.spans = topology.spans.map(() => new SpanState());

@@ -5,7 +5,7 @@
 
 import { alarmNames } from '../dahdi-constants';
 import { COUNTER_NAMES, type CounterName, type HardwareEvent, type Subscription } from '../types';
-import type { SimClock, TimerHandle } from './clock';
+import type { Clock, TimerHandle } from '../../clock';
 import type { SimState } from './sim-state';
 
 const NC = COUNTER_NAMES.length;
@@ -24,7 +24,7 @@ export class SimWatcher implements Subscription {
 
   constructor(
     private readonly state: SimState,
-    private readonly clock: SimClock,
+    private readonly clock: Clock,
     private readonly listener: (batch: readonly HardwareEvent[]) => void,
     private readonly intervalMs: number,
     private readonly onClose: (w: SimWatcher) => void,

@@ -8,4 +8,4 @@ export { CHANNEL_STATES, CHANNEL_EVENTS, TRANSITIONS, checkTransitionTable, type
 export { parseChannelName, parseDialString, formatDialString, formatChannelName, formatIsdnChannelName, HUNT_LETTERS, type ParsedChannelName, type DialTarget, type NameResult } from './channel-names';
 export type { ResolvedChannel, ResolvedDial, ResolveHint } from './resolve';
 export { DEFAULT_ALARM_POLICY, BLOCKING_ALARMS, type AlarmPolicy } from './alarm-policy';
-export type { TrunkClock } from './clock';
+export type { Clock } from '../../clock';

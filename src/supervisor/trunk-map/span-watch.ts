@@ -5,7 +5,7 @@
 
 import type { HardwareBackend, HardwareEvent, Subscription } from '../../hardware/types';
 import { initialRecord, observe, settle, unblockAt, type AlarmPolicy, type SpanAlarmRecord } from './alarm-policy';
-import type { ClockHandle, TrunkClock } from './clock';
+import type { Clock, TimerHandle } from '../../clock';
 
 export interface SpanChange {
   span: number;
@@ -14,7 +14,7 @@ export interface SpanChange {
 
 export interface SpanWatchOptions {
   backend: HardwareBackend;
-  clock: TrunkClock;
+  clock: Clock;
   policy: AlarmPolicy;
   intervalMs: number;
   /** Spans the site has; events for other spans are not ours. */
@@ -30,7 +30,7 @@ export class SpanWatch {
   /** Bumped by every alarm edge, so a re-read that resolves late never overwrites newer news. */
   private readonly versions = new Map<number, number>();
   private subscription: Subscription | null = null;
-  private timer: ClockHandle | null = null;
+  private timer: TimerHandle | null = null;
   private timerAt = Infinity;
   private stopped = false;
 

@@ -10,7 +10,7 @@ import type { HuntOrder, SiteConfig } from '../../provisioning/site/site-types';
 import { blockReason, DEFAULT_ALARM_POLICY, type AlarmPolicy, type SpanAlarmRecord } from './alarm-policy';
 import { CALL_STATES, checkTransitionTable, INITIAL_STATE, nextState, TRANSITIONS, type ChannelEvent, type Transition, type TransitionIndex } from './channel-states';
 import { formatDialString, type NameResult } from './channel-names';
-import { systemClock, type TrunkClock } from './clock';
+import { realClock, type Clock } from '../../clock';
 import { TrunkMapError } from './errors';
 import { TypedEmitter, type TrunkMapEventName, type TrunkMapEvents } from './events';
 import { huntChannel } from './hunt';
@@ -31,7 +31,7 @@ const SILENT: TrunkMapLogger = { info: () => undefined, warn: () => undefined, e
 export interface TrunkMapOptions {
   site: SiteConfig;
   backend: HardwareBackend;
-  clock?: TrunkClock;
+  clock?: Clock;
   /** Watcher poll interval: a span alarm blocks its channels within one interval. */
   intervalMs?: number;
   /** Hold-down after an alarm clears before the span carries calls again (default 2500 ms). */
@@ -57,7 +57,7 @@ export interface PickOptions {
 export class TrunkMap {
   private readonly layout: TrunkLayout;
   private readonly index: TransitionIndex;
-  private readonly clock: TrunkClock;
+  private readonly clock: Clock;
   private readonly log: TrunkMapLogger;
   private readonly emitter: TypedEmitter;
   private readonly records = new Map<number, ChannelRecord>();
@@ -78,7 +78,7 @@ export class TrunkMap {
     // Refuse a broken table before anything runs on it.
     this.index = checkTransitionTable(options.transitions ?? TRANSITIONS);
     this.layout = buildLayout(options.site);
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? realClock;
     this.log = options.logger ?? SILENT;
     this.emitter = new TypedEmitter((name, err) => this.log.error({ err, event: name }, 'trunk map listener threw'));
     this.policy = {

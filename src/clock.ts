@@ -1,9 +1,10 @@
-// Time for the sim: real timers in normal use, a manual clock in tests so that faults,
-// recovery intervals and watcher ticks run in virtual time without sleeping.
+// Time for everything that schedules: real timers in normal use, a manual clock in tests so that
+// the sim's faults and watcher ticks and the TrunkMap's hold-downs run in one virtual time,
+// without sleeping. A bottom-layer module: hardware and supervisor both import it.
 
 export type TimerHandle = { readonly id: number } | NodeJS.Timeout;
 
-export interface SimClock {
+export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
   /**
@@ -14,7 +15,7 @@ export interface SimClock {
   clearTimer(handle: TimerHandle): void;
 }
 
-export const realClock: SimClock = {
+export const realClock: Clock = {
   now: () => Date.now(),
   setTimer(fn, ms, background) {
     const t = setTimeout(fn, ms);
@@ -33,7 +34,7 @@ interface ManualTimer {
 }
 
 /** Virtual time: nothing happens until advance(); timers then fire in time order. */
-export class ManualClock implements SimClock {
+export class ManualClock implements Clock {
   private time: number;
   private nextId = 1;
   private timers: ManualTimer[] = [];
