@@ -13,21 +13,12 @@ import { createSimBackend } from '../../src/hardware/sim';
 import { loadConfig } from '../../src/supervisor/config';
 import { Supervisor } from '../../src/supervisor/supervisor';
 import { CLI } from '../cli/cli-helpers';
+import { waitFor } from '../wait-for';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const DEMO_SITE = path.join(ROOT, 'dahdi-config', 'sites', 'sim-demo.yaml');
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const SPOOL_FILES = ['cdr-spool.jsonl', 'cdr-spool.replaying.jsonl'];
-
-async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await Promise.resolve().then(probe).catch(() => undefined);
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 interface CdrRow {
   id: number; calldate: string; uniqueid: string; linkedid: string; sequence: number; disposition: string; direction: string;

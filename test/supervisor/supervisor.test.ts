@@ -11,20 +11,11 @@ import { createSimBackend, type SimBackend } from '../../src/hardware/sim';
 import { loadConfig } from '../../src/supervisor/config';
 import { Supervisor } from '../../src/supervisor/supervisor';
 import { isSupervisorError } from '../../src/supervisor/supervisor-errors';
+import { waitFor } from '../wait-for';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const DEMO_SITE = path.join(ROOT, 'dahdi-config', 'sites', 'sim-demo.yaml');
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 interface CdrRow { uniqueid: string; disposition: string; q850_cause: number | null; route: string; span: number | null; timeslot: number | null; trunk_group: string; direction: string; userfield: string; dcontext: string }
 
