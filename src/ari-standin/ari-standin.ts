@@ -134,9 +134,9 @@ export class AriStandin {
     a.remoteHangup(ch, cause, a.isDialing(ch) ? (cause === 16 ? 'CANCEL' : dialStatusForCause(cause)) : null);
   }
 
-  /** Scripted far-end behaviour for numbers matching `pattern` (exact, _Asterisk pattern, RegExp). */
-  onDial(pattern: string | RegExp, outcome: DialOutcome): void {
-    this.script.add({ pattern, outcome });
+  /** Scripted far-end behaviour for numbers matching `pattern` (exact, _Asterisk pattern, RegExp), on `span` only if given. */
+  onDial(pattern: string | RegExp, outcome: DialOutcome, options: { span?: number } = {}): void {
+    this.script.add({ pattern, outcome, ...options });
   }
 
   setDefaultOutcome(outcome: DialOutcome | OutcomeMix): void {

@@ -1,5 +1,6 @@
 // What the far end does with an outbound call: scripted per number (exact, an Asterisk pattern
-// like _9X. , or a RegExp) or a default, either one outcome or a seeded weighted mix.
+// like _9X. , or a RegExp), optionally only on one span (the carrier behind it), or a default,
+// either one outcome or a seeded weighted mix.
 
 import { Prng } from '../hardware/sim/prng';
 
@@ -21,6 +22,8 @@ export interface DialRule {
   /** "5551234" exactly, "_9NXX." as an Asterisk pattern, or a RegExp on the number. */
   pattern: string | RegExp;
   outcome: DialOutcome;
+  /** Only calls dialled out on this span (its carrier congested, say); any span when absent. */
+  span?: number;
 }
 
 export interface OutcomeMix {
@@ -35,7 +38,7 @@ export interface DialScriptOptions {
 }
 
 export class DialScript {
-  private readonly rules: { test: (n: string) => boolean; outcome: DialOutcome }[] = [];
+  private readonly rules: { test: (n: string) => boolean; span: number | null; outcome: DialOutcome }[] = [];
   private fallback: DialOutcome | OutcomeMix;
   private readonly prng: Prng;
 
@@ -47,7 +50,7 @@ export class DialScript {
 
   /** Rules added later win over earlier ones. */
   add(rule: DialRule): void {
-    this.rules.unshift({ test: matcher(rule.pattern), outcome: rule.outcome });
+    this.rules.unshift({ test: matcher(rule.pattern), span: rule.span ?? null, outcome: rule.outcome });
   }
 
   setDefault(outcome: DialOutcome | OutcomeMix): void {
@@ -58,8 +61,8 @@ export class DialScript {
     this.rules.length = 0;
   }
 
-  outcomeFor(number: string): DialOutcome {
-    const rule = this.rules.find((r) => r.test(number));
+  outcomeFor(number: string, span: number): DialOutcome {
+    const rule = this.rules.find((r) => (r.span === null || r.span === span) && r.test(number));
     if (rule) return rule.outcome;
     if (!('mix' in this.fallback)) return this.fallback;
     const total = this.fallback.mix.reduce((s, m) => s + m.weight, 0);

@@ -54,7 +54,7 @@ export class Originator {
       if (k === 'CDR(accountcode)' || k === 'CHANNEL(accountcode)') ch.accountcode = String(v);
       else ch.vars.set(k, String(v));
     }
-    const outcome = this.script.outcomeFor(parsed.dial.number);
+    const outcome = this.script.outcomeFor(parsed.dial.number, trunk.span);
     const args = req.appArgs ? req.appArgs.split(',') : [];
     this.asterisk.later(ch, 0, () => this.dial(ch, outcome, req, args));
     return ch;

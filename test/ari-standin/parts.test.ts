@@ -31,9 +31,12 @@ describe('ARI stand-in: parts', () => {
     assert.ok(!asteriskPattern('9NXX.').test('9134'));
     assert.ok(asteriskPattern('[13]Z!').test('39'));
     const mix = { mix: [{ weight: 1, outcome: { kind: 'busy' as const } }, { weight: 3, outcome: { kind: 'answer' as const } }] };
-    const draw = (seed: number): string[] => { const s = new DialScript({ default: mix, seed }); return Array.from({ length: 20 }, () => s.outcomeFor('1').kind); };
+    const draw = (seed: number): string[] => { const s = new DialScript({ default: mix, seed }); return Array.from({ length: 20 }, () => s.outcomeFor('1', 1).kind); };
     assert.deepEqual(draw(7), draw(7));
     assert.ok(draw(7).includes('busy') && draw(7).includes('answer'));
+    const bySpan = new DialScript({ rules: [{ pattern: '_X.', outcome: { kind: 'congestion', cause: 42 }, span: 1 }], default: { kind: 'busy' } });
+    assert.equal(bySpan.outcomeFor('5551234', 1).kind, 'congestion');
+    assert.equal(bySpan.outcomeFor('5551234', 2).kind, 'busy');
     assert.deepEqual(parseCallerId('"ACME" <5550000>'), { name: 'ACME', number: '5550000' });
     assert.deepEqual(parseCallerId('5550000'), { name: '', number: '5550000' });
     assert.equal(ariTimestamp(Date.UTC(2026, 0, 1)), '2026-01-01T00:00:00.000+0000');
