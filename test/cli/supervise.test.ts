@@ -1,5 +1,6 @@
 // `tdmgate supervise` from the bundle: a temp data dir, health on a free port, readyz, CDR rows
-// in the SQLite file within a bounded time, SIGTERM -> clean exit 0. A bad variable exits 64.
+// in the SQLite file within a bounded time, stdout JSON lines only, SIGTERM -> clean exit 0. A
+// bad variable exits 64.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -18,7 +19,11 @@ describe('tdmgate supervise (bundle)', function () {
       env: { ...process.env, TDMGATE_DATA_DIR: dir, TDMGATE_LISTEN: '127.0.0.1:0', TDMGATE_CONFIG: '' }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      stdout += d.toString();
+    });
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
@@ -37,6 +42,9 @@ describe('tdmgate supervise (bundle)', function () {
       assert.match(out, /"msg":"inbound call routed"/);
       child.kill('SIGTERM');
       assert.equal(await exited, 0, out.slice(-2000));
+      // The log is JSON lines, nothing else (ari-client's swagger-client printed an array per connect).
+      const notJson = stdout.split('\n').filter((line) => line.trim() !== '' && !isJson(line));
+      assert.deepEqual(notJson, []);
     } finally {
       child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
@@ -52,3 +60,12 @@ describe('tdmgate supervise (bundle)', function () {
     assert.match(err, /TDMGATE_BACKEND/);
   });
 });
+
+function isJson(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+}

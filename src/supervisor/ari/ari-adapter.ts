@@ -379,7 +379,20 @@ export class AriAdapter extends EventEmitter<AriAdapterEvents> {
 /** ari-client, loaded on first use so commands that never talk to Asterisk do not pay for it. */
 function loadAriClient(): AriModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('ari-client') as AriModule;
+  const ari = require('ari-client') as AriModule;
+  silenceSwaggerLog();
+  return ari;
+}
+
+/**
+ * swagger-client 2.0 (ari-client's) assigns an implicit global `log` that console.logs an array
+ * on every connect - a non-JSON line in our JSON log on stdout - and keeps every message in
+ * `log.history` forever, growing with each reconnect. Its calls look the global up each time,
+ * so replacing it (once, only while it is that function) silences both.
+ */
+function silenceSwaggerLog(): void {
+  const g = globalThis as { log?: unknown };
+  if (typeof g.log === 'function' && String(g.log).includes('log.history')) g.log = () => undefined;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
