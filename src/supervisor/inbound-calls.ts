@@ -12,6 +12,7 @@ import { CAUSE_NETWORK_OUT_OF_ORDER, inboundCdr, type InboundLeg } from './inbou
 import type { InboundRules } from './routing/compile';
 import { decideInbound } from './routing/decide-inbound';
 import { isSupervisorError } from './supervisor-errors';
+import { resolveTrunkChannel } from './trunk-channel';
 import type { CallInterrupted, TrunkMap, TrunkMapLogger } from './trunk-map';
 
 /** What inbound handling needs of the ARI adapter. */
@@ -84,12 +85,23 @@ export class InboundCalls {
     return this.calls.size;
   }
 
+  // ---- reconciliation (see reconcile.ts) -----------------------------------------------------
+
+  /** Every DAHDI channel no other party claimed (outbound ones are claimed first by id). */
+  owns(ch: AriChannel): boolean {
+    return ch.name.startsWith('DAHDI/');
+  }
+
   get trackingSeq(): number {
     return this.seq;
   }
 
-  trackedIds(): { id: string; seq: number; phase: Phase }[] {
-    return [...this.calls.values()].map((c) => ({ id: c.id, seq: c.trackedSeq, phase: c.phase }));
+  trackedSince(seq: number): string[] {
+    return [...this.calls.values()].filter((c) => c.trackedSeq <= seq).map((c) => c.id);
+  }
+
+  isTracked(id: string): boolean {
+    return this.calls.has(id);
   }
 
   isFinished(id: string): boolean {
@@ -99,7 +111,7 @@ export class InboundCalls {
   onEvent(e: SupervisorEvent): void {
     switch (e.type) {
       case 'StasisStart':
-        if (e.args[0] === 'outbound') return; // our own originated legs (later step)
+        if (e.args[0] === 'outbound') return; // our own originated calls: outbound/
         this.offer(e.channel, false);
         return;
       case 'ChannelStateChange': {
@@ -215,13 +227,8 @@ export class InboundCalls {
   /** Resolves the trunk channel by name (with CHANNEL(dahdi_channel) for PRI), claims it. */
   private async locate(call: Call): Promise<boolean> {
     if (call.channel !== null) return true;
-    let resolved = this.o.trunkMap.resolveChannelName(call.name);
-    if (resolved.ok && resolved.value.kind === 'span') {
-      const text = await this.o.ari.getVariable(call.id, 'CHANNEL(dahdi_channel)');
-      if (this.ended(call)) return false;
-      const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : null;
-      resolved = this.o.trunkMap.resolveChannelName(call.name, { dahdiChannel: n });
-    }
+    const resolved = await resolveTrunkChannel(this.o.trunkMap, this.o.ari, call);
+    if (this.ended(call)) return false;
     if (!resolved.ok) {
       this.log.warn({ call: call.id, channel: call.name, code: resolved.error.code, reason: resolved.error.message }, 'inbound channel not on our trunks');
       await this.reject(call, 41, 'unknown-channel', resolved.error.message);

@@ -3,6 +3,7 @@
 // ring/answer/end times and route. Pure: the call facts in, a CdrInput out.
 
 import type { CdrDisposition, CdrInput } from './cdr/cdr-record';
+import { clidOf, clip, legTimes } from './cdr/leg-fields';
 
 export interface InboundLeg {
   id: string;
@@ -33,16 +34,13 @@ const CONGESTION_CAUSES = new Set([34, 41, 42, 44]);
 
 export function inboundCdr(leg: InboundLeg, endAt: Date, cause: number | null): CdrInput {
   const created = leg.createdAt;
-  const end = endAt < created ? created : endAt;
-  const answered = leg.answeredAt === null ? null : leg.answeredAt < created ? created : leg.answeredAt > end ? end : leg.answeredAt;
+  const { end, answered, duration, billsec } = legTimes(created, leg.answeredAt, endAt);
   const q850 = leg.interrupted?.cause === 'alarm' ? CAUSE_NETWORK_OUT_OF_ORDER : (leg.rejectCause ?? (cause === null || cause === 0 ? null : cause));
-  const duration = Math.floor((end.getTime() - created.getTime()) / 1000);
-  const billsec = answered === null ? 0 : Math.floor((end.getTime() - answered.getTime()) / 1000);
   const notes = [leg.note];
   if (leg.interrupted) notes.push(leg.interrupted.cause === 'alarm' ? `interrupted by span alarm: ${leg.interrupted.alarms.join(',') || 'alarm'}` : 'interrupted by span maintenance');
   return {
     calldate: created,
-    clid: clip(`"${leg.callerName}" <${leg.callerId}>`, 80),
+    clid: clidOf(leg.callerName, leg.callerId),
     src: clip(leg.callerId, 80),
     dst: clip(leg.did === '' ? 's' : leg.did, 80),
     dcontext: clip(leg.context, 80),
@@ -75,10 +73,4 @@ function disposition(answered: boolean, rejectCause: number | null, cause: numbe
   if (rejectCause !== null || cause === CAUSE_NETWORK_OUT_OF_ORDER) return 'FAILED';
   // The caller went away before anyone answered (an abandon).
   return 'NO ANSWER';
-}
-
-function clip(text: string, max: number): string {
-  // Drop NULs (the CDR check refuses them) and keep within the column.
-  const clean = text.split(String.fromCharCode(0)).join('');
-  return clean.length > max ? clean.slice(0, max) : clean;
 }

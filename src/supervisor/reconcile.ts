@@ -5,8 +5,21 @@
 // for can be missing from it, so a call that arrives meanwhile is never closed by mistake.
 
 import type { AriChannel } from './ari/ari-events';
-import type { InboundCalls } from './inbound-calls';
 import type { TrunkMapLogger } from './trunk-map';
+
+/** A keeper of calls (inbound, outbound) as reconciliation sees it. */
+export interface ReconcileParty {
+  /** Whether the channel is this party's to adopt (the first party that owns it gets it). */
+  owns(ch: AriChannel): boolean;
+  /** Rises with every call tracked: the mark taken before the list is asked for. */
+  readonly trackingSeq: number;
+  /** Ids of calls tracked at or before `seq` that are still open. */
+  trackedSince(seq: number): string[];
+  isTracked(id: string): boolean;
+  isFinished(id: string): boolean;
+  adopt(ch: AriChannel): void;
+  vanished(id: string): Promise<void>;
+}
 
 export interface ReconcileResult {
   listed: number;
@@ -21,7 +34,7 @@ export class Reconciler {
 
   constructor(
     private readonly listChannels: () => Promise<AriChannel[]>,
-    private readonly calls: InboundCalls,
+    private readonly parties: readonly ReconcileParty[],
     private readonly log: TrunkMapLogger,
   ) {}
 
@@ -42,20 +55,24 @@ export class Reconciler {
   }
 
   private async pass(): Promise<ReconcileResult> {
-    const before = this.calls.trackingSeq;
+    const marks = this.parties.map((p) => p.trackingSeq);
     const channels = await this.listChannels();
     const listed = new Set(channels.map((c) => c.id));
     let adopted = 0;
     for (const ch of channels) {
-      if (!ch.name.startsWith('DAHDI/') || this.calls.isFinished(ch.id)) continue;
-      const known = this.calls.trackedIds().some((t) => t.id === ch.id);
-      this.calls.adopt(ch);
-      if (!known) adopted++;
+      const party = this.parties.find((p) => p.owns(ch));
+      if (!party || party.isFinished(ch.id)) continue;
+      if (!party.isTracked(ch.id)) adopted++;
+      party.adopt(ch);
     }
-    const gone = this.calls.trackedIds().filter((t) => t.seq <= before && !listed.has(t.id));
-    await Promise.all(gone.map((t) => this.calls.vanished(t.id)));
+    let vanished = 0;
+    await Promise.all(this.parties.map((party, i) => {
+      const gone = party.trackedSince(marks[i] as number).filter((id) => !listed.has(id));
+      vanished += gone.length;
+      return Promise.all(gone.map((id) => party.vanished(id)));
+    }));
     this.runs++;
-    const result = { listed: channels.length, adopted, vanished: gone.length };
+    const result = { listed: channels.length, adopted, vanished };
     this.log.info({ ...result }, 'reconciled with Asterisk');
     return result;
   }

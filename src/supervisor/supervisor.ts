@@ -1,7 +1,8 @@
 // The supervisor: the site, the hardware backend, the TrunkMap, the CDR store and sink, the ARI
-// adapter (or the built-in ARI stand-in on simulated cards), inbound call handling with
-// reconciliation after every connect, and the health endpoints - started in that order and
-// stopped in reverse, so every call record is acknowledged before the store closes.
+// adapter (or the built-in ARI stand-in on simulated cards), inbound call handling and the
+// outbound service with reconciliation after every connect, and the health endpoints - started
+// in that order and stopped in reverse, so every call record is acknowledged before the store
+// closes.
 
 import { randomBytes } from 'node:crypto';
 import { AriStandin, planFromSite, type TrafficGenerator } from '../ari-standin';
@@ -17,6 +18,7 @@ import { CdrSink } from './cdr/cdr-sink';
 import type { SupervisorConfig } from './config';
 import { HealthServer } from './health-server';
 import { InboundCalls } from './inbound-calls';
+import { OutboundCalls } from './outbound/outbound-calls';
 import { Reconciler } from './reconcile';
 import { compileInbound } from './routing/compile';
 import { SupervisorError } from './supervisor-errors';
@@ -51,6 +53,7 @@ export class Supervisor {
     readonly standin: AriStandin | null,
     readonly ari: AriAdapter,
     readonly calls: InboundCalls,
+    readonly outbound: OutboundCalls,
     readonly reconciler: Reconciler,
     readonly health: HealthServer,
     private readonly log: TrunkMapLogger,
@@ -113,16 +116,25 @@ export class Supervisor {
         ...(t.pingIntervalMs !== undefined ? { pingIntervalMs: t.pingIntervalMs } : {}),
       });
       cleanups.push(() => ari.stop());
+      const spanAlarms = async (span: number): Promise<string[]> => (await backend.span(span)).alarmNames;
       const calls = new InboundCalls({
         ari, trunkMap, rules: compileInbound(site), site, cdr: sink, logger: log, app: STASIS_APP,
-        spanAlarms: async (span) => (await backend.span(span)).alarmNames,
+        spanAlarms,
         answerBeforeContinue: standin !== null,
       });
-      const reconciler = new Reconciler(() => ari.listChannels(), calls, log);
-      ari.on('event', (e) => calls.onEvent(e));
+      const outbound = new OutboundCalls({ ari, trunkMap, site, cdr: sink, logger: log, app: STASIS_APP, spanAlarms });
+      // Outbound first: it owns our originated channels by id; inbound takes every other DAHDI one.
+      const reconciler = new Reconciler(() => ari.listChannels(), [outbound, calls], log);
+      ari.on('event', (e) => {
+        calls.onEvent(e);
+        outbound.onEvent(e);
+      });
       ari.on('ready', () => void reconciler.run().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'reconciliation failed: retried after the next reconnect')));
       ari.on('status', (status) => log.info({ status }, 'ARI status'));
-      trunkMap.on('call-interrupted', (e) => calls.onInterrupted(e));
+      trunkMap.on('call-interrupted', (e) => {
+        calls.onInterrupted(e);
+        outbound.onInterrupted(e);
+      });
       ari.start();
 
       const health = new HealthServer(() => ({
@@ -130,7 +142,7 @@ export class Supervisor {
         cdr: { ok: sink.status === 'ready' || sink.status === 'spooling', detail: sink.status },
         hardware: { ok: !sup.stopped, detail: opened.chosen },
       }));
-      const sup: Supervisor = new Supervisor(site, backend, trunkMap, db, sink, standin, ari, calls, reconciler, health, log);
+      const sup: Supervisor = new Supervisor(site, backend, trunkMap, db, sink, standin, ari, calls, outbound, reconciler, health, log);
       const listening = await health.listen(config.listen);
       sup.healthUrl = listening.url;
       log.info({ url: listening.url, healthz: `${listening.url}/healthz`, readyz: `${listening.url}/readyz` }, 'health endpoints listening');
@@ -163,11 +175,13 @@ export class Supervisor {
     this.traffic?.stop();
     if (this.standin) {
       // Our in-process Asterisk goes away with us: end its calls so each gets its record.
-      await this.calls.hangupAll().catch(() => undefined);
+      await Promise.all([this.calls.hangupAll(), this.outbound.hangupAll()]).catch(() => undefined);
       await this.calls.whenIdle(2000);
       await this.calls.closeAll('supervisor stopped');
+      await this.outbound.closeAll('supervisor stopped');
     }
     await this.calls.settled();
+    await this.outbound.settled();
     await this.ari.stop();
     await this.health.close();
     await this.standin?.stop();
@@ -175,6 +189,6 @@ export class Supervisor {
     await this.sink.close();
     await this.db.close();
     await this.backend.close();
-    this.log.info({ stats: this.calls.stats, ari: this.ari.stats() }, 'supervisor stopped');
+    this.log.info({ stats: this.calls.stats, outbound: this.outbound.stats, ari: this.ari.stats() }, 'supervisor stopped');
   }
 }

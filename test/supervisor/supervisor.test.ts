@@ -4,52 +4,29 @@
 // in the cdr table, with bounded waits on state (no sleeps).
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createSimBackend, type SimBackend } from '../../src/hardware/sim';
+import type { SimBackend } from '../../src/hardware/sim';
 import { loadConfig } from '../../src/supervisor/config';
-import { Supervisor } from '../../src/supervisor/supervisor';
+import type { Supervisor } from '../../src/supervisor/supervisor';
 import { isSupervisorError } from '../../src/supervisor/supervisor-errors';
 import { waitFor } from '../wait-for';
-
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const DEMO_SITE = path.join(ROOT, 'dahdi-config', 'sites', 'sim-demo.yaml');
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+import { dbVariants, startTestSupervisor, type TestSupervisor } from './supervisor-harness';
 
 interface CdrRow { uniqueid: string; disposition: string; q850_cause: number | null; route: string; span: number | null; timeslot: number | null; trunk_group: string; direction: string; userfield: string; dcontext: string }
 
-function variants(): { name: string; url: string | undefined }[] {
-  const list: { name: string; url: string | undefined }[] = [{ name: 'SQLite', url: undefined }];
-  if (process.env.TDMGATE_TEST_MYSQL_URL) list.push({ name: 'MariaDB', url: process.env.TDMGATE_TEST_MYSQL_URL });
-  else console.log('    (MariaDB variant skipped: TDMGATE_TEST_MYSQL_URL is not set; scripts/test sets it)');
-  return list;
-}
-
-for (const variant of variants()) {
+for (const variant of dbVariants()) {
   describe(`supervisor end to end (${variant.name})`, function () {
     this.timeout(30_000);
-    let dir: string;
+    let running: TestSupervisor;
     let sim: SimBackend;
     let sup: Supervisor;
     const rows = async (): Promise<CdrRow[]> => (await sup.db.knex('cdr').select('*')) as CdrRow[];
     const rowOf = (id: string): Promise<CdrRow> => waitFor(async () => (await rows()).find((r) => r.uniqueid === id), `the CDR of ${id}`);
 
     beforeEach(async () => {
-      dir = mkdtempSync(path.join(tmpdir(), 'tdmgate-sup-'));
-      sim = createSimBackend();
-      const config = await loadConfig({ env: { TDMGATE_DATA_DIR: dir, TDMGATE_LISTEN: '127.0.0.1:0', ...(variant.url ? { TDMGATE_DB_URL: variant.url } : {}) }, flags: { config: '/nonexistent-ok' }, readText: () => Promise.resolve('') });
-      sup = await Supervisor.start({
-        config, logger: silent, demoSitePath: DEMO_SITE, backend: sim, demoTraffic: false,
-        tuning: { restTimeoutMs: 400, backoffMaxMs: 200, pingIntervalMs: 0, trunkIntervalMs: 20, cdrFlushMs: 20, standinSpanWatchMs: 10 },
-      });
-      if (variant.url) await sup.db.knex('cdr').del();
-      await sup.ari.waitReady(5000);
+      running = await startTestSupervisor(variant);
+      ({ sup, sim } = running);
     });
-    afterEach(async () => {
-      await sup.stop();
-      rmSync(dir, { recursive: true, force: true });
-    });
+    afterEach(() => running.stop());
 
     it('routes a DID into its context with TDMGATE_* set, and writes its CDR when it ends', async () => {
       const ch = sup.standin!.placeInboundCall({ span: 1, did: '6912347', callerId: '069555111' });

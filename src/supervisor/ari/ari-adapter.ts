@@ -74,8 +74,22 @@ interface AriClientLike {
     continueInDialplan(p: { channelId: string; context?: string; extension?: string; priority?: number }): Promise<void>;
     hangup(p: { channelId: string; reason_code?: string; reason?: string }): Promise<void>;
     answer(p: { channelId: string }): Promise<void>;
+    originate(p: OriginateParams): Promise<unknown>;
   };
 }
+/** POST /channels as ari-client takes it (query parameters plus the `variables` body). */
+export interface OriginateParams {
+  endpoint: string;
+  app: string;
+  appArgs: string;
+  /** Made by us, so events that beat the REST answer find their call. */
+  channelId: string;
+  callerId?: string;
+  /** Seconds of ringing before Asterisk gives up (Dial status NOANSWER). */
+  timeout: number;
+  variables?: Record<string, string>;
+}
+
 interface AriModule {
   connect(url: string, user: string, password: string): Promise<AriClientLike>;
 }
@@ -177,6 +191,14 @@ export class AriAdapter extends EventEmitter<AriAdapterEvents> {
 
   continueInDialplan(channelId: string, to: { context: string; extension: string; priority: number }): Promise<void> {
     return this.rest('channels.continueInDialplan', (c) => c.channels.continueInDialplan({ channelId, ...to }));
+  }
+
+  /** Originates into our Stasis app; answers at once with the channel (state Down) as Asterisk does. */
+  async originate(params: OriginateParams): Promise<AriChannel> {
+    const raw = await this.rest('channels.originate', (c) => c.channels.originate(params));
+    const ch = parseChannel(raw);
+    if (typeof ch === 'string') throw new SupervisorError('ARI_REQUEST_FAILED', `channels.originate: answer refused: ${ch}`);
+    return ch;
   }
 
   answer(channelId: string): Promise<void> {

@@ -5,18 +5,32 @@ export type OutboundErrorCode =
   /** The number cannot be a valid E.164 number: letters, empty, too long, unknown country. */
   | 'INVALID_NUMBER'
   /** The number is not in + form and the site has no routing.numbering to read it with. */
-  | 'NO_NUMBERING';
+  | 'NO_NUMBERING'
+  /** The trunk group named in the request is not in the site. */
+  | 'UNKNOWN_GROUP'
+  /** The group takes inbound calls only (direction: in). */
+  | 'GROUP_NOT_OUTBOUND'
+  /** The answer target is not a routing target of the site. */
+  | 'UNKNOWN_TARGET'
+  /** Any other field of the request is out of range (caller ID, timeout, variables). */
+  | 'INVALID_REQUEST';
 
 export class OutboundError extends Error {
   readonly code: OutboundErrorCode;
-  /** The number as it was given, so the caller's log shows what was refused. */
+  /** The value as it was given, so the caller's log shows what was refused. */
   readonly input: string;
+  /** The request field refused ('number' when not said). */
+  readonly field: string;
 
-  constructor(code: OutboundErrorCode, input: string, problem: string) {
-    super(`${JSON.stringify(input)} ${problem}`);
+  /** `value` is the refused value as given; its JSON is what the message shows. */
+  constructor(code: OutboundErrorCode, value: unknown, problem: string, field = 'number') {
+    const shown = JSON.stringify(value) ?? String(value);
+    super(`${field === 'number' ? '' : `${field}: `}${shown} ${problem}`);
+    const input = typeof value === 'string' ? value : shown;
     this.name = 'OutboundError';
     this.code = code;
     this.input = input;
+    this.field = field;
   }
 }
 

@@ -35,8 +35,19 @@ export const OUTCOME_ACTIONS: Readonly<Record<Outcome, 'done' | 'next-span' | 'r
   failed: 'retry-later',
 };
 
-export function outcomeOf(result: { answered: boolean; cause: number | null }): Outcome {
+/** Dial statuses that tell the outcome when the cause does not (a timeout ends with cause 0). */
+const DIAL_STATUS_OUTCOMES: Readonly<Record<string, Outcome>> = {
+  BUSY: 'busy',
+  NOANSWER: 'no-answer',
+  CONGESTION: 'congestion',
+  // chan_dahdi found no channel to dial on: another span may have one.
+  CHANUNAVAIL: 'congestion',
+};
+
+/** The outcome of an attempt: answered, else the Q.850 cause, else the last Dial status. */
+export function outcomeOf(result: { answered: boolean; cause: number | null; dialStatus?: string }): Outcome {
   if (result.answered) return 'answered';
-  if (result.cause === null) return 'failed';
-  return CAUSE_OUTCOMES[result.cause] ?? 'failed';
+  const byCause = result.cause === null ? undefined : CAUSE_OUTCOMES[result.cause];
+  if (byCause !== undefined) return byCause;
+  return DIAL_STATUS_OUTCOMES[result.dialStatus ?? ''] ?? 'failed';
 }

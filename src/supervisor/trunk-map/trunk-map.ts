@@ -14,7 +14,7 @@ import { realClock, type Clock } from '../../clock';
 import { TrunkMapError } from './errors';
 import { TypedEmitter, type TrunkMapEventName, type TrunkMapEvents } from './events';
 import { huntChannel } from './hunt';
-import { buildLayout, spanMismatch, type ChannelInfo, type GroupInfo, type TrunkLayout } from './layout';
+import { buildLayout, spanMismatch, type ChannelInfo, type GroupInfo, type SpanInfo, type SpanKind, type TrunkLayout } from './layout';
 import { bearer, resolveChannelName, resolveDialString, type ResolveHint, type ResolvedChannel, type ResolvedDial } from './resolve';
 import { buildSnapshot, type ChannelRecord, type ChannelSnapshot, type SpanCondition, type TrunkMapSnapshot } from './snapshot';
 import { SpanWatch, type SpanChange } from './span-watch';
@@ -221,6 +221,16 @@ export class TrunkMap {
       if (!spans.has(info.span) && this.isAvailable(channel, info.span)) spans.add(info.span);
     }
     return [...spans].sort((a, b) => a - b);
+  }
+
+  /** The group's spans, ascending, with their condition now and kind: what an outbound plan needs. */
+  groupSpans(group: GroupRef): { group: GroupInfo; spans: { span: number; condition: SpanCondition['kind']; kind: SpanKind }[] } {
+    const g = this.group(group);
+    const spans = [...new Set(g.channels.map((c) => (this.layout.channels.get(c) as ChannelInfo).span))].sort((a, b) => a - b);
+    return {
+      group: g,
+      spans: spans.map((span) => ({ span, condition: this.conditions.get(span)?.kind ?? 'alarm', kind: (this.layout.spans.get(span) as SpanInfo).kind })),
+    };
   }
 
   // ---- observation ---------------------------------------------------------------------------

@@ -27,6 +27,12 @@ describe('Q.850 cause -> outcome', () => {
   it('answered whatever the cause; no cause -> failed; the table names only known outcomes', () => {
     assert.equal(outcomeOf({ answered: true, cause: 16 }), 'answered');
     assert.equal(outcomeOf({ answered: false, cause: null }), 'failed');
+    // A ringing timeout ends with cause 0: the Dial status tells; a deciding cause wins over it.
+    assert.equal(outcomeOf({ answered: false, cause: 0, dialStatus: 'NOANSWER' }), 'no-answer');
+    assert.equal(outcomeOf({ answered: false, cause: 16, dialStatus: 'BUSY' }), 'busy');
+    assert.equal(outcomeOf({ answered: false, cause: null, dialStatus: 'CHANUNAVAIL' }), 'congestion');
+    assert.equal(outcomeOf({ answered: false, cause: 28, dialStatus: 'CONGESTION' }), 'invalid-number');
+    assert.equal(outcomeOf({ answered: false, cause: 16, dialStatus: 'CANCEL' }), 'failed');
     for (const o of Object.values(CAUSE_OUTCOMES)) assert.ok(OUTCOMES.includes(o));
   });
 });

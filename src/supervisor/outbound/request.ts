@@ -1,0 +1,131 @@
+// The outbound request as the job queues and the API hand it over (parsed JSON, so `unknown`),
+// checked field by field against the site: each refusal an OutboundError naming the field and
+// what is allowed. Pure. Dialling limits are the site file's (timeout 5-300 s).
+
+import type { RoutingTarget } from '../../provisioning/site/routing-types';
+import type { SiteConfig, TrunkGroup } from '../../provisioning/site/site-types';
+import { OutboundError } from './errors';
+
+export interface DialplanPlace {
+  context: string;
+  extension: string;
+  priority: number;
+  /** The routing target's name, or '' for a place given as context/extension. */
+  name: string;
+}
+
+export interface OutboundRequest {
+  /** Trunk group number or name. */
+  group: number | string;
+  /** The number in any form the site's numbering reads (+E.164, national, local...). */
+  number: string;
+  /** Caller ID number presented; default the group's outbound callerId. */
+  callerId?: string;
+  /** Seconds of ringing per attempt; default the group's outbound timeout. */
+  timeoutSeconds?: number;
+  /** Where an answered call goes: a routing target's name or a dialplan place. */
+  target?: string | { context: string; extension?: string; priority?: number };
+  /** Channel variables set on the call (names as the dialplan reads them). */
+  variables?: Record<string, string>;
+  accountcode?: string;
+  /** Retries the caller's queue already used on this call (0 on the first try). */
+  retriesUsed?: number;
+  /** The caller's reference (a job id): in logs and the CDR's userfield. */
+  reference?: string;
+}
+
+export interface CheckedRequest {
+  group: TrunkGroup;
+  number: string;
+  callerId: string | null;
+  timeoutSeconds: number | null;
+  target: DialplanPlace;
+  variables: Record<string, string>;
+  accountcode: string;
+  retriesUsed: number;
+  reference: string;
+}
+
+/** An answered call with no target goes here; docs/supervisor.md shows the dialplan for it. */
+export const DEFAULT_OUTBOUND_PLACE: DialplanPlace = { context: 'tdmgate-outbound', extension: 's', priority: 1, name: '' };
+
+const KEYS = ['group', 'number', 'callerId', 'timeoutSeconds', 'target', 'variables', 'accountcode', 'retriesUsed', 'reference'];
+const DIALPLAN_NAME = /^[A-Za-z0-9_\-+.*#]{1,79}$/;
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const MAX_VARIABLES = 32;
+const MAX_VALUE = 255;
+
+export function checkRequest(input: unknown, site: SiteConfig): CheckedRequest {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw refuse('request', input, 'is not an object with group and number');
+  const r = input as Record<string, unknown>;
+  const unknownKey = Object.keys(r).find((k) => !KEYS.includes(k));
+  if (unknownKey !== undefined) throw refuse(unknownKey, r[unknownKey], `is not a request field; allowed: ${KEYS.join(', ')}`);
+  if (typeof r.number !== 'string') throw new OutboundError('INVALID_NUMBER', r.number, 'is not a text; give the number as a string');
+  return {
+    group: groupOf(r.group, site),
+    number: r.number,
+    callerId: optionalText(r.callerId, 'callerId', /^\+?\d{1,20}$/, 'digits with an optional leading +, at most 20'),
+    timeoutSeconds: r.timeoutSeconds === undefined ? null : integer(r.timeoutSeconds, 'timeoutSeconds', 5, 300),
+    target: targetOf(r.target, site),
+    variables: variablesOf(r.variables),
+    accountcode: optionalText(r.accountcode, 'accountcode', /^[\x20-\x7e]{1,80}$/, 'printable ASCII, at most 80 characters') ?? '',
+    retriesUsed: r.retriesUsed === undefined ? 0 : integer(r.retriesUsed, 'retriesUsed', 0, 1000),
+    reference: optionalText(r.reference, 'reference', /^[\x20-\x7e]{1,100}$/, 'printable ASCII, at most 100 characters') ?? '',
+  };
+}
+
+function groupOf(value: unknown, site: SiteConfig): TrunkGroup {
+  const group = site.groups.find((g) => (typeof value === 'number' ? g.number === value : g.name === value));
+  const names = site.groups.map((g) => `${g.name} (${g.number})`).join(', ');
+  if (!group) throw new OutboundError('UNKNOWN_GROUP', value, `is not a trunk group of the site; groups: ${names || 'none'}`, 'group');
+  if (group.direction === 'in') throw new OutboundError('GROUP_NOT_OUTBOUND', value, 'takes inbound calls only (direction: in in the site file)', 'group');
+  return group;
+}
+
+function targetOf(value: unknown, site: SiteConfig): DialplanPlace {
+  if (value === undefined) return DEFAULT_OUTBOUND_PLACE;
+  const targets: readonly RoutingTarget[] = site.routing?.targets ?? [];
+  if (typeof value === 'string') {
+    const t = targets.find((x) => x.name === value);
+    if (!t) throw new OutboundError('UNKNOWN_TARGET', value, `is not a routing target of the site; targets: ${targets.map((x) => x.name).join(', ') || 'none'}`, 'target');
+    return { context: t.context, extension: t.extension, priority: t.priority, name: t.name };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw refuse('target', value, 'is neither a routing target name nor { context, extension?, priority? }');
+  const v = value as Record<string, unknown>;
+  const context = optionalText(v.context, 'target.context', DIALPLAN_NAME, 'a dialplan context name: letters, digits, _ - + . * #');
+  if (context === null) throw refuse('target.context', v.context, 'is required');
+  return {
+    context,
+    extension: optionalText(v.extension, 'target.extension', DIALPLAN_NAME, 'an extension: letters, digits, _ - + . * #') ?? 's',
+    priority: v.priority === undefined ? 1 : integer(v.priority, 'target.priority', 1, 99_999),
+    name: '',
+  };
+}
+
+function variablesOf(value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw refuse('variables', value, 'is not a map of name: text');
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length > MAX_VARIABLES) throw refuse('variables', `${entries.length} variables`, `is too many; at most ${MAX_VARIABLES}`);
+  for (const [name, v] of entries) {
+    if (!VARIABLE_NAME.test(name)) throw refuse(`variables.${name}`, name, 'is not a variable name: a letter or _ then letters, digits, _ (64 at most)');
+    if (name.startsWith('TDMGATE_')) throw refuse(`variables.${name}`, name, 'is reserved: tdmgate sets the TDMGATE_* variables itself');
+    if (typeof v !== 'string' || v.length > MAX_VALUE) throw refuse(`variables.${name}`, v, `is not a text of at most ${MAX_VALUE} characters`);
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
+}
+
+function optionalText(value: unknown, field: string, shape: RegExp, allowed: string): string | null {
+  if (value === undefined) return null;
+  if (typeof value !== 'string' || !shape.test(value)) throw refuse(field, value, `is not allowed; expected ${allowed}`);
+  return value;
+}
+
+function integer(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw refuse(field, value, `is not a whole number from ${min} to ${max}`);
+  return value;
+}
+
+function refuse(field: string, value: unknown, problem: string): OutboundError {
+  return new OutboundError('INVALID_REQUEST', value, problem, field);
+}

@@ -1,0 +1,164 @@
+// Outbound calls end to end: the supervisor's OutboundCalls on the sim's two E1 PRI spans through
+// the ARI stand-in, SQLite (and MariaDB when TDMGATE_TEST_MYSQL_URL is set). Answered into a
+// routing target with TDMGATE_* set, busy, no answer, congestion on one span then success on the
+// other, no channel free (500 "Allocation failed"), spans in alarm skipped, an alarm mid-call,
+// and bad requests refused naming the field - each outcome checked in the result and in the cdr
+// table, with bounded waits on state (no sleeps).
+
+import assert from 'node:assert/strict';
+import type { SimBackend } from '../../src/hardware/sim';
+import { isOutboundError } from '../../src/supervisor/outbound/errors';
+import type { Supervisor } from '../../src/supervisor/supervisor';
+import { waitFor } from '../wait-for';
+import { dbVariants, startTestSupervisor, type TestSupervisor } from './supervisor-harness';
+
+interface CdrRow {
+  uniqueid: string; linkedid: string; disposition: string; q850_cause: number | null; span: number | null; timeslot: number | null;
+  trunk_group: string; direction: string; dst: string; src: string; lastapp: string; lastdata: string; dcontext: string; userfield: string;
+  accountcode: string; route: string; billsec: number;
+}
+
+for (const variant of dbVariants()) {
+  describe(`outbound calls end to end (${variant.name})`, function () {
+    this.timeout(30_000);
+    let running: TestSupervisor;
+    let sim: SimBackend;
+    let sup: Supervisor;
+    const rowsOf = async (linkedid: string): Promise<CdrRow[]> => (await sup.db.knex('cdr').where({ linkedid }).orderBy('uniqueid')) as CdrRow[];
+    const recorded = (linkedid: string, n: number): Promise<CdrRow[]> =>
+      waitFor(async () => {
+        const rows = await rowsOf(linkedid);
+        return rows.length >= n ? rows : undefined;
+      }, `${n} CDR(s) of ${linkedid}`);
+
+    beforeEach(async () => {
+      running = await startTestSupervisor(variant);
+      ({ sup, sim } = running);
+    });
+    afterEach(() => running.stop());
+
+    it('answered: sent to its routing target with TDMGATE_* set; one CDR when it ends', async () => {
+      const result = await sup.outbound.originate({ group: 'carrier', number: '030 1234-5678', target: 'sales', accountcode: 'camp-7', reference: 'job-1', variables: { CAMPAIGN: 'winter' } });
+      assert.equal(result.outcome, 'answered');
+      assert.equal(result.e164, '+493012345678');
+      assert.equal(result.dialNumber, '03012345678');
+      assert.deepEqual(result.next, { kind: 'done' });
+      assert.equal(result.attempts.length, 1);
+      assert.equal(result.attempts[0]?.dial, 'DAHDI/i1-g1/03012345678');
+      const id = result.answeredChannelId as string;
+      await waitFor(() => sup.standin!.channels().find((c) => c.id === id && c.dialplan.context === 'cc-sales'), 'continue into cc-sales');
+      assert.equal(await sup.ari.getVariable(id, 'TDMGATE_SPAN'), '1');
+      assert.match(await sup.ari.getVariable(id, 'TDMGATE_TIMESLOT'), /^\d+$/);
+      assert.equal(await sup.ari.getVariable(id, 'TDMGATE_CALL'), result.callId);
+      assert.equal(await sup.ari.getVariable(id, 'CAMPAIGN'), 'winter');
+      const inMap = sup.trunkMap.snapshot().channels.filter((c) => c.callRef === id);
+      assert.deepEqual(inMap.map((c) => [c.span, c.state, c.direction]), [[1, 'in-call', 'out']]);
+      sup.standin!.remoteHangup(id, 16);
+      const [row] = await recorded(result.callId, 1);
+      assert.ok(row);
+      assert.equal(row.uniqueid, id);
+      assert.equal(row.direction, 'outbound');
+      assert.equal(row.disposition, 'ANSWERED');
+      assert.equal(row.dst, '03012345678');
+      assert.equal(row.lastapp, 'Dial');
+      assert.equal(row.lastdata, 'DAHDI/i1-g1/03012345678,45');
+      assert.equal(row.dcontext, 'cc-sales');
+      assert.equal(row.route, 'outbound:sales');
+      assert.equal(row.accountcode, 'camp-7');
+      assert.match(row.userfield, /ref job-1/);
+      assert.equal(row.span, 1);
+      assert.equal(row.trunk_group, 'carrier');
+      await waitFor(() => sup.trunkMap.snapshot().channels.every((c) => c.callRef !== id), 'trunk channel released');
+    });
+
+    it('busy: cause 17, retried later with the busy delay; a BUSY CDR', async () => {
+      sup.standin!.onDial('_X.', { kind: 'busy' });
+      const result = await sup.outbound.originate({ group: 1, number: '+4930555111' });
+      assert.equal(result.outcome, 'busy');
+      assert.equal(result.cause, 17);
+      assert.deepEqual(result.next, { kind: 'retry-later', delaySeconds: 300, retriesUsed: 1 });
+      const [row] = await recorded(result.callId, 1);
+      assert.equal(row?.disposition, 'BUSY');
+      assert.equal(row?.q850_cause, 17);
+    });
+
+    it('no answer: the ringing timeout ends it (Dial NOANSWER); the last retry gives up', async () => {
+      sup.standin!.onDial('_X.', { kind: 'noanswer' });
+      const result = await sup.outbound.originate({ group: 'carrier', number: '+4930555222', timeoutSeconds: 5, retriesUsed: 2 });
+      assert.equal(result.outcome, 'no-answer');
+      assert.equal(result.attempts[0]?.dialStatus, 'NOANSWER');
+      assert.equal(result.next.kind, 'give-up');
+      const [row] = await recorded(result.callId, 1);
+      assert.equal(row?.disposition, 'NO ANSWER');
+    });
+
+    it('congestion on span 1, then answered on span 2: two CDRs with one linkedid', async () => {
+      sup.standin!.onDial('_X.', { kind: 'congestion', cause: 42 }, { span: 1 });
+      const result = await sup.outbound.originate({ group: 'carrier', number: '+4930555333' });
+      assert.deepEqual(result.attempts.map((a) => [a.span, a.outcome, a.cause]), [[1, 'congestion', 42], [2, 'answered', null]]);
+      assert.equal(result.outcome, 'answered');
+      sup.standin!.remoteHangup(result.answeredChannelId as string);
+      const rows = await recorded(result.callId, 2);
+      assert.deepEqual(rows.map((r) => [r.span, r.disposition, r.q850_cause]), [[1, 'CONGESTION', 42], [2, 'ANSWERED', 16]]);
+    });
+
+    it('no channel free on span 1 (500 Allocation failed): congestion, the next span takes it', async () => {
+      const inbound = Array.from({ length: 30 }, (_, i) => sup.standin!.placeInboundCall({ span: 1, did: '100', callerId: `0691000${i}` }));
+      await waitFor(() => sup.trunkMap.snapshot().spans.find((s) => s.span === 1)?.counts['in-call'] === 30, 'span 1 full');
+      const result = await sup.outbound.originate({ group: 'carrier', number: '+4930555444' });
+      assert.deepEqual(result.attempts.map((a) => [a.span, a.outcome, a.cause, a.channelId]), [[1, 'congestion', 34, null], [2, 'answered', null, result.answeredChannelId]]);
+      for (const ch of inbound) sup.standin!.remoteHangup(ch.id);
+      sup.standin!.remoteHangup(result.answeredChannelId as string);
+      // The refused attempt made no channel, so - as in Asterisk - it has no CDR.
+      const rows = await recorded(result.callId, 1);
+      assert.deepEqual(rows.map((r) => r.span), [2]);
+    });
+
+    it('spans in alarm get no attempt; all in alarm: congestion, retried after the congestion delay', async () => {
+      sim.raiseFault(1, 'LOS');
+      await waitFor(() => sup.trunkMap.snapshot().spans.find((s) => s.span === 1)?.condition === 'alarm', 'span 1 in alarm');
+      const one = await sup.outbound.originate({ group: 'carrier', number: '+4930555555' });
+      assert.deepEqual(one.attempts.map((a) => a.dial), ['DAHDI/i2-g1/030555555']);
+      sup.standin!.remoteHangup(one.answeredChannelId as string);
+      sim.raiseFault(2, 'LOS');
+      await waitFor(() => sup.trunkMap.snapshot().spans.find((s) => s.span === 2)?.condition === 'alarm', 'span 2 in alarm');
+      const none = await sup.outbound.originate({ group: 'carrier', number: '+4930555666' });
+      assert.equal(none.outcome, 'congestion');
+      assert.deepEqual(none.attempts, []);
+      assert.deepEqual(none.next, { kind: 'retry-later', delaySeconds: 60, retriesUsed: 1 });
+    });
+
+    it('a span alarm mid-call: the CDR carries cause 38 and the alarm', async () => {
+      const result = await sup.outbound.originate({ group: 'carrier', number: '+4930555777' });
+      const id = result.answeredChannelId as string;
+      await waitFor(() => sup.trunkMap.snapshot().channels.find((c) => c.callRef === id), 'claimed');
+      sim.raiseFault(1, 'LOS');
+      const [row] = await recorded(result.callId, 1);
+      assert.equal(row?.q850_cause, 38);
+      assert.equal(row?.disposition, 'ANSWERED');
+      assert.match(row?.userfield ?? '', /span alarm/);
+    });
+
+    it('the far end says invalid number: given up, never retried', async () => {
+      sup.standin!.onDial('_X.', { kind: 'invalid', cause: 28 });
+      const result = await sup.outbound.originate({ group: 'carrier', number: '+4930555888' });
+      assert.equal(result.outcome, 'invalid-number');
+      assert.equal(result.next.kind, 'give-up');
+      assert.match(result.next.kind === 'give-up' ? result.next.reason : '', /never retried/);
+    });
+
+    it('bad requests are refused naming the field, and nothing is dialled', async () => {
+      const refused = (req: unknown, code: string, field: RegExp): Promise<void> =>
+        assert.rejects(sup.outbound.originate(req), (err: unknown) => isOutboundError(err) && err.code === code && field.test(err.message));
+      await refused({ group: 'carrier', number: '0301234abc' }, 'INVALID_NUMBER', /"a"/);
+      await refused({ group: 'carrier', number: '+49301234567890123' }, 'INVALID_NUMBER', /E\.164 allows 15/);
+      await refused({ group: 'nope', number: '+4930555' }, 'UNKNOWN_GROUP', /group: "nope" .*carrier \(1\)/);
+      await refused({ group: 'carrier', number: '+4930555', target: 'nowhere' }, 'UNKNOWN_TARGET', /target: "nowhere" .*sales/);
+      await refused({ group: 'carrier', number: '+4930555', timeoutSeconds: 1 }, 'INVALID_REQUEST', /timeoutSeconds: 1 is not a whole number from 5 to 300/);
+      await refused({ group: 'carrier', number: '+4930555', callerId: 'ACME' }, 'INVALID_REQUEST', /callerId/);
+      await refused({ group: 'carrier', number: '+4930555', variables: { TDMGATE_SPAN: '9' } }, 'INVALID_REQUEST', /reserved/);
+      await refused({ group: 'carrier', number: '+4930555', colour: 'red' }, 'INVALID_REQUEST', /colour: "red" is not a request field/);
+      assert.equal(sup.outbound.stats.attempts, 0);
+    });
+  });
+}
