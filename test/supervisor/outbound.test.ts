@@ -139,6 +139,29 @@ for (const variant of dbVariants()) {
       assert.match(row?.userfield ?? '', /span alarm/);
     });
 
+    it('ARI socket lost mid-call: the end missed is closed by reconciliation, one CDR', async () => {
+      const result = await sup.outbound.originate({ group: 'carrier', number: '+4930555999', target: 'support' });
+      const id = result.answeredChannelId as string;
+      await waitFor(() => sup.standin!.channels().find((c) => c.id === id && c.dialplan.context === 'cc-support'), 'sent on');
+      const reconnect = async (whileAway = (): void => undefined): Promise<void> => {
+        const before = sup.ari.stats().connections;
+        const runs = sup.reconciler.runs;
+        sup.standin!.dropSocket();
+        whileAway();
+        await waitFor(() => sup.ari.stats().connections > before && sup.reconciler.runs > runs, 'reconnected and reconciled');
+      };
+      await reconnect(); // the call is still up: reconciliation keeps it as ours, outbound
+      assert.equal(sup.outbound.active, 1);
+      assert.equal(sup.calls.active, 0);
+      await reconnect(() => sup.standin!.remoteHangup(id)); // its ChannelDestroyed is lost with the socket
+      const [row] = await recorded(result.callId, 1);
+      assert.equal(row?.disposition, 'ANSWERED');
+      assert.match(row?.userfield ?? '', /closed by reconciliation/);
+      await sup.outbound.settled();
+      assert.equal((await rowsOf(result.callId)).length, 1);
+      assert.equal(sup.calls.stats.adopted, 0, 'not mistaken for an inbound call');
+    });
+
     it('the far end says invalid number: given up, never retried', async () => {
       sup.standin!.onDial('_X.', { kind: 'invalid', cause: 28 });
       const result = await sup.outbound.originate({ group: 'carrier', number: '+4930555888' });
