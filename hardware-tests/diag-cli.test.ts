@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IN_VM, locFaults, locPair, requireDahdi, sysSpans, tool, waitFor } from './env';
 
-// dist/hardware-tests -> dist/tdmgate.js: the bundle package.json's bin names, what technicians run.
+// dist/hardware-tests -> dist/tdmgate.js: package.json's bin (launcher and bundle), what technicians run.
 const CLI = join(__dirname, '..', 'tdmgate.js');
 const RED = 0x8;
 

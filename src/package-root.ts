@@ -1,5 +1,5 @@
 // Where tdmgate is installed: the folder holding its package.json. The compiled tree
-// (dist/src/...) and the single-file CLI bundle (dist/tdmgate.js) sit at different depths, so
+// (dist/src/...) and the single-file CLI bundle (dist/tdmgate-cli.js) sit at different depths, so
 // files found relative to the package (build/Release, package.json) are looked up from here.
 
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
-// What a CLI command is, and the process edges it may touch (streams, environment, the
-// Ctrl-C signal) - passed in, so commands never reach for process globals themselves.
+// What a CLI command is, how argv names it, and the process edges it may touch (streams,
+// environment, the Ctrl-C signal) - passed in, so commands never reach for process globals.
 
 import type { OptionSpecs } from './args';
 
@@ -38,4 +38,10 @@ export interface Command {
   /** Option and exit-code lines for --help; the diag commands' lines when absent. */
   help?: readonly string[];
   run(ctx: CliContext, argv: readonly string[]): Promise<number>;
+}
+
+/** Up to two leading words before any option: the command name ("diag scan"). */
+export function leadingWords(argv: readonly string[]): string[] {
+  const end = argv.findIndex((arg) => arg.startsWith('-'));
+  return argv.slice(0, end === -1 ? argv.length : end).slice(0, 2);
 }

@@ -1,11 +1,11 @@
-#!/usr/bin/env node
 // The `tdmgate` command: finds the command, wires Ctrl-C to an AbortSignal, and turns errors
 // into one clear line and an exit code (stack traces only with --debug, and only for bugs).
+// Bundled to dist/tdmgate-cli.js, which the bin (launcher.ts) compiles and starts.
 
 import { EXIT_CODES } from '../diagnostics/health';
 import { isHardwareError } from '../hardware/errors';
 import { UsageError } from './args';
-import type { CliContext, Command } from './command';
+import { leadingWords, type CliContext, type Command } from './command';
 import { tdmgateVersion } from './version';
 
 /**
@@ -69,12 +69,6 @@ export function commandHelp(command: Command): string {
 
 function commandList(): string {
   return COMMAND_LOADERS.map(([name]) => name).join(', ');
-}
-
-/** Up to two leading words before any option: the command name ("diag scan"). */
-function leadingWords(argv: readonly string[]): string[] {
-  const end = argv.findIndex((arg) => arg.startsWith('-'));
-  return argv.slice(0, end === -1 ? argv.length : end).slice(0, 2);
 }
 
 /** The command named by the first words of argv, and the arguments after it. */

@@ -1,5 +1,5 @@
-// Spawns the CLI the way a technician runs it - the single-file bundle that package.json's bin
-// names (built from src/cli/main.ts by `npm run build`) - and captures what it prints.
+// Spawns the CLI the way a technician runs it - package.json's bin, the launcher that starts the
+// single-file bundle built from src/cli/main.ts by `npm run build` - and captures what it prints.
 
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
