@@ -16,7 +16,8 @@ export interface TrunkChannel {
   span: number;
   /** Timeslot (position in the span). */
   position: number;
-  group: number | null;
+  /** Its trunk groups (chan_dahdi `group=1,11`), its own first (whose context it has); [] for none. */
+  groups: number[];
   type: DahdiType;
   /** Dialplan context inbound calls on this channel start in. */
   context: string;
@@ -51,7 +52,7 @@ export async function planFromHardware(backend: HardwareBackend, config?: Simple
   for (const span of spans) {
     for (const ch of await backend.channels(span.span)) {
       const type = trunkType(ch.sigtypeName);
-      if (type) all.push({ channel: ch.channel, span: ch.span, position: ch.position, group: null, type, context: DEFAULT_CONTEXT });
+      if (type) all.push({ channel: ch.channel, span: ch.span, position: ch.position, groups: [], type, context: DEFAULT_CONTEXT });
     }
   }
   const groupsConfig = config?.groups ?? defaultGroups(all);
@@ -61,8 +62,8 @@ export async function planFromHardware(backend: HardwareBackend, config?: Simple
     groups.push({ number: g.number, hunt: g.hunt ?? 'ascending', context });
     for (const ch of all) {
       if (!g.spans.includes(ch.span)) continue;
-      if (ch.group !== null) throw new StandinError('BAD_CONFIG', `span ${ch.span} is in groups ${ch.group} and ${g.number}`);
-      ch.group = g.number;
+      if (ch.groups.length > 0) throw new StandinError('BAD_CONFIG', `span ${ch.span} is in groups ${ch.groups[0]} and ${g.number}`);
+      ch.groups = [g.number];
       ch.context = context;
     }
   }
@@ -95,7 +96,7 @@ export function planFromSite(site: SiteConfig): TrunkPlan {
       const type: DahdiType = t === 'mfcr2' ? 'mfc/r2' : t === 'cas' ? 'analog' : 'pri';
       for (const set of span.channels) {
         for (const ts of set.timeslots) {
-          channels.push({ channel: span.baseChannel + ts - 1, span: span.span, position: ts, group: set.groups[0] ?? null, type, context: contextOf(set.groups[0] ?? null) });
+          channels.push({ channel: span.baseChannel + ts - 1, span: span.span, position: ts, groups: [...set.groups], type, context: contextOf(set.groups[0] ?? null) });
         }
       }
     }
@@ -104,7 +105,7 @@ export function planFromSite(site: SiteConfig): TrunkPlan {
         if (port.type !== 'fxo') continue;
         channels.push({
           channel: card.analog.baseChannel + port.port - 1, span: card.analog.span, position: port.port,
-          group: port.groups[0] ?? null, type: 'analog', context: contextOf(port.groups[0] ?? null),
+          groups: [...port.groups], type: 'analog', context: contextOf(port.groups[0] ?? null),
         });
       }
     }

@@ -53,7 +53,7 @@ export class TrunkPool {
       const ch = this.byChannel.get(target.channel);
       return ch && this.tryTake(ch) ? ch : null;
     }
-    const members = this.plan.channels.filter((c) => c.group === target.group && (target.span === null || c.span === target.span));
+    const members = this.plan.channels.filter((c) => c.groups.includes(target.group) && (target.span === null || c.span === target.span));
     for (const ch of this.order(members, target.group, target.hunt)) {
       if (this.tryTake(ch)) {
         if (target.hunt.startsWith('round-robin')) this.rrPointer.set(target.group, ch.channel);
@@ -71,7 +71,7 @@ export class TrunkPool {
   /** Candidates for an inbound call: the far end picks from the top (network side, descending). */
   inboundCandidates(filter: { span?: number; group?: number }): TrunkChannel[] {
     return this.plan.channels
-      .filter((c) => (filter.span === undefined || c.span === filter.span) && (filter.group === undefined || c.group === filter.group))
+      .filter((c) => (filter.span === undefined || c.span === filter.span) && (filter.group === undefined || c.groups.includes(filter.group)))
       .sort((a, b) => b.channel - a.channel);
   }
 

@@ -269,7 +269,7 @@ export class InboundCalls {
       if (!(await this.locate(call)) || this.ended(call)) return;
       if (call.phase !== 'deciding') return; // the span failed it meanwhile
       const decision = decideInbound(
-        { did: call.did, callerId: call.callerId, span: call.span ?? 0, timeslot: call.timeslot ?? 0, group: this.o.trunkMap.channel(call.channel as number).group, at: this.now() },
+        { did: call.did, callerId: call.callerId, span: call.span ?? 0, timeslot: call.timeslot ?? 0, groups: this.o.trunkMap.channel(call.channel as number).groups, at: this.now() },
         this.o.rules,
         { activeCallsByTarget: this.activeByTarget },
       );

@@ -3,11 +3,14 @@
 // generator placing and ending calls.
 
 import assert from 'node:assert/strict';
-import { AriStandin, planFromHardware } from '../../src/ari-standin';
+import { AriStandin, planFromHardware, planFromSite } from '../../src/ari-standin';
 import { ChannelNamer, parseEndpoint } from '../../src/ari-standin/dahdi-naming';
 import { asteriskPattern, DialScript } from '../../src/ari-standin/dial-script';
 import { parseCallerId } from '../../src/ari-standin/originate';
+import { readVariable } from '../../src/ari-standin/routes/channel-routes';
 import { ariTimestamp } from '../../src/ari-standin/timestamp';
+import { TrunkPool } from '../../src/ari-standin/trunk-pool';
+import { parseSite } from '../../src/provisioning/site/load';
 import { createSimBackend } from '../../src/hardware/sim';
 import { waitUntil } from './helpers';
 
@@ -59,15 +62,35 @@ describe('ARI stand-in: parts', () => {
     }
   });
 
+  it('a channel in several groups (group=0,12) is hunted in each and reports every group bit', () => {
+    const { site } = parseSite(`site: m
+toneZone: de
+cards:
+  - location: PCI_Bus_03_Slot_00
+    spans:
+      - { port: 1, line: E1, signalling: pri_cpe, group: [0, 11] }
+      - { port: 2, line: E1, signalling: pri_cpe, group: [0, 12] }
+groups:
+  - { number: 0, name: all, context: from-pstn }
+  - { number: 11, name: span1, context: from-span1 }
+  - { number: 12, name: span2, context: from-span2 }
+`, 'site.yaml');
+    const pool = new TrunkPool(planFromSite(site), null);
+    const ch = pool.take({ kind: 'group', group: 12, hunt: 'ascending', span: null });
+    assert.deepEqual([ch?.span, ch?.groups, ch?.context], [2, [0, 12], 'from-pstn']);
+    assert.equal(pool.take({ kind: 'group', group: 0, hunt: 'ascending', span: null })?.span, 1);
+    assert.equal(readVariable({ trunk: ch } as never, 'CHANNEL(dahdi_group)'), String(2 ** 0 + 2 ** 12));
+  });
+
   it('derives the trunk plan from the sim: PRI B-channels in group 1, FXO ports in group 2, no D-channels', async () => {
     const sim = createSimBackend();
     try {
       const plan = await planFromHardware(sim);
-      assert.equal(plan.channels.filter((c) => c.group === 1).length, 60);
+      assert.equal(plan.channels.filter((c) => c.groups[0] === 1).length, 60);
       assert.ok(!plan.channels.some((c) => c.channel === 16 || c.channel === 47));
-      assert.deepEqual(plan.channels.filter((c) => c.group === 2).map((c) => [c.channel, c.type]), [[63, 'analog'], [64, 'analog']]);
+      assert.deepEqual(plan.channels.filter((c) => c.groups[0] === 2).map((c) => [c.channel, c.type]), [[63, 'analog'], [64, 'analog']]);
       const custom = await planFromHardware(sim, { groups: [{ number: 5, spans: [2], hunt: 'descending', context: 'in-2' }] });
-      assert.deepEqual([...new Set(custom.channels.filter((c) => c.group === 5).map((c) => c.span))], [2]);
+      assert.deepEqual([...new Set(custom.channels.filter((c) => c.groups[0] === 5).map((c) => c.span))], [2]);
     } finally {
       await sim.close();
     }

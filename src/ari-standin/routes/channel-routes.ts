@@ -95,7 +95,7 @@ export function readVariable(ch: Channel, name: string): string | undefined {
   switch (name) {
     case 'CHANNEL(dahdi_channel)': return String(t.channel);
     case 'CHANNEL(dahdi_span)': return String(t.span);
-    case 'CHANNEL(dahdi_group)': return t.group === null ? '0' : (1n << BigInt(t.group)).toString();
+    case 'CHANNEL(dahdi_group)': return t.groups.reduce((mask, g) => mask | (1n << BigInt(g)), 0n).toString();
     case 'CHANNEL(dahdi_type)': return t.type;
     case 'CHANNEL(name)': return ch.name;
     case 'CHANNEL(uniqueid)': case 'UNIQUEID': return ch.id;

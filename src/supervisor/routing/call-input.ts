@@ -45,7 +45,9 @@ function numberProblem(n: string): string | null {
 function placeProblem(call: InboundCall): string | null {
   if (!Number.isInteger(call.span) || call.span < 1 || call.span > MAX_SPAN) return `span ${String(call.span)} is not 1-${MAX_SPAN}`;
   if (!Number.isInteger(call.timeslot) || call.timeslot < 1 || call.timeslot > MAX_TIMESLOT) return `timeslot ${String(call.timeslot)} is not 1-${MAX_TIMESLOT}`;
-  if (call.group !== null && !Number.isInteger(call.group)) return `group ${String(call.group)} is not a group number`;
+  if (!Array.isArray(call.groups)) return 'groups is not a list of group numbers';
+  const bad = call.groups.find((g) => !Number.isInteger(g));
+  if (bad !== undefined) return `group ${String(bad)} is not a group number`;
   if (!(call.at instanceof Date) || Number.isNaN(call.at.getTime())) return 'no valid time';
   return null;
 }

@@ -28,17 +28,18 @@ interface Subject {
   did: string;
   callerId: string;
   anonymous: boolean;
-  group: number | null;
+  groups: number[];
   e164: (n: string) => string | null;
 }
 
 export function decideInbound(call: InboundCall, rules: InboundRules, state: InboundState): InboundDecision {
   const checked = checkCall(call);
   if (!checked.ok) return { action: 'hangup', cause: checked.cause, route: null, reason: checked.reason };
-  if (call.group !== null && !rules.groups.has(call.group)) {
-    return { action: 'hangup', cause: CAUSES.temporaryFailure, route: null, reason: `group ${call.group} is not in the site file` };
+  const unknown = call.groups.find((g) => !rules.groups.has(g));
+  if (unknown !== undefined) {
+    return { action: 'hangup', cause: CAUSES.temporaryFailure, route: null, reason: `group ${unknown} is not in the site file` };
   }
-  const s: Subject = { ...checked, group: call.group, e164: e164Of(rules) };
+  const s: Subject = { ...checked, groups: call.groups, e164: e164Of(rules) };
   if (!rules.routed) return groupContext(call, s, rules);
 
   if (!s.anonymous) {
@@ -63,7 +64,7 @@ export function decideInbound(call: InboundCall, rules: InboundRules, state: Inb
 }
 
 function ruleMatches(r: CompiledRule, s: Subject, rules: InboundRules, now: LocalMoment): boolean {
-  if (r.rule.groups.length > 0 && (s.group === null || !r.rule.groups.includes(s.group))) return false;
+  if (r.rule.groups.length > 0 && !r.rule.groups.some((g) => s.groups.includes(g))) return false;
   if (r.did.length > 0 && !matchesAny(r.did, s.did, s)) return false;
   if (r.callerId.length > 0 && (s.anonymous || !matchesAny(r.callerId, s.callerId, s))) return false;
   return inAnyWindow(r.rule.time, now) && holidayMatches(r.rule.holidays, rules.calendars, now);
@@ -120,7 +121,8 @@ function toTarget(call: InboundCall, s: Subject, rules: InboundRules, state: Inb
 
 /** No routing section: the call goes where chan_dahdi would have sent it, its group's context. */
 function groupContext(call: InboundCall, s: Subject, rules: InboundRules): InboundDecision {
-  const group = call.group === null ? undefined : rules.groups.get(call.group);
+  const own = call.groups[0];
+  const group = own === undefined ? undefined : rules.groups.get(own);
   if (group === undefined) {
     return { action: 'hangup', cause: CAUSES.unallocated, route: null, reason: 'no routing section and the channel is in no trunk group' };
   }
@@ -132,5 +134,5 @@ function groupContext(call: InboundCall, s: Subject, rules: InboundRules): Inbou
 }
 
 function variables(call: InboundCall, route: string): { TDMGATE_SPAN: string; TDMGATE_TIMESLOT: string; TDMGATE_GROUP: string; TDMGATE_ROUTE: string } {
-  return { TDMGATE_SPAN: String(call.span), TDMGATE_TIMESLOT: String(call.timeslot), TDMGATE_GROUP: call.group === null ? '' : String(call.group), TDMGATE_ROUTE: route };
+  return { TDMGATE_SPAN: String(call.span), TDMGATE_TIMESLOT: String(call.timeslot), TDMGATE_GROUP: call.groups[0] === undefined ? '' : String(call.groups[0]), TDMGATE_ROUTE: route };
 }

@@ -8,8 +8,11 @@ export interface InboundCall {
   callerId: string;
   span: number;
   timeslot: number;
-  /** Trunk group of the channel, or null (a channel in no group). */
-  group: number | null;
+  /**
+   * Every trunk group of the channel (chan_dahdi `group=1,11`), its own first - the one whose
+   * context it has; empty for a channel in no group. A rule on any of them matches.
+   */
+  groups: number[];
   at: Date;
 }
 

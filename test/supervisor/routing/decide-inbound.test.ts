@@ -46,7 +46,9 @@ describe('decideInbound: rules', () => {
   });
 
   it('matches the trunk group, caller-ID patterns and caller IDs in E.164 whatever form arrives', () => {
-    assert.equal(target(decideInbound(call({ did: '7000', group: 2 }), rules, idle)), 'backup-trunk->support');
+    assert.equal(target(decideInbound(call({ did: '7000', groups: [2] }), rules, idle)), 'backup-trunk->support');
+    // A channel in two groups (group=1,2): a rule on either matches.
+    assert.equal(target(decideInbound(call({ did: '7000', groups: [1, 2] }), rules, idle)), 'backup-trunk->support');
     assert.equal(target(decideInbound(call({ did: '7000', callerId: '02164001111' }), rules, idle)), 'e164-callers->closed');
     assert.equal(target(decideInbound(call({ did: '7000', callerId: '00862164001111' }), rules, idle)).split('->')[0], 'e164-callers');
     assert.equal(target(decideInbound(call({ did: '7000', callerId: '64001111' }), rules, idle)).split('->')[0], 'e164-callers');
@@ -60,7 +62,7 @@ describe('decideInbound: rules', () => {
   });
 
   it('continues with the target\'s context, extension ({did}), priority and the TDMGATE_ variables', () => {
-    const d = decideInbound(call({ did: '7000', span: 2, timeslot: 17, group: 1 }), rules, idle);
+    const d = decideInbound(call({ did: '7000', span: 2, timeslot: 17, groups: [1] }), rules, idle);
     assert.deepEqual(d.action === 'continue' && { ...d, reason: '' }, {
       action: 'continue', context: 'cc-ivr', extension: '7000', priority: 1, route: 'mobile-callers', target: 'ivr', reason: '',
       variables: { TDMGATE_SPAN: '2', TDMGATE_TIMESLOT: '17', TDMGATE_GROUP: '1', TDMGATE_ROUTE: 'mobile-callers' },
@@ -120,7 +122,7 @@ describe('decideInbound: malformed input never throws', () => {
     ['span 0', { span: 0 }, 41, /malformed call: span 0/],
     ['timeslot NaN', { timeslot: Number.NaN }, 41, /timeslot NaN/],
     ['invalid date', { at: new Date('nope') }, 41, /no valid time/],
-    ['unknown group', { group: 9 }, 41, /group 9 is not in the site file/],
+    ['unknown group', { groups: [1, 9] }, 41, /group 9 is not in the site file/],
     ['callerId not a string', { callerId: 42 as unknown as string }, 28, /caller ID 42/],
   ];
   for (const [what, extra, expected, reason] of cases) {

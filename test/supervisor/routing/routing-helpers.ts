@@ -22,7 +22,7 @@ export function rulesFor(routing: string, timezone = 'Asia/Shanghai'): InboundRu
 }
 
 export function call(extra: Partial<InboundCall> = {}): InboundCall {
-  return { did: '64001234', callerId: '13912345678', span: 1, timeslot: 5, group: 1, at: new Date('2025-03-05T03:00:00Z'), ...extra };
+  return { did: '64001234', callerId: '13912345678', span: 1, timeslot: 5, groups: [1], at: new Date('2025-03-05T03:00:00Z'), ...extra };
 }
 
 export const idle = { activeCallsByTarget: {} };
