@@ -15,6 +15,7 @@ import { Database } from '../store/database';
 import { redact } from '../store/database-url';
 import { AriAdapter } from './ari/ari-adapter';
 import { CdrSink } from './cdr/cdr-sink';
+import { SchemaFirstWriter } from './cdr/schema-first-writer';
 import type { SupervisorConfig } from './config';
 import { HealthServer } from './health-server';
 import { InboundCalls } from './inbound-calls';
@@ -86,13 +87,15 @@ export class Supervisor {
         log: { warn: (m: unknown) => log.warn({ knex: String(m) }, 'database'), error: (m: unknown) => log.error({ knex: String(m) }, 'database'), deprecate: () => undefined, debug: () => undefined },
       });
       cleanups.push(() => db.close());
+      const writer = new SchemaFirstWriter(db, new CdrRepository(db), (names) => log.info({ migrations: names }, 'database migrations ran: the database answers again'));
       try {
         await db.migrateLatest();
+        writer.markMigrated();
       } catch (err) {
-        // The database may be down at start: records spool until it answers.
+        // The database may be down at start: records spool, the migrations run when it answers.
         log.warn({ err: (err as Error).message }, 'database migrations not run: CDRs spool until the database answers');
       }
-      const sink = new CdrSink({ writer: new CdrRepository(db), spoolDir: config.dataDir, ...(t.cdrFlushMs ? { flushIntervalMs: t.cdrFlushMs } : {}) });
+      const sink = new CdrSink({ writer, spoolDir: config.dataDir, ...(t.cdrFlushMs ? { flushIntervalMs: t.cdrFlushMs } : {}) });
       sink.on('status', (status) => log.info({ status }, 'CDR sink'));
       await sink.start();
       cleanups.push(() => sink.close());

@@ -12,6 +12,7 @@ import { CdrRepository } from '../../../src/store/cdr-repository';
 import { Database } from '../../../src/store/database';
 import { isCdrError } from '../../../src/supervisor/cdr/cdr-errors';
 import { CdrSink, type CdrSinkOptions } from '../../../src/supervisor/cdr/cdr-sink';
+import { SchemaFirstWriter } from '../../../src/supervisor/cdr/schema-first-writer';
 import { createTestDatabase, DIALECTS, type Dialect, type TestDatabase } from '../../store/test-databases';
 import { makeCdr, TcpCutProxy, waitForEvent } from './cdr-fixtures';
 
@@ -152,6 +153,31 @@ for (const dialect of DIALECTS as Dialect[]) {
       await sink.write(makeCdr(3));
       assert.equal(await repo.count(), 1);
       assert.equal(existsSync(sink.spool.livePath), false);
+    });
+
+    it('down at start, before its migrations: they run when it answers and the spool replays into the new table', async () => {
+      await db.migrateDownAll();
+      const outage = await makeOutage(t);
+      cleanups.push(() => outage.close());
+      await outage.down();
+      const sinkDb = openDb(outage.url, t);
+      let migrated: string[] = [];
+      const writer = new SchemaFirstWriter(sinkDb, new CdrRepository(sinkDb), (names) => (migrated = names));
+      // As the supervisor does: migrate at start; it fails while the database is away.
+      await assert.rejects(sinkDb.migrateLatest());
+      const sink = new CdrSink({ ...sinkOptions(sinkDb, t), writer });
+      cleanups.push(async () => {
+        await sink.close();
+        await sinkDb.close();
+      });
+      await sink.start();
+      await Promise.all(range(0, 20).map((i) => sink.write(makeCdr(i))));
+      assert.equal(sink.status, 'spooling');
+      const replayed = waitForEvent(sink, 'replayed', () => true, 20_000);
+      await outage.up();
+      await replayed;
+      assert.ok(migrated.length > 0, 'the migrations ran when the database answered');
+      assert.deepEqual(await uniqueidsInOrder(repo), range(0, 20).map((i) => makeCdr(i).uniqueid));
     });
 
     it('spools while the database is away and replays in order when it returns: counts equal, no duplicate', async () => {
