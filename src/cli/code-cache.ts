@@ -81,7 +81,10 @@ export function readCodeCache(file: string, bundle: BundleId): Buffer | undefine
 export function writeCodeCache(file: string, bundle: BundleId, payload: Uint8Array): void {
   const temp = `${file}.${process.pid}.tmp`;
   try {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    // The cache root (~/.cache) and its tdmgate folder, but never the folders above: a service
+    // account's HOME=/nonexistent must stay nonexistent, even for root.
+    makeFolder(path.dirname(path.dirname(file)));
+    makeFolder(path.dirname(file));
     writeFileSync(temp, sealCodeCache(bundle, payload), { mode: 0o600 });
     renameSync(temp, file);
   } catch {
@@ -90,5 +93,13 @@ export function writeCodeCache(file: string, bundle: BundleId, payload: Uint8Arr
     } catch {
       // The folder stopped taking changes mid-write; a stray temp file is all that is left.
     }
+  }
+}
+
+function makeFolder(folder: string): void {
+  try {
+    mkdirSync(folder, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
 }

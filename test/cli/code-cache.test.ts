@@ -52,6 +52,14 @@ describe('CLI code cache', () => {
       writeCodeCache(blocked, bundle, payload);
       assert.deepEqual(readdirSync(dir), ['file']);
     });
+
+    it('makes the cache root and its tdmgate folder, never a missing home above them', () => {
+      const file = path.join(dir, '.cache', 'tdmgate', 'diag-scan.v8cache');
+      writeCodeCache(file, bundle, payload);
+      assert.deepEqual(readCodeCache(file, bundle), payload);
+      writeCodeCache(path.join(dir, 'nonexistent', '.cache', 'tdmgate', 'diag-scan.v8cache'), bundle, payload);
+      assert.deepEqual(readdirSync(dir), ['.cache']);
+    });
   });
 
   describe('where a command keeps its cache', () => {
