@@ -162,6 +162,18 @@ for (const variant of dbVariants()) {
       assert.equal(sup.calls.stats.adopted, 0, 'not mistaken for an inbound call');
     });
 
+    it('an outbound channel of an earlier run answering in Stasis: hung up (nobody to send it on), recorded', async () => {
+      // As a supervisor killed mid-dial would have left it: our id prefix, our app, no request here.
+      const id = 'tdmgate-o-0123456789ab-1';
+      await sup.ari.originate({ endpoint: 'DAHDI/i1-g1/030555000', app: 'tdmgate', appArgs: 'outbound,tdmgate-o-0123456789ab', channelId: id, timeout: 30 });
+      const [row] = await recorded('tdmgate-o-0123456789ab', 1);
+      assert.equal(row?.uniqueid, id);
+      assert.equal(row?.direction, 'outbound');
+      assert.match(row?.userfield ?? '', /adopted/);
+      assert.equal(sup.standin!.channels().find((c) => c.id === id), undefined, 'hung up');
+      assert.equal(sup.calls.stats.offered, 0, 'not taken for an inbound call');
+    });
+
     it('the far end says invalid number: given up, never retried', async () => {
       sup.standin!.onDial('_X.', { kind: 'invalid', cause: 28 });
       const result = await sup.outbound.originate({ group: 'carrier', number: '+4930555888' });
