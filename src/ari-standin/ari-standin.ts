@@ -5,6 +5,7 @@
 // an Asterisk restart), plus the traffic generator.
 
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { HardwareBackend } from '../hardware/types';
 import { loadApiDocs } from './api-docs';
 import { dialStatusForCause } from './causes';
@@ -47,12 +48,21 @@ export interface AriStandinOptions {
   asteriskId?: string;
 }
 
+export interface AriStandinEvents {
+  /**
+   * A `continue` was handled: the channel left Stasis for `to`. Emitted synchronously inside the
+   * request, so a listener sees the moment the decision reached "Asterisk" (the supervisor bench
+   * times routing from StasisStart to here).
+   */
+  continued: [channelId: string, to: { context: string; exten: string; priority: number }];
+}
+
 export interface StartedStandin {
   url: string;
   port: number;
 }
 
-export class AriStandin {
+export class AriStandin extends EventEmitter<AriStandinEvents> {
   readonly script: DialScript;
   private readonly gate = new RestGate();
   private readonly modules: Map<string, ModuleState>;
@@ -64,6 +74,7 @@ export class AriStandin {
   private readonly traffic = new Set<TrafficGenerator>();
 
   constructor(private readonly options: AriStandinOptions = {}) {
+    super();
     this.script = new DialScript(options.dial);
     this.modules = new Map(Object.entries(options.modules ?? { 'chan_dahdi.so': 'running', 'res_ari.so': 'running', 'app_stasis.so': 'running' }));
     this.asteriskId = options.asteriskId ?? randomBytes(6).toString('hex').replace(/(..)(?!$)/g, '$1:');
@@ -78,7 +89,7 @@ export class AriStandin {
     const user = o.user ?? 'asterisk';
     const password = o.password ?? 'asterisk';
     const hub = new EventsHub((u, p) => u === user && p === password, this.asteriskId, Date.now);
-    const asterisk = new SimAsterisk(pool, hub, Date.now, o.defaultApp ?? 'tdmgate');
+    const asterisk = new SimAsterisk(pool, hub, Date.now, o.defaultApp ?? 'tdmgate', (ch) => this.emit('continued', ch.id, ch.dialplan));
     const router = new Router();
     router.add(
       ...asteriskRoutes({

@@ -34,6 +34,9 @@ export interface NewChannel {
   dialplan: DialplanLocation;
 }
 
+/** Told of each `continue` once handled: the stand-in's observation hook (AriStandin 'continued'). */
+export type ContinuedListener = (ch: Channel) => void;
+
 export class SimAsterisk {
   private readonly channels = new Map<string, Channel>();
   private readonly namer = new ChannelNamer();
@@ -47,6 +50,7 @@ export class SimAsterisk {
     readonly hub: EventsHub,
     readonly now: () => number,
     readonly defaultApp: string,
+    private readonly onContinued: ContinuedListener = () => undefined,
   ) {
     this.startupTime = now();
     this.reloadTime = this.startupTime;
@@ -137,6 +141,7 @@ export class SimAsterisk {
     this.emit(ch, 'StasisEnd');
     (ch as Channel).stasisApp = null;
     ch.subscribers.delete(app);
+    this.onContinued(ch);
   }
 
   setVar(ch: Channel, variable: string, value: string): void {

@@ -2,7 +2,7 @@
 // tests and the demo. Owns src/ari-standin/** (server, routes, events, channel model, DAHDI
 // naming, dial simulation, control API, traffic) and the Swagger copy in api-docs/.
 
-export { AriStandin, type AriStandinOptions, type StartedStandin } from './ari-standin';
+export { AriStandin, type AriStandinEvents, type AriStandinOptions, type StartedStandin } from './ari-standin';
 export type { InboundCall } from './asterisk';
 export type { ChannelJson, ChannelState } from './channel';
 export { HANGUP_REASONS, causeText } from './causes';
