@@ -8,6 +8,7 @@ import { importBench } from './import-bench';
 import { provisioningBench } from './provisioning-bench';
 import { runSections, type BenchSection } from './report';
 import { simEdgeLatency, simThroughput, simWatcherOverhead } from './sim-bench';
+import { supervisorBench } from './supervisor-bench';
 
 function main(): void {
   // The bundle package.json's bin names: what a technician actually starts.
@@ -18,6 +19,7 @@ function main(): void {
     ['CLI process', () => Promise.resolve(diagScanProcess(20, cli))],
     ['provisioning, 32-span site', async () => [...(await provisioningBench()), ...(await importBench())]],
     ['CDR ingest', cdrBench],
+    ['supervisor, 32 E1 PRI inbound', supervisorBench],
   ];
   runSections(sections);
 }
