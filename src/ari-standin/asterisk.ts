@@ -20,6 +20,7 @@ export interface InboundCall {
   callerName?: string;
   /** Stasis application of the dialplan (default: the stand-in's defaultApp). */
   app?: string;
+  /** Stasis arguments; default the DAHDI channel number, as the recommended dialplan passes it. */
   args?: string[];
 }
 
@@ -124,7 +125,8 @@ export class SimAsterisk {
       this.destroy(ch, 16);
       return { channel: ch, inStasis: false };
     }
-    this.enterStasis(ch, app, call.args ?? []);
+    // As the dialplan docs/supervisor.md recommends: Stasis(app,${CHANNEL(dahdi_channel)}).
+    this.enterStasis(ch, app, call.args ?? [String(trunk.channel)]);
     return { channel: ch, inStasis: true };
   }
 

@@ -12,7 +12,7 @@ import { CAUSE_NETWORK_OUT_OF_ORDER, inboundCdr, type InboundLeg } from './inbou
 import type { InboundRules } from './routing/compile';
 import { decideInbound } from './routing/decide-inbound';
 import { isSupervisorError } from './supervisor-errors';
-import { resolveTrunkChannel } from './trunk-channel';
+import { resolveTrunkChannel, stasisChannelHint } from './trunk-channel';
 import type { CallInterrupted, TrunkMap, TrunkMapLogger } from './trunk-map';
 
 /** What inbound handling needs of the ARI adapter. */
@@ -48,6 +48,8 @@ interface Call extends InboundLeg {
   phase: Phase;
   channel: number | null;
   target: string | null;
+  /** The DAHDI channel number the dialplan passed to Stasis, if it did (saves a REST call). */
+  stasisHint: number | null;
   /** Order of tracking, so reconciliation never closes a call it could not have listed. */
   trackedSeq: number;
 }
@@ -218,16 +220,16 @@ export class InboundCalls {
     const call: Call = {
       id: ch.id, name: ch.name, createdAt: ariTime(ch.creationtime) ?? this.now(), did: ch.dialplan.exten, callerId: ch.caller.number,
       callerName: ch.caller.name, span: null, timeslot: null, groupName: '', context: ch.dialplan.context, route: '', answeredAt: null,
-      rejectCause: null, interrupted: null, note: '', app: this.o.app, phase: 'deciding', channel: null, target: null, trackedSeq: ++this.seq,
+      rejectCause: null, interrupted: null, note: '', app: this.o.app, phase: 'deciding', channel: null, target: null, stasisHint: stasisChannelHint(ch), trackedSeq: ++this.seq,
     };
     this.calls.set(ch.id, call);
     return call;
   }
 
-  /** Resolves the trunk channel by name (with CHANNEL(dahdi_channel) for PRI), claims it. */
+  /** Resolves the trunk channel by name (with the Stasis hint or CHANNEL(dahdi_channel) for PRI), claims it. */
   private async locate(call: Call): Promise<boolean> {
     if (call.channel !== null) return true;
-    const resolved = await resolveTrunkChannel(this.o.trunkMap, this.o.ari, call);
+    const resolved = await resolveTrunkChannel(this.o.trunkMap, this.o.ari, call, call.stasisHint);
     if (this.ended(call)) return false;
     if (!resolved.ok) {
       this.log.warn({ call: call.id, channel: call.name, code: resolved.error.code, reason: resolved.error.message }, 'inbound channel not on our trunks');
@@ -283,7 +285,8 @@ export class InboundCalls {
       }
       call.route = decision.route;
       call.context = decision.context;
-      for (const [name, value] of Object.entries(decision.variables)) await this.o.ari.setVariable(call.id, name, value);
+      // Independent of each other: sent together, so they cost one round trip, not four.
+      await Promise.all(Object.entries(decision.variables).map(([name, value]) => this.o.ari.setVariable(call.id, name, value)));
       if (this.o.answerBeforeContinue) await this.o.ari.answer(call.id);
       await this.o.ari.continueInDialplan(call.id, { context: decision.context, extension: decision.extension, priority: decision.priority });
       if (this.ended(call)) return;

@@ -18,12 +18,14 @@ describe('ARI stand-in: inbound calls', () => {
     assert.equal(ch.id, placed.id);
     assert.match(ch.name, /^DAHDI\/i2\/13800138000-1$/);
     assert.equal(ch.state, 'Ring');
-    assert.deepEqual(start.args, []);
+    // The recommended dialplan passes the channel: Stasis(tdmgate,${CHANNEL(dahdi_channel)}).
+    assert.deepEqual(start.args, ['62']);
     assert.equal(start.application, 'tdmgate');
     assert.match(start.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
     const channel = await client.channels.get({ channelId: ch.id });
     assert.deepEqual(channel.caller, { name: 'Li', number: '13800138000' });
     assert.equal(channel.dialplan.exten, '8001');
+    assert.equal(channel.dialplan.app_data, 'tdmgate,62');
     const v = async (variable: string): Promise<string> => (await client.channels.getChannelVar({ channelId: ch.id, variable })).value;
     // The far end picks from the top of span 2 (channels 32-62, TS16 = 47 is the D-channel).
     assert.equal(await v('CHANNEL(dahdi_channel)'), '62');

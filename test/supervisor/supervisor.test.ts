@@ -48,6 +48,15 @@ for (const variant of dbVariants()) {
       assert.equal(sup.trunkMap.snapshot().channels.filter((c) => c.callRef === ch.id).length, 0);
     });
 
+    it('a dialplan that passes no channel to Stasis: the timeslot comes from CHANNEL(dahdi_channel)', async () => {
+      const ch = sup.standin!.placeInboundCall({ span: 2, did: '100', callerId: '0695', args: [] });
+      await waitFor(() => sup.standin!.channels().find((c) => c.id === ch.id && c.dialplan.context === 'cc-reception'), 'routed');
+      const timeslot = Number(await sup.ari.getVariable(ch.id, 'TDMGATE_TIMESLOT'));
+      assert.equal(timeslot, Number(await sup.ari.getVariable(ch.id, 'CHANNEL(dahdi_channel)')) - 31);
+      sup.standin!.remoteHangup(ch.id);
+      assert.equal((await rowOf(ch.id)).timeslot, timeslot);
+    });
+
     it('blacklist: hangup cause 21 and a CDR with q850_cause 21', async () => {
       const ch = sup.standin!.placeInboundCall({ did: '100', callerId: '09001234567' });
       const row = await rowOf(ch.id);
