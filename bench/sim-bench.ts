@@ -6,15 +6,15 @@ import { ManualClock, createSimBackend, parseScenario, type SimBackend } from '.
 import type { HardwareEvent } from '../src/hardware/types';
 import { percentile, type BenchResult } from './report';
 
-/** 32 E1 MFC/R2 spans on four 8-port cards: 960 CAS channels whose ABCD bits we can toggle. */
-export function thirtyTwoE1Scenario(): string {
+/** 32 E1 spans on four 8-port cards; MFC/R2 by default: 960 CAS channels whose ABCD bits we can toggle. */
+export function thirtyTwoE1Scenario(signalling: 'mfcr2' | 'pri_cpe' = 'mfcr2'): string {
   const card = (i: number): string => `
   - vendor: Digium
     model: TE820
     location: "0000:0${i + 1}:00.0"
     driver: wct4xxp
     spans:
-${Array.from({ length: 8 }, () => '      - { type: E1, signalling: mfcr2 }').join('\n')}`;
+${Array.from({ length: 8 }, () => `      - { type: E1, signalling: ${signalling} }`).join('\n')}`;
   return `seed: 1\ncards:${[0, 1, 2, 3].map(card).join('')}\n`;
 }
 

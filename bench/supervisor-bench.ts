@@ -5,8 +5,8 @@
 // spans with routing rules, and drives calls through the stand-in's control API. A setup is timed
 // at the stand-in's boundary: from the StasisStart it publishes (placeInboundCall returns right
 // after) to the `continue` it receives (its 'continued' event), so it holds the supervisor's whole
-// path - event parse, TrunkMap, getVariable CHANNEL(dahdi_channel), decideInbound, four
-// setVariable, answer, continue. In process the stand-in shares the supervisor's event loop and
+// path - event parse, TrunkMap (the channel from the Stasis argument, as the recommended dialplan
+// passes it), decideInbound, four setVariable sent together, answer, continue. In process the stand-in shares the supervisor's event loop and
 // every figure pays for both sides of each REST call and event; a second run puts the stand-in on
 // a worker thread, so the supervisor has a core to itself as it would beside a real Asterisk.
 // `npm run bench` runs it in a fresh node with --expose-gc, so RSS is this bench's alone and taken
@@ -27,6 +27,7 @@ import { compileInbound } from '../src/supervisor/routing/compile';
 import { decideInbound } from '../src/supervisor/routing/decide-inbound';
 import { STASIS_APP, Supervisor } from '../src/supervisor/supervisor';
 import { formatResult, percentile, type BenchResult } from './report';
+import { thirtyTwoE1Scenario } from './sim-bench';
 
 const SPANS = 32;
 const B_CHANNELS = SPANS * 30;
@@ -41,18 +42,6 @@ const STALL_MS = 5000;
 
 const STANDIN_USER = 'tdmgate';
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-/** Four TE820 cards, 8 E1 EuroISDN PRI spans each: spans 1-32, 30 B-channels + TS16 each. */
-function priScenario(): string {
-  const card = (i: number): string => `
-  - vendor: Digium
-    model: TE820
-    location: "0000:0${i + 1}:00.0"
-    driver: wct4xxp
-    spans:
-${Array.from({ length: 8 }, () => '      - { type: E1, signalling: pri_cpe }').join('\n')}`;
-  return `seed: 1\ncards:${[0, 1, 2, 3].map(card).join('')}\n`;
-}
 
 /** The same 32 spans as a site, one carrier group, and routing shaped like the demo's. */
 function siteYaml(): string {
@@ -178,7 +167,7 @@ async function startSupervisor(sitePath: string, dataDir: string, ari: { url: st
   const env: Record<string, string> = { TDMGATE_DATA_DIR: dataDir, TDMGATE_LISTEN: '127.0.0.1:0', TDMGATE_SITE: sitePath };
   if (ari) Object.assign(env, { TDMGATE_ARI_URL: ari.url, TDMGATE_ARI_USER: STANDIN_USER, TDMGATE_ARI_PASSWORD: ari.password });
   const config = await loadConfig({ env, flags: { config: '/nonexistent-ok' }, readText: () => Promise.resolve('') });
-  const backend = createSimBackend({ scenario: parseScenario(priScenario(), '32-e1-pri') });
+  const backend = createSimBackend({ scenario: parseScenario(thirtyTwoE1Scenario('pri_cpe'), '32-e1-pri') });
   const sup = await Supervisor.start({ config, logger: silent, demoSitePath: sitePath, backend, demoTraffic: false });
   await sup.ari.waitReady(5000);
   return sup;
@@ -257,7 +246,7 @@ async function standinWorker(init: WorkerInit): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('the stand-in worker runs in a worker thread');
   const { site } = await loadSiteFile(init.sitePath);
-  const hardware = createSimBackend({ scenario: parseScenario(priScenario(), '32-e1-pri') });
+  const hardware = createSimBackend({ scenario: parseScenario(thirtyTwoE1Scenario('pri_cpe'), '32-e1-pri') });
   const standin = new AriStandin({ user: STANDIN_USER, password: init.password, hardware, trunks: planFromSite(site), defaultApp: STASIS_APP });
   const { url } = await standin.start();
   port.on('message', (m: ToWorker) => {
