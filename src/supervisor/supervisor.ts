@@ -17,6 +17,7 @@ import { AriAdapter } from './ari/ari-adapter';
 import { CdrSink } from './cdr/cdr-sink';
 import { SchemaFirstWriter } from './cdr/schema-first-writer';
 import type { SupervisorConfig } from './config';
+import { DEMO_DIAL_MIX, startDemoDialler, type DemoDialler } from './demo-dialler';
 import { HealthServer } from './health-server';
 import { InboundCalls } from './inbound-calls';
 import { OutboundCalls } from './outbound/outbound-calls';
@@ -42,6 +43,7 @@ export interface SupervisorOptions {
 
 export class Supervisor {
   private traffic: TrafficGenerator | null = null;
+  private dialler: DemoDialler | null = null;
   private stopped = false;
   healthUrl = '';
 
@@ -101,11 +103,17 @@ export class Supervisor {
       cleanups.push(() => sink.close());
       log.info({ database: db.target.dialect === 'sqlite' ? `sqlite ${db.target.filename}` : redact(config.dbUrl ?? ''), dataDir: config.dataDir }, 'CDR store');
 
+      // The demo: the stand-in's traffic generator, a dial mix for its far end, outbound calls.
+      const demo = config.ari === null && (options.demoTraffic ?? true) && config.demoRate > 0;
       let standin: AriStandin | null = null;
       let ariTarget = config.ari;
       if (ariTarget === null) {
         const password = randomBytes(12).toString('hex');
-        standin = new AriStandin({ user: 'tdmgate', password, hardware: backend, trunks: planFromSite(site), defaultApp: STASIS_APP, ...(t.standinSpanWatchMs ? { spanWatchMs: t.standinSpanWatchMs } : {}) });
+        standin = new AriStandin({
+          user: 'tdmgate', password, hardware: backend, trunks: planFromSite(site), defaultApp: STASIS_APP,
+          ...(demo ? { dial: { ...DEMO_DIAL_MIX, seed: Date.now() % 100_000 } } : {}),
+          ...(t.standinSpanWatchMs ? { spanWatchMs: t.standinSpanWatchMs } : {}),
+        });
         const started = await standin.start();
         const s = standin;
         cleanups.push(() => s.stop());
@@ -150,7 +158,7 @@ export class Supervisor {
       sup.healthUrl = listening.url;
       log.info({ url: listening.url, healthz: `${listening.url}/healthz`, readyz: `${listening.url}/readyz` }, 'health endpoints listening');
 
-      if (standin && (options.demoTraffic ?? true) && config.demoRate > 0) {
+      if (standin && demo) {
         const s = standin;
         // Calls only make sense once our app is registered with the stand-in.
         ari.once('ready', () => {
@@ -161,6 +169,12 @@ export class Supervisor {
             abandonRatio: 0.15, abandonMs: { min: 1000, max: 8000 }, talkMs: { mean: 20_000, min: 3000, max: 90_000 },
           });
           log.info({ callsPerMinute: config.demoRate }, 'demo traffic started on the stand-in');
+          // Outbound calls as a job queue would ask for them, on the demo site's carrier group.
+          if (config.site === null) {
+            const perMinute = Math.max(1, Math.round(config.demoRate / 5));
+            sup.dialler = startDemoDialler((r) => outbound.originate(r), { callsPerMinute: perMinute, group: 'carrier', target: 'sales', timeoutSeconds: 20, logger: log });
+            log.info({ callsPerMinute: perMinute }, 'demo outbound calls started');
+          }
         });
       }
       return sup;
@@ -176,6 +190,7 @@ export class Supervisor {
     this.stopped = true;
     this.log.info({}, 'supervisor stopping');
     this.traffic?.stop();
+    this.dialler?.stop();
     if (this.standin) {
       // Our in-process Asterisk goes away with us: end its calls so each gets its record.
       await Promise.all([this.calls.hangupAll(), this.outbound.hangupAll()]).catch(() => undefined);

@@ -40,6 +40,8 @@ describe('tdmgate supervise (bundle)', function () {
       }, 'CDR rows in the SQLite file', 30_000);
       assert.ok(count >= 2);
       assert.match(out, /"msg":"inbound call routed"/);
+      // The demo dialler's outbound calls: decided (answered, busy, ...) with the attempts made.
+      await waitFor(() => /"msg":"outbound call decided"/.test(out), 'an outbound call decided in the log', 15_000);
       child.kill('SIGTERM');
       assert.equal(await exited, 0, out.slice(-2000));
       // The log is JSON lines, nothing else (ari-client's swagger-client printed an array per connect).
