@@ -25,8 +25,9 @@ export class OutboundError extends Error {
   /** `value` is the refused value as given; its JSON is what the message shows. */
   constructor(code: OutboundErrorCode, value: unknown, problem: string, field = 'number') {
     const shown = JSON.stringify(value) ?? String(value);
-    super(`${field === 'number' ? '' : `${field}: `}${shown} ${problem}`);
-    const input = typeof value === 'string' ? value : shown;
+    // A missing field is named alone; a number's message starts with the number itself.
+    super(`${value === undefined ? field : field === 'number' ? shown : `${field}: ${shown}`} ${problem}`);
+    const input = typeof value === 'string' ? value : value === undefined ? '' : shown;
     this.name = 'OutboundError';
     this.code = code;
     this.input = input;
