@@ -136,10 +136,8 @@ export class Supervisor {
       const outbound = new OutboundCalls({ ari, trunkMap, site, cdr: sink, logger: log, app: STASIS_APP, spanAlarms });
       // Outbound first: it owns our originated channels by id; inbound takes every other DAHDI one.
       const reconciler = new Reconciler(() => ari.listChannels(), [outbound, calls], log);
-      ari.on('event', (e) => {
-        calls.onEvent(e);
-        outbound.onEvent(e);
-      });
+      // Our originated channels (by id) are outbound's, whatever Stasis args they come back with.
+      ari.on('event', (e) => (outbound.owns(e.type === 'Dial' ? e.peer : e.channel) ? outbound : calls).onEvent(e));
       ari.on('ready', () => void reconciler.run().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'reconciliation failed: retried after the next reconnect')));
       ari.on('status', (status) => log.info({ status }, 'ARI status'));
       trunkMap.on('call-interrupted', (e) => {

@@ -210,7 +210,8 @@ export class OutboundCalls {
 
   // ---- reconciliation (see reconcile.ts) -----------------------------------------------------
 
-  owns(ch: AriChannel): boolean {
+  /** Our originated channels, told by the id we gave them (events and reconciliation). */
+  owns(ch: { id: string }): boolean {
     return ch.id.startsWith(OUTBOUND_ID_PREFIX);
   }
 
