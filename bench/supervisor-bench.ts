@@ -1,16 +1,18 @@
-// The supervisor under inbound load on 32 E1 PRI (960 B-channels), beside the issue's goals: 1,000
+// The supervisor under load on 32 E1 PRI (960 B-channels), beside the issue's goals: 1,000
 // call setups/s on this 2-core box, decision latency p99 < 5 ms, RSS < 300 MB with 960 calls up.
 // It starts the real Supervisor as `tdmgate supervise --backend sim` does - sim hardware, the
 // built-in ARI stand-in, ari-client, SQLite CDRs in a temp data dir - on a temp site of 32 PRI
-// spans with routing rules, and drives calls through the stand-in's control API. A setup is timed
-// at the stand-in's boundary: from the StasisStart it publishes (placeInboundCall returns right
-// after) to the `continue` it receives (its 'continued' event), so it holds the supervisor's whole
-// path - event parse, TrunkMap (the channel from the Stasis argument, as the recommended dialplan
-// passes it), decideInbound, four setVariable sent together, answer, continue. In process the stand-in shares the supervisor's event loop and
-// every figure pays for both sides of each REST call and event; a second run puts the stand-in on
-// a worker thread, so the supervisor has a core to itself as it would beside a real Asterisk.
-// `npm run bench` runs it in a fresh node with --expose-gc, so RSS is this bench's alone and taken
-// after a GC. Alone: node --expose-gc dist/bench/supervisor-bench.js.
+// spans with routing rules, and drives calls through the stand-in's control API. An inbound
+// setup is timed at the stand-in's boundary: from the StasisStart it publishes
+// (placeInboundCall returns right after) to the `continue` it receives (its 'continued' event),
+// so it holds the supervisor's whole path - event parse, TrunkMap (the channel from the Stasis
+// argument, as the recommended dialplan passes it), decideInbound, four setVariable sent
+// together, answer, continue. Outbound calls are timed from originate() to the answered result.
+// In process the stand-in shares the supervisor's event loop and every figure pays for both
+// sides of each REST call and event; a second run puts the stand-in on a worker thread, so the
+// supervisor has a core to itself as it would beside a real Asterisk. `npm run bench` runs it in
+// a fresh node with --expose-gc, so RSS is this bench's alone and taken after a GC. Alone:
+// node --expose-gc dist/bench/supervisor-bench.js.
 
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -55,7 +57,7 @@ toneZone: de
 timezone: Europe/Berlin
 cards:${[0, 1, 2, 3].map(card).join('')}
 groups:
-  - { number: 1, name: carrier, context: from-carrier, direction: in, hunt: ascending }
+  - { number: 1, name: carrier, context: from-carrier, direction: both, hunt: ascending }
 routing:
   numbering: { country: "49", nationalPrefix: "0", internationalPrefix: "00", localAreaCode: "69" }
   targets:
@@ -140,6 +142,46 @@ function drive(standin: AriStandin, first: number, inFlight: number, hangUp: boo
   });
 }
 
+/**
+ * Outbound: `inFlight` originates on the carrier group at a time through the supervisor's
+ * OutboundCalls, the far end answering at once; each answered call is hung up by the far end
+ * and the next one asked for. Timed from originate() to its answered result.
+ */
+async function driveOutbound(sup: Supervisor, standin: AriStandin, inFlight: number, seconds: number, legs: { made: number }): Promise<Phase> {
+  standin.setDefaultOutcome({ kind: 'answer', afterMs: 0 });
+  const latenciesMs: number[] = [];
+  let setups = 0;
+  let n = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const one = async (): Promise<void> => {
+    while (performance.now() - t0 < seconds * 1000) {
+      const t = performance.now();
+      const result = await sup.outbound.originate({ group: 1, number: `+49301${String(n++).padStart(6, '0')}`, target: 'sales' });
+      if (result.outcome !== 'answered' || result.answeredChannelId === null) throw new Error(`outbound bench call not answered: ${JSON.stringify(result)}`);
+      latenciesMs.push(performance.now() - t);
+      setups++;
+      // Attempts refused with "Allocation failed" (span full, hunt moved on) made no channel and get no CDR.
+      legs.made += result.attempts.filter((a) => a.channelId !== null).length;
+      standin.remoteHangup(result.answeredChannelId);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, one));
+  const cpu = process.cpuUsage(cpu0);
+  return { setups, seconds: (performance.now() - t0) / 1000, cpuUs: cpu.user + cpu.system, latenciesMs };
+}
+
+/** Every outbound attempt of the bench that made a channel ended and got its CDR. */
+async function outboundRecorded(sup: Supervisor, legs: number): Promise<void> {
+  const until = performance.now() + 10_000;
+  while (sup.outbound.active > 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
+  await sup.outbound.settled();
+  const { records, recordFailures } = sup.outbound.stats;
+  if (sup.outbound.active > 0 || recordFailures > 0 || records !== legs) {
+    throw new Error(`outbound bench: ${sup.outbound.active} calls still up, ${records} CDRs for ${legs} channels made, ${recordFailures} failed`);
+  }
+}
+
 function rssMb(): number {
   (globalThis as { gc?: () => void }).gc?.();
   return process.memoryUsage().rss / 2 ** 20;
@@ -218,8 +260,17 @@ async function inProcessRun(sitePath: string, dataDir: string): Promise<BenchRes
     const serial = await drive(standin, B_CHANNELS + WARMUP_CALLS + rate.setups, 1, true, (n) => n < SERIAL_CALLS);
     const records = await checkAllRecorded(sup);
     const decide = decideLatencies(sup);
+    const legs = { made: 0 };
+    await driveOutbound(sup, standin, IN_FLIGHT, 1, legs);
+    const outbound = await driveOutbound(sup, standin, IN_FLIGHT, RATE_SECONDS, legs);
+    const outSerial = await driveOutbound(sup, standin, 1, 1, legs);
+    await outboundRecorded(sup, legs.made);
     return [
       ...rateResults('stand-in in process', rate, serial),
+      { name: `outbound originates answered/s, ${IN_FLIGHT} in flight`, value: outbound.setups / outbound.seconds, unit: 'calls/s', goal: '' },
+      { name: '  process CPU per outbound call', value: outbound.cpuUs / outbound.setups, unit: 'µs', goal: '' },
+      { name: '  originate() -> answered p50, 1 at a time', value: percentile(outSerial.latenciesMs, 50), unit: 'ms', goal: '' },
+      { name: '  originate() -> answered p99, 1 at a time', value: percentile(outSerial.latenciesMs, 99), unit: 'ms', goal: '' },
       { name: 'decideInbound alone p50', value: percentile(decide, 50), unit: 'µs', goal: '' },
       { name: 'decideInbound alone p99', value: percentile(decide, 99), unit: 'µs', goal: '' },
       { name: `RSS, supervisor + stand-in idle (${gcNote})`, value: rssIdle, unit: 'MB', goal: '' },
@@ -289,7 +340,7 @@ async function phaseIn(worker: Worker, request: Exclude<ToWorker, 'stop'>): Prom
 
 /**
  * The same load with the stand-in on a worker thread, so the supervisor has the main thread to
- * itself as it would beside a real Asterisk process (and 6 REST calls a call: no answer in Stasis).
+ * itself as it would beside a real Asterisk process (and 5 REST calls a call: no answer in Stasis).
  * Tells the supervisor's own ceiling apart from the in-process figure, where both share one core.
  */
 async function workerRun(sitePath: string, dataDir: string): Promise<BenchResult[]> {
@@ -330,8 +381,7 @@ async function measure(): Promise<BenchResult[]> {
 
 /**
  * The section of `npm run bench`: measured in a child node, since RSS in the bench's own process
- * would hold every earlier section's heap. Figures come back over IPC; the child's stdout only
- * carries swagger-client's "deprecated version of Swagger" line, printed at each ARI connect.
+ * would hold every earlier section's heap. Figures come back over IPC.
  */
 export function supervisorBench(): Promise<BenchResult[]> {
   return new Promise((resolve, reject) => {
