@@ -16,6 +16,7 @@ export class CdrRepository {
   private readonly db: Database;
   /** INSERT texts by row count. */
   private readonly statements = new Map<number, string>();
+  private formatMysql: MysqlFormat | null = null;
 
   constructor(db: Database) {
     this.db = db;
@@ -53,7 +54,15 @@ export class CdrRepository {
       sql = this.buildStatement(values.length);
       this.statements.set(values.length, sql);
     }
-    await k.raw(sql, values.flat() as Knex.RawBinding[]);
+    const bindings = values.flat() as Knex.RawBinding[];
+    // MySQL: mysql2 escapes the values into the text on this side anyway; doing it here once
+    // spares knex a scan for 28 placeholders a row (about a tenth of the ingest time).
+    if (this.db.dialect === 'mysql') {
+      this.formatMysql ??= loadMysqlFormat();
+      await k.raw(this.formatMysql(sql, bindings));
+    } else {
+      await k.raw(sql, bindings);
+    }
   }
 
   private buildStatement(rows: number): string {
@@ -102,6 +111,14 @@ export class CdrRepository {
 export function formatDbTime(d: Date, millis: boolean): string {
   const iso = d.toISOString(); // 2025-11-24T10:00:00.000Z
   return `${iso.slice(0, 10)} ${iso.slice(11, millis ? 23 : 19)}`;
+}
+
+type MysqlFormat = (sql: string, values: readonly unknown[]) => string;
+
+/** mysql2's own escaping (sqlstring), loaded only when the store is MySQL/MariaDB. */
+function loadMysqlFormat(): MysqlFormat {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('mysql2') as { format: MysqlFormat }).format;
 }
 
 /** The row's values in CDR_COLUMNS order, times as the table stores them. */

@@ -49,6 +49,13 @@ for (const dialect of DIALECTS) {
       assert.equal(rows[0]?.ring_time, null);
     });
 
+    it('stores awkward text as given: quotes, backslashes, question marks, NUL-free control characters, non-ASCII', async () => {
+      const text = `"Müller, O'Brien" <?\\x> ?? \\? 李 \t\n%_;--`;
+      await repo.insertMany([row(0, { clid: text, userfield: text, route: '?' }), row(1, { clid: '?' })]);
+      const [a, b] = await repo.list();
+      assert.deepEqual([a?.clid, a?.userfield, a?.route, b?.clid], [text, text, '?', '?']);
+    });
+
     it('writes more rows than one statement holds in one call', async () => {
       await repo.insertMany(Array.from({ length: 2500 }, (_, i) => row(i % 60, { uniqueid: `bulk.${i}` })));
       assert.equal(await repo.count(), 2500);
