@@ -19,7 +19,7 @@ function main(): void {
     ['CLI process', () => Promise.resolve(diagScanProcess(20, cli))],
     ['provisioning, 32-span site', async () => [...(await provisioningBench()), ...(await importBench())]],
     ['CDR ingest', cdrBench],
-    ['supervisor, 32 E1 PRI inbound', supervisorBench],
+    ['supervisor, 32 E1 PRI', supervisorBench],
   ];
   runSections(sections);
 }
