@@ -174,6 +174,18 @@ for (const variant of dbVariants()) {
       assert.equal(sup.calls.stats.offered, 0, 'not taken for an inbound call');
     });
 
+    it('an originate ARI never answers (REST stalled): failed, and the channel it made after all is hung up and recorded', async () => {
+      sup.standin!.stallRest(1000);
+      const result = await sup.outbound.originate({ group: 'carrier', number: '+4930555123' });
+      assert.equal(result.outcome, 'failed');
+      assert.equal(result.next.kind, 'retry-later');
+      // Once the stall ends Asterisk makes the channel and the far end answers: nobody wants it now.
+      const [row] = await recorded(result.callId, 1);
+      assert.match(row?.userfield ?? '', /originate request unanswered; answered after its request was given up/);
+      assert.equal(sup.standin!.channels().find((c) => c.id === row?.uniqueid), undefined, 'hung up');
+      assert.equal(sup.calls.stats.offered, 0);
+    });
+
     it('the far end says invalid number: given up, never retried', async () => {
       sup.standin!.onDial('_X.', { kind: 'invalid', cause: 28 });
       const result = await sup.outbound.originate({ group: 'carrier', number: '+4930555888' });
