@@ -114,7 +114,7 @@ export class InboundCalls {
     switch (e.type) {
       case 'StasisStart':
         if (e.args[0] === 'outbound') return; // our own originated calls: outbound/
-        this.offer(e.channel, false);
+        this.offer(e.channel, false, e.args);
         return;
       case 'ChannelStateChange': {
         const call = this.calls.get(e.channel.id);
@@ -204,13 +204,15 @@ export class InboundCalls {
 
   // ---- a call's life -------------------------------------------------------------------------
 
-  private offer(ch: AriChannel, adopted: boolean): void {
+  /** `args`: the StasisStart's own; a channel found by reconciliation has them in its app_data. */
+  private offer(ch: AriChannel, adopted: boolean, args?: readonly string[]): void {
     if (this.calls.has(ch.id) || this.finished.has(ch.id)) return;
     if (!ch.name.startsWith('DAHDI/')) {
       this.log.info({ channel: ch.name }, 'not a DAHDI channel: left alone');
       return;
     }
     const call = this.track(ch);
+    call.stasisHint = stasisChannelHint(ch, args);
     this.stats.offered++;
     if (adopted) this.stats.adopted++;
     void this.route(call);
@@ -220,7 +222,7 @@ export class InboundCalls {
     const call: Call = {
       id: ch.id, name: ch.name, createdAt: ariTime(ch.creationtime) ?? this.now(), did: ch.dialplan.exten, callerId: ch.caller.number,
       callerName: ch.caller.name, span: null, timeslot: null, groupName: '', context: ch.dialplan.context, route: '', answeredAt: null,
-      rejectCause: null, interrupted: null, note: '', app: this.o.app, phase: 'deciding', channel: null, target: null, stasisHint: stasisChannelHint(ch), trackedSeq: ++this.seq,
+      rejectCause: null, interrupted: null, note: '', app: this.o.app, phase: 'deciding', channel: null, target: null, stasisHint: null, trackedSeq: ++this.seq,
     };
     this.calls.set(ch.id, call);
     return call;

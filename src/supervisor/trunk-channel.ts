@@ -24,9 +24,12 @@ export async function resolveTrunkChannel(
   return trunkMap.resolveChannelName(ch.name, { dahdiChannel: /^\d+$/.test(text) ? Number(text) : null });
 }
 
-/** The DAHDI channel number the dialplan passed as the first Stasis argument, if it did. */
-export function stasisChannelHint(ch: AriChannel): number | null {
-  if (ch.dialplan.app_name !== 'Stasis') return null;
-  const first = ch.dialplan.app_data.split(',')[1]?.trim() ?? '';
-  return /^\d{1,4}$/.test(first) ? Number(first) : null;
+/**
+ * The DAHDI channel number the dialplan passed as the first Stasis argument, if it did: from the
+ * StasisStart's args, or from the channel's app_data (`tdmgate,62`) when found by a listing.
+ */
+export function stasisChannelHint(ch: AriChannel, args?: readonly string[]): number | null {
+  const first = args !== undefined ? args[0] : ch.dialplan.app_name === 'Stasis' ? ch.dialplan.app_data.split(',')[1] : undefined;
+  const text = first?.trim() ?? '';
+  return /^\d{1,4}$/.test(text) ? Number(text) : null;
 }
