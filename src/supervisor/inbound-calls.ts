@@ -12,6 +12,7 @@ import { CAUSE_NETWORK_OUT_OF_ORDER, inboundCdr, type InboundLeg } from './inbou
 import type { InboundRules } from './routing/compile';
 import { decideInbound } from './routing/decide-inbound';
 import { isSupervisorError } from './supervisor-errors';
+import { TrackedCalls } from './tracked-calls';
 import { resolveTrunkChannel, stasisChannelHint } from './trunk-channel';
 import type { CallInterrupted, TrunkMap, TrunkMapLogger } from './trunk-map';
 
@@ -50,8 +51,6 @@ interface Call extends InboundLeg {
   target: string | null;
   /** The DAHDI channel number the dialplan passed to Stasis, if it did (saves a REST call). */
   stasisHint: number | null;
-  /** Order of tracking, so reconciliation never closes a call it could not have listed. */
-  trackedSeq: number;
 }
 
 export interface InboundStats {
@@ -63,16 +62,13 @@ export interface InboundStats {
   recordFailures: number;
 }
 
-/** Ids of calls already closed are remembered this long, so late or repeated events do not reopen them. */
-const FINISHED_MEMORY = 10_000;
 
 export class InboundCalls {
-  private readonly calls = new Map<string, Call>();
-  private readonly finished = new Set<string>();
+  /** Open calls and recently closed ids; reconciliation reads it (see reconcile.ts). */
+  readonly tracked = new TrackedCalls<Call>();
   private readonly activeByTarget: Record<string, number> = {};
   private readonly writes = new Set<Promise<void>>();
   private idleWaiters: (() => void)[] = [];
-  private seq = 0;
   private readonly now: () => Date;
   private readonly log: TrunkMapLogger;
   readonly stats: InboundStats = { offered: 0, routed: 0, rejected: 0, adopted: 0, records: 0, recordFailures: 0 };
@@ -84,30 +80,12 @@ export class InboundCalls {
 
   /** Calls in progress (for the snapshot and reconciliation). */
   get active(): number {
-    return this.calls.size;
+    return this.tracked.size;
   }
-
-  // ---- reconciliation (see reconcile.ts) -----------------------------------------------------
 
   /** Every DAHDI channel no other party claimed (outbound ones are claimed first by id). */
   owns(ch: AriChannel): boolean {
     return ch.name.startsWith('DAHDI/');
-  }
-
-  get trackingSeq(): number {
-    return this.seq;
-  }
-
-  trackedSince(seq: number): string[] {
-    return [...this.calls.values()].filter((c) => c.trackedSeq <= seq).map((c) => c.id);
-  }
-
-  isTracked(id: string): boolean {
-    return this.calls.has(id);
-  }
-
-  isFinished(id: string): boolean {
-    return this.finished.has(id);
   }
 
   onEvent(e: SupervisorEvent): void {
@@ -117,12 +95,12 @@ export class InboundCalls {
         this.offer(e.channel, false, e.args);
         return;
       case 'ChannelStateChange': {
-        const call = this.calls.get(e.channel.id);
+        const call = this.tracked.get(e.channel.id);
         if (call && e.channel.state === 'Up') this.answered(call);
         return;
       }
       case 'ChannelDestroyed': {
-        const call = this.calls.get(e.channel.id);
+        const call = this.tracked.get(e.channel.id);
         if (call) void this.finish(call, e.cause, '');
         return;
       }
@@ -133,7 +111,7 @@ export class InboundCalls {
 
   /** TrunkMap: the span of a call went into alarm or maintenance. */
   onInterrupted(e: CallInterrupted): void {
-    const call = e.callRef === null ? undefined : this.calls.get(e.callRef);
+    const call = e.callRef === null ? undefined : this.tracked.get(e.callRef);
     if (!call) return;
     call.interrupted = { cause: e.cause, alarms: e.alarms };
     this.log.warn({ call: call.id, span: e.span, timeslot: e.timeslot, cause: e.cause, alarms: e.alarms }, 'inbound call interrupted by its span');
@@ -144,8 +122,8 @@ export class InboundCalls {
    * StasisStart was lost or its decision could not be sent). Elsewhere: track it to its end.
    */
   adopt(ch: AriChannel): void {
-    if (this.finished.has(ch.id)) return;
-    const known = this.calls.get(ch.id);
+    if (this.tracked.isFinished(ch.id)) return;
+    const known = this.tracked.get(ch.id);
     const inOurStasis = ch.dialplan.app_name === 'Stasis' && ch.dialplan.app_data.split(',')[0] === this.o.app;
     if (known) {
       if (ch.state === 'Up') this.answered(known);
@@ -167,23 +145,23 @@ export class InboundCalls {
 
   /** Reconciliation: a tracked call is no longer in Asterisk and its ChannelDestroyed never came. */
   vanished(id: string): Promise<void> {
-    const call = this.calls.get(id);
+    const call = this.tracked.get(id);
     return call ? this.finish(call, null, 'closed by reconciliation: channel gone while ARI was away') : Promise.resolve();
   }
 
   /** Hangs up every call (demo shutdown: our in-process Asterisk is going away). */
   async hangupAll(cause = 16): Promise<void> {
-    await Promise.allSettled([...this.calls.keys()].map((id) => this.o.ari.hangup(id, cause)));
+    await Promise.allSettled(this.tracked.all().map((c) => this.o.ari.hangup(c.id, cause)));
   }
 
   /** Closes what is still tracked (shutdown of the demo) with a note. */
   async closeAll(note: string): Promise<void> {
-    await Promise.all([...this.calls.values()].map((c) => this.finish(c, null, note)));
+    await Promise.all(this.tracked.all().map((c) => this.finish(c, null, note)));
   }
 
   /** Resolves when no call is tracked, or after `ms` (false). */
   whenIdle(ms: number): Promise<boolean> {
-    if (this.calls.size === 0) return Promise.resolve(true);
+    if (this.tracked.size === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.idleWaiters = this.idleWaiters.filter((w) => w !== done);
@@ -206,7 +184,7 @@ export class InboundCalls {
 
   /** `args`: the StasisStart's own; a channel found by reconciliation has them in its app_data. */
   private offer(ch: AriChannel, adopted: boolean, args?: readonly string[]): void {
-    if (this.calls.has(ch.id) || this.finished.has(ch.id)) return;
+    if (this.tracked.isTracked(ch.id) || this.tracked.isFinished(ch.id)) return;
     if (!ch.name.startsWith('DAHDI/')) {
       this.log.info({ channel: ch.name }, 'not a DAHDI channel: left alone');
       return;
@@ -222,10 +200,9 @@ export class InboundCalls {
     const call: Call = {
       id: ch.id, name: ch.name, createdAt: ariTime(ch.creationtime) ?? this.now(), did: ch.dialplan.exten, callerId: ch.caller.number,
       callerName: ch.caller.name, span: null, timeslot: null, groupName: '', context: ch.dialplan.context, route: '', answeredAt: null,
-      rejectCause: null, interrupted: null, note: '', app: this.o.app, phase: 'deciding', channel: null, target: null, stasisHint: null, trackedSeq: ++this.seq,
+      rejectCause: null, interrupted: null, note: '', app: this.o.app, phase: 'deciding', channel: null, target: null, stasisHint: null,
     };
-    this.calls.set(ch.id, call);
-    return call;
+    return this.tracked.add(call);
   }
 
   /** Resolves the trunk channel by name (with the Stasis hint or CHANNEL(dahdi_channel) for PRI), claims it. */
@@ -240,7 +217,7 @@ export class InboundCalls {
     }
     if (resolved.value.kind !== 'channel') {
       // A pseudo channel (conference, MeetMe) is nothing of ours to route or record.
-      this.calls.delete(call.id);
+      this.tracked.drop(call.id);
       return false;
     }
     return this.place(call, resolved.value.info.channel);
@@ -254,7 +231,7 @@ export class InboundCalls {
     call.groupName = info.group === null ? '' : (this.o.site.groups.find((g) => g.number === info.group)?.name ?? String(info.group));
     try {
       // The map may still hold a call whose end we missed (ARI was away): close that one first.
-      if (info.callRef !== null && info.callRef !== call.id && this.calls.has(info.callRef)) void this.vanished(info.callRef);
+      if (info.callRef !== null && info.callRef !== call.id && this.tracked.isTracked(info.callRef)) void this.vanished(info.callRef);
       this.o.trunkMap.claim(number, call.id, { direction: 'in' });
       call.channel = number;
       if (call.answeredAt !== null) this.o.trunkMap.answer(number);
@@ -345,10 +322,8 @@ export class InboundCalls {
     if (call.phase === 'ended') return;
     call.phase = 'ended';
     const endAt = this.now();
-    this.calls.delete(call.id);
-    if (this.calls.size === 0) for (const w of this.idleWaiters.splice(0)) w();
-    this.finished.add(call.id);
-    if (this.finished.size > FINISHED_MEMORY) this.finished.delete(this.finished.values().next().value as string);
+    this.tracked.close(call.id);
+    if (this.tracked.size === 0) for (const w of this.idleWaiters.splice(0)) w();
     if (call.target !== null) this.activeByTarget[call.target] = Math.max(0, (this.activeByTarget[call.target] ?? 1) - 1);
     if (call.channel !== null) {
       try {

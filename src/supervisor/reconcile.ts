@@ -5,18 +5,14 @@
 // for can be missing from it, so a call that arrives meanwhile is never closed by mistake.
 
 import type { AriChannel } from './ari/ari-events';
+import type { TrackedView } from './tracked-calls';
 import type { TrunkMapLogger } from './trunk-map';
 
 /** A keeper of calls (inbound, outbound) as reconciliation sees it. */
 export interface ReconcileParty {
   /** Whether the channel is this party's to adopt (the first party that owns it gets it). */
   owns(ch: AriChannel): boolean;
-  /** Rises with every call tracked: the mark taken before the list is asked for. */
-  readonly trackingSeq: number;
-  /** Ids of calls tracked at or before `seq` that are still open. */
-  trackedSince(seq: number): string[];
-  isTracked(id: string): boolean;
-  isFinished(id: string): boolean;
+  readonly tracked: TrackedView;
   adopt(ch: AriChannel): void;
   vanished(id: string): Promise<void>;
 }
@@ -55,19 +51,19 @@ export class Reconciler {
   }
 
   private async pass(): Promise<ReconcileResult> {
-    const marks = this.parties.map((p) => p.trackingSeq);
+    const marks = this.parties.map((p) => p.tracked.trackingSeq);
     const channels = await this.listChannels();
     const listed = new Set(channels.map((c) => c.id));
     let adopted = 0;
     for (const ch of channels) {
       const party = this.parties.find((p) => p.owns(ch));
-      if (!party || party.isFinished(ch.id)) continue;
-      if (!party.isTracked(ch.id)) adopted++;
+      if (!party || party.tracked.isFinished(ch.id)) continue;
+      if (!party.tracked.isTracked(ch.id)) adopted++;
       party.adopt(ch);
     }
     let vanished = 0;
     await Promise.all(this.parties.map((party, i) => {
-      const gone = party.trackedSince(marks[i] as number).filter((id) => !listed.has(id));
+      const gone = party.tracked.trackedSince(marks[i] as number).filter((id) => !listed.has(id));
       vanished += gone.length;
       return Promise.all(gone.map((id) => party.vanished(id)));
     }));

@@ -219,7 +219,7 @@ describe('supervisor durability: the database down with calls flowing (in-proces
       const ch = standin.placeInboundCall({ span: 1, did: '6912347', callerId: `07110${String(i).padStart(3, '0')}` });
       await waitFor(() => standin.channels().find((c) => c.id === ch.id && c.dialplan.context === 'cc-support'), `call ${i} routed`, 10_000);
       standin.remoteHangup(ch.id, 16);
-      await waitFor(() => sup.calls.isFinished(ch.id), `call ${i} finished`, 10_000);
+      await waitFor(() => sup.calls.tracked.isFinished(ch.id), `call ${i} finished`, 10_000);
       return ch.id;
     };
 

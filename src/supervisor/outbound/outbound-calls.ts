@@ -14,6 +14,7 @@ import { ariTime } from '../ari/ari-events';
 import type { OriginateParams } from '../ari/ari-adapter';
 import type { CdrInput } from '../cdr/cdr-record';
 import { isSupervisorError, SupervisorError } from '../supervisor-errors';
+import { TrackedCalls } from '../tracked-calls';
 import { resolveTrunkChannel } from '../trunk-channel';
 import type { CallInterrupted, TrunkMap, TrunkMapLogger } from '../trunk-map';
 import { nextStep, type Attempt, type GroupSpan, type HuntProgress, type SpanState } from './hunt-plan';
@@ -88,7 +89,6 @@ export interface OutboundStats {
 /** Ids of our originated channels start with this, so a restarted supervisor still knows them. */
 export const OUTBOUND_ID_PREFIX = 'tdmgate-o-';
 const DEFAULT_GRACE_MS = 15_000;
-const FINISHED_MEMORY = 10_000;
 /** A network failure on the span (alarm): the cause recorded for an attempt cut by it. */
 const CAUSE_NETWORK_OUT_OF_ORDER = 38;
 
@@ -113,17 +113,15 @@ interface Leg extends OutboundLeg {
   settle: ((r: { outcome: Outcome; cause: number | null }) => void) | null;
   located: Promise<void>;
   guard: NodeJS.Timeout | null;
-  trackedSeq: number;
 }
 
 export class OutboundCalls {
-  private readonly legs = new Map<string, Leg>();
-  private readonly finished = new Set<string>();
+  /** Attempts with a channel (or maybe one) and recently closed ids; reconciliation reads it. */
+  readonly tracked = new TrackedCalls<Leg>();
   private readonly writes = new Set<Promise<void>>();
   private readonly numbering: NumberingPlan | null;
   private readonly now: () => Date;
   private readonly log: TrunkMapLogger;
-  private seq = 0;
   readonly stats: OutboundStats = {
     requested: 0, attempts: 0, records: 0, recordFailures: 0,
     outcomes: { answered: 0, busy: 0, 'no-answer': 0, rejected: 0, congestion: 0, 'invalid-number': 0, failed: 0 },
@@ -137,7 +135,7 @@ export class OutboundCalls {
 
   /** Attempts whose channel is still up (dialing or answered). */
   get active(): number {
-    return this.legs.size;
+    return this.tracked.size;
   }
 
   /**
@@ -172,26 +170,26 @@ export class OutboundCalls {
   onEvent(e: SupervisorEvent): void {
     switch (e.type) {
       case 'Dial': {
-        const leg = this.legs.get(e.peer.id);
+        const leg = this.tracked.get(e.peer.id);
         if (!leg) return;
         if (leg.name === '') leg.name = e.peer.name;
         if (e.dialstatus !== '') leg.dialStatus = e.dialstatus;
         return;
       }
       case 'ChannelStateChange': {
-        const leg = this.legs.get(e.channel.id);
+        const leg = this.tracked.get(e.channel.id);
         if (leg && e.channel.state === 'Up') this.answered(leg);
         return;
       }
       case 'StasisStart': {
         if (e.args[0] !== 'outbound') return;
-        const leg = this.legs.get(e.channel.id);
+        const leg = this.tracked.get(e.channel.id);
         if (leg) void this.inStasis(leg);
-        else if (!this.finished.has(e.channel.id)) this.adopt(e.channel);
+        else if (!this.tracked.isFinished(e.channel.id)) this.adopt(e.channel);
         return;
       }
       case 'ChannelDestroyed': {
-        const leg = this.legs.get(e.channel.id);
+        const leg = this.tracked.get(e.channel.id);
         if (leg) void this.finish(leg, e.cause, e.channel.name, '');
         return;
       }
@@ -202,7 +200,7 @@ export class OutboundCalls {
 
   /** TrunkMap: the span of an attempt went into alarm or maintenance. */
   onInterrupted(e: CallInterrupted): void {
-    const leg = e.callRef === null ? undefined : this.legs.get(e.callRef);
+    const leg = e.callRef === null ? undefined : this.tracked.get(e.callRef);
     if (!leg) return;
     leg.interrupted = e;
     this.log.warn({ call: leg.callId, channelId: leg.id, span: e.span, cause: e.cause, alarms: e.alarms }, 'outbound call interrupted by its span');
@@ -215,35 +213,19 @@ export class OutboundCalls {
     return ch.id.startsWith(OUTBOUND_ID_PREFIX);
   }
 
-  get trackingSeq(): number {
-    return this.seq;
-  }
-
-  trackedSince(seq: number): string[] {
-    return [...this.legs.values()].filter((l) => l.trackedSeq <= seq).map((l) => l.id);
-  }
-
-  isTracked(id: string): boolean {
-    return this.legs.has(id);
-  }
-
-  isFinished(id: string): boolean {
-    return this.finished.has(id);
-  }
-
   /**
    * A channel of ours Asterisk lists. Known: catch up (answered, not yet sent on). Unknown - made
    * before a restart, or by a request whose answer was lost - tracked to its end for its CDR, and
    * hung up if it waits in our Stasis app, where nobody would ever send it on.
    */
   adopt(ch: AriChannel): void {
-    const known = this.legs.get(ch.id);
+    const known = this.tracked.get(ch.id);
     if (known) {
       if (ch.state === 'Up') this.answered(known);
       if (known.phase === 'answered' && !known.continued && inStasisOf(ch, this.o.app)) void this.inStasis(known);
       return;
     }
-    if (this.finished.has(ch.id)) return;
+    if (this.tracked.isFinished(ch.id)) return;
     const leg = this.track({
       id: ch.id, callId: ch.id.replace(/-\d+$/, ''), name: ch.name, createdAt: ariTime(ch.creationtime) ?? this.now(), answeredAt: null,
       callerName: ch.caller.name, callerNumber: ch.caller.number, dialNumber: '', dial: '', timeoutSeconds: 0, context: ch.dialplan.context,
@@ -258,18 +240,18 @@ export class OutboundCalls {
 
   /** Reconciliation: Asterisk no longer has the channel and its ChannelDestroyed never came. */
   vanished(id: string): Promise<void> {
-    const leg = this.legs.get(id);
+    const leg = this.tracked.get(id);
     return leg ? this.finish(leg, null, leg.name, 'closed by reconciliation: channel gone while ARI was away') : Promise.resolve();
   }
 
   // ---- shutdown ------------------------------------------------------------------------------
 
   async hangupAll(cause = 16): Promise<void> {
-    await Promise.allSettled([...this.legs.keys()].map((id) => this.o.ari.hangup(id, cause)));
+    await Promise.allSettled(this.tracked.all().map((l) => this.o.ari.hangup(l.id, cause)));
   }
 
   async closeAll(note: string): Promise<void> {
-    await Promise.all([...this.legs.values()].map((l) => this.finish(l, null, l.name, note)));
+    await Promise.all(this.tracked.all().map((l) => this.finish(l, null, l.name, note)));
   }
 
   async settled(): Promise<void> {
@@ -478,18 +460,15 @@ export class OutboundCalls {
   private track(leg: OutboundLeg, target: DialplanPlace): Leg {
     const full: Leg = {
       ...leg, phase: 'dialing', channel: null, dialStatus: '', interrupted: null, target, continued: false, orphan: false,
-      settle: null, located: Promise.resolve(), guard: null, trackedSeq: ++this.seq,
+      settle: null, located: Promise.resolve(), guard: null,
     };
-    this.legs.set(full.id, full);
-    return full;
+    return this.tracked.add(full);
   }
 
   private untrack(leg: Leg): void {
     if (leg.guard) clearTimeout(leg.guard);
     leg.guard = null;
-    this.legs.delete(leg.id);
-    this.finished.add(leg.id);
-    if (this.finished.size > FINISHED_MEMORY) this.finished.delete(this.finished.values().next().value as string);
+    this.tracked.close(leg.id);
   }
 }
 
