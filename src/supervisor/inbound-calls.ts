@@ -11,7 +11,7 @@ import type { CdrInput } from './cdr/cdr-record';
 import { CAUSE_NETWORK_OUT_OF_ORDER, inboundCdr, type InboundLeg } from './inbound-cdr';
 import type { InboundRules } from './routing/compile';
 import { decideInbound } from './routing/decide-inbound';
-import { isSupervisorError } from './supervisor-errors';
+import { isTransientAriError } from './ari/ari-errors';
 import { TrackedCalls } from './tracked-calls';
 import { resolveTrunkChannel, stasisChannelHint } from './trunk-channel';
 import type { CallInterrupted, TrunkMap, TrunkMapLogger } from './trunk-map';
@@ -294,7 +294,7 @@ export class InboundCalls {
   private failed(call: Call, err: unknown): void {
     if (this.ended(call)) return;
     const reason = err instanceof Error ? err.message : String(err);
-    if (isSupervisorError(err, 'ARI_TIMEOUT') || isSupervisorError(err, 'ARI_NOT_READY')) {
+    if (isTransientAriError(err)) {
       // Still in Stasis (probably): the reconciliation after the reconnect routes it again.
       if (call.phase === 'deciding') call.phase = 'pending';
       this.log.warn({ call: call.id, reason }, 'ARI unavailable while handling an inbound call: retried after reconnect');

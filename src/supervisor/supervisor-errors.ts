@@ -1,18 +1,12 @@
-// Typed errors of the supervisor: bad configuration (naming the variable or key and what is
-// allowed) and ARI trouble. Codes are stable; callers switch on `code`, never on message text.
+// Typed errors of the supervisor's configuration: naming the variable or key and what is
+// allowed. Codes are stable; callers switch on `code`, never on message text. ARI trouble has
+// its own classes (ari/ari-errors.ts).
 
 export type SupervisorErrorCode =
   /** A configuration value is wrong: `key` names the env variable or file key. */
   | 'CONFIG_INVALID'
   /** The configuration file named by TDMGATE_CONFIG / --config cannot be read or parsed. */
-  | 'CONFIG_UNREADABLE'
-  /** An ARI REST call got no answer within its timeout (the connection is suspect). */
-  | 'ARI_TIMEOUT'
-  /** ARI is not connected: the call was not sent. */
-  | 'ARI_NOT_READY'
-  /** ARI answered with an error (404, 409, ...), or the library failed the call. */
-  | 'ARI_REQUEST_FAILED'
-  | 'NOT_RUNNING';
+  | 'CONFIG_UNREADABLE';
 
 export class SupervisorError extends Error {
   readonly code: SupervisorErrorCode;

@@ -9,8 +9,9 @@
 import { EventEmitter } from 'node:events';
 import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { SupervisorError } from '../supervisor-errors';
+import { ariFailure, AriNotFoundError, AriNotReadyError, AriRejectedError, AriTimeoutError } from './ari-errors';
 import { parseChannel, parseEvent, type AriChannel, type SupervisorEvent } from './ari-events';
+import { installStatusTap, readTappedError } from './status-tap';
 
 export type AriStatus = 'connecting' | 'ready' | 'closing' | 'closed';
 
@@ -157,7 +158,7 @@ export class AriAdapter extends EventEmitter<AriAdapterEvents> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.off('ready', onReady);
-        reject(new SupervisorError('ARI_NOT_READY', `ARI not ready within ${ms} ms (status ${this.state})`));
+        reject(new AriNotReadyError(`not ready within ${ms} ms (status ${this.state})`, { operation: 'connect' }));
       }, ms);
       const onReady = (): void => {
         clearTimeout(timer);
@@ -197,7 +198,7 @@ export class AriAdapter extends EventEmitter<AriAdapterEvents> {
   async originate(params: OriginateParams): Promise<AriChannel> {
     const raw = await this.rest('channels.originate', (c) => c.channels.originate(params));
     const ch = parseChannel(raw);
-    if (typeof ch === 'string') throw new SupervisorError('ARI_REQUEST_FAILED', `channels.originate: answer refused: ${ch}`);
+    if (typeof ch === 'string') throw new AriRejectedError(`answer refused: ${ch}`, { operation: 'channels.originate', status: 200 });
     return ch;
   }
 
@@ -205,12 +206,12 @@ export class AriAdapter extends EventEmitter<AriAdapterEvents> {
     return this.rest('channels.answer', (c) => c.channels.answer({ channelId }));
   }
 
-  /** Hangs up with a Q.850 cause. "Channel not found" (it is already gone) is not an error. */
+  /** Hangs up with a Q.850 cause. A channel that is already gone (404) is not an error. */
   async hangup(channelId: string, cause: number): Promise<void> {
     try {
       await this.rest('channels.hangup', (c) => c.channels.hangup({ channelId, reason_code: String(cause) }));
     } catch (err) {
-      if (err instanceof SupervisorError && err.code === 'ARI_REQUEST_FAILED' && /not found/i.test(err.message)) return;
+      if (err instanceof AriNotFoundError) return;
       throw err;
     }
   }
@@ -218,12 +219,12 @@ export class AriAdapter extends EventEmitter<AriAdapterEvents> {
   /** One REST call with a timeout; a timeout retires the connection (REST stuck = Asterisk stuck). */
   private rest<T>(what: string, call: (client: AriClientLike) => Promise<T>): Promise<T> {
     const conn = this.current;
-    if (this.state !== 'ready' || !conn?.client) return Promise.reject(new SupervisorError('ARI_NOT_READY', `${what}: ARI is ${this.state}`));
+    if (this.state !== 'ready' || !conn?.client) return Promise.reject(new AriNotReadyError(`ARI is ${this.state}`, { operation: what }));
     const client = conn.client;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.counters.restTimeouts++;
-        reject(new SupervisorError('ARI_TIMEOUT', `${what}: no answer from ARI within ${this.restTimeoutMs} ms`));
+        reject(new AriTimeoutError(`no answer from ARI within ${this.restTimeoutMs} ms`, { operation: what }));
         this.connectionLost(conn, `${what} timed out`);
       }, this.restTimeoutMs);
       let pending: Promise<T>;
@@ -239,9 +240,10 @@ export class AriAdapter extends EventEmitter<AriAdapterEvents> {
         },
         (err: unknown) => {
           clearTimeout(timer);
-          // ari-client rejects with Error(<body>) or, for a missing parameter, a plain string.
-          const text = err instanceof Error ? err.message : String(err);
-          reject(new SupervisorError('ARI_REQUEST_FAILED', `${what}: ${ariMessage(text)}`, { cause: err }));
+          // ari-client rejects with Error(<body>) - the status tap put the HTTP status in front -
+          // or, for a missing parameter, a plain string.
+          const { status, body } = readTappedError(err);
+          reject(ariFailure(what, status, body));
         },
       );
     });
@@ -403,6 +405,7 @@ function loadAriClient(): AriModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ari = require('ari-client') as AriModule;
   silenceSwaggerLog();
+  installStatusTap();
   return ari;
 }
 
@@ -419,7 +422,7 @@ function silenceSwaggerLog(): void {
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new SupervisorError('ARI_TIMEOUT', `${what}: no answer within ${ms} ms`)), ms);
+    const timer = setTimeout(() => reject(new AriTimeoutError(`no answer within ${ms} ms`, { operation: what })), ms);
     p.then(
       (v) => {
         clearTimeout(timer);
@@ -440,24 +443,15 @@ function probeDocs(base: string, user: string, password: string, ms: number): Pr
   return new Promise((resolve, reject) => {
     const req = send(url, { method: 'GET', timeout: ms, headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` } }, (res) => {
       res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new SupervisorError('ARI_REQUEST_FAILED', `ARI API docs answered ${res.statusCode ?? '?'}`))));
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(ariFailure('GET resources.json', res.statusCode ?? null, `ARI API docs answered ${res.statusCode ?? '?'}`))));
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new SupervisorError('ARI_TIMEOUT', `ARI API docs: no answer within ${ms} ms`)));
+    req.on('timeout', () => req.destroy(new AriTimeoutError(`no answer within ${ms} ms`, { operation: 'GET resources.json' })));
     req.on('error', reject);
     req.end();
   });
 }
 
-function ariMessage(text: string): string {
-  try {
-    const body = JSON.parse(text) as { message?: unknown };
-    if (typeof body.message === 'string') return body.message;
-  } catch {
-    // not JSON: keep the text
-  }
-  return text;
-}
 
 function errText(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);

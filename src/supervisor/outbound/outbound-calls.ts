@@ -13,7 +13,7 @@ import type { AriChannel, SupervisorEvent } from '../ari/ari-events';
 import { ariTime } from '../ari/ari-events';
 import type { OriginateParams } from '../ari/ari-adapter';
 import type { CdrInput } from '../cdr/cdr-record';
-import { isSupervisorError, SupervisorError } from '../supervisor-errors';
+import { AriAllocationFailedError, AriNotReadyError, isTransientAriError } from '../ari/ari-errors';
 import { TrackedCalls } from '../tracked-calls';
 import { resolveTrunkChannel } from '../trunk-channel';
 import type { CallInterrupted, TrunkMap, TrunkMapLogger } from '../trunk-map';
@@ -141,12 +141,12 @@ export class OutboundCalls {
   /**
    * Places the call and resolves with its outcome once known (an answered call goes on in the
    * dialplan; its CDR is written when it ends). Throws OutboundError for a request that can never
-   * be dialled, SupervisorError ARI_NOT_READY when Asterisk is not connected (nothing dialled).
+   * be dialled, AriNotReadyError when Asterisk is not connected (nothing dialled).
    */
   async originate(input: unknown): Promise<OutboundResult> {
     const req = checkRequest(input, this.o.site);
     const call = this.prepare(req);
-    if (this.o.ari.status !== 'ready') throw new SupervisorError('ARI_NOT_READY', `outbound call to ${call.number.e164}: ARI is ${this.o.ari.status}; nothing was dialled`);
+    if (this.o.ari.status !== 'ready') throw new AriNotReadyError(`call to ${call.number.e164}: ARI is ${this.o.ari.status}; nothing was dialled`, { operation: 'outbound.originate' });
     this.stats.requested++;
     const callId = `${OUTBOUND_ID_PREFIX}${randomBytes(6).toString('hex')}`;
     const reports: AttemptReport[] = [];
@@ -307,7 +307,7 @@ export class OutboundCalls {
   private originateFailed(leg: Leg, err: unknown): void {
     if (leg.phase === 'ended') return;
     const reason = err instanceof Error ? err.message : String(err);
-    if (isSupervisorError(err, 'ARI_TIMEOUT') || isSupervisorError(err, 'ARI_NOT_READY')) {
+    if (isTransientAriError(err)) {
       // Asterisk may have made the channel: keep watching for it, and hang it up if it shows.
       leg.orphan = true;
       leg.notes.push('originate request unanswered');
@@ -318,7 +318,7 @@ export class OutboundCalls {
       return;
     }
     // Refused: no channel exists. "Allocation failed" is chan_dahdi finding no free channel.
-    const congested = /allocation failed/i.test(reason);
+    const congested = err instanceof AriAllocationFailedError;
     this.log.info({ call: leg.callId, dial: leg.dial, reason }, congested ? 'outbound attempt: no channel free (Allocation failed)' : 'outbound originate refused');
     this.untrack(leg);
     leg.settle?.({ outcome: congested ? 'congestion' : 'failed', cause: congested ? 34 : null });
