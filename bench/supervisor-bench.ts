@@ -1,6 +1,6 @@
 // The supervisor under load on 32 E1 PRI (960 B-channels), beside the issue's goals: 1,000
 // call setups/s on this 2-core box, decision latency p99 < 5 ms, RSS < 300 MB with 960 calls up.
-// It starts the real Supervisor as `tdmgate supervise --backend sim` does - sim hardware, the
+// It starts the real supervisor (src/app) as `tdmgate supervise --backend sim` does - sim hardware, the
 // built-in ARI stand-in, ari-client, SQLite CDRs in a temp data dir - on a temp site of 32 PRI
 // spans with routing rules, and drives calls through the stand-in's control API. An inbound
 // setup is timed at the stand-in's boundary: from the StasisStart it publishes
@@ -27,7 +27,8 @@ import { loadSiteFile } from '../src/provisioning/site/load';
 import { loadConfig } from '../src/supervisor/config';
 import { compileInbound } from '../src/supervisor/routing/compile';
 import { decideInbound } from '../src/supervisor/routing/decide-inbound';
-import { STASIS_APP, Supervisor } from '../src/supervisor/supervisor';
+import { App } from '../src/app/app';
+import { STASIS_APP } from '../src/supervisor/call-control';
 import { formatResult, percentile, type BenchResult } from './report';
 import { thirtyTwoE1Scenario } from './sim-bench';
 
@@ -147,7 +148,7 @@ function drive(standin: AriStandin, first: number, inFlight: number, hangUp: boo
  * OutboundCalls, the far end answering at once; each answered call is hung up by the far end
  * and the next one asked for. Timed from originate() to its answered result.
  */
-async function driveOutbound(sup: Supervisor, standin: AriStandin, inFlight: number, seconds: number, legs: { made: number }): Promise<Phase> {
+async function driveOutbound(sup: App, standin: AriStandin, inFlight: number, seconds: number, legs: { made: number }): Promise<Phase> {
   standin.setDefaultOutcome({ kind: 'answer', afterMs: 0 });
   const latenciesMs: number[] = [];
   let setups = 0;
@@ -157,7 +158,7 @@ async function driveOutbound(sup: Supervisor, standin: AriStandin, inFlight: num
   const one = async (): Promise<void> => {
     while (performance.now() - t0 < seconds * 1000) {
       const t = performance.now();
-      const result = await sup.outbound.originate({ group: 1, number: `+49301${String(n++).padStart(6, '0')}`, target: 'sales' });
+      const result = await sup.calls.outbound.originate({ group: 1, number: `+49301${String(n++).padStart(6, '0')}`, target: 'sales' });
       if (result.outcome !== 'answered' || result.answeredChannelId === null) throw new Error(`outbound bench call not answered: ${JSON.stringify(result)}`);
       latenciesMs.push(performance.now() - t);
       setups++;
@@ -172,13 +173,13 @@ async function driveOutbound(sup: Supervisor, standin: AriStandin, inFlight: num
 }
 
 /** Every outbound attempt of the bench that made a channel ended and got its CDR. */
-async function outboundRecorded(sup: Supervisor, legs: number): Promise<void> {
+async function outboundRecorded(sup: App, legs: number): Promise<void> {
   const until = performance.now() + 10_000;
-  while (sup.outbound.active > 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
-  await sup.outbound.settled();
-  const { records, recordFailures } = sup.outbound.stats;
-  if (sup.outbound.active > 0 || recordFailures > 0 || records !== legs) {
-    throw new Error(`outbound bench: ${sup.outbound.active} calls still up, ${records} CDRs for ${legs} channels made, ${recordFailures} failed`);
+  while (sup.calls.outbound.active > 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
+  await sup.calls.outbound.settled();
+  const { records, recordFailures } = sup.calls.outbound.stats;
+  if (sup.calls.outbound.active > 0 || recordFailures > 0 || records !== legs) {
+    throw new Error(`outbound bench: ${sup.calls.outbound.active} calls still up, ${records} CDRs for ${legs} channels made, ${recordFailures} failed`);
   }
 }
 
@@ -188,7 +189,7 @@ function rssMb(): number {
 }
 
 /** decideInbound alone on the same rules and calls, each timed (µs). */
-function decideLatencies(sup: Supervisor): number[] {
+function decideLatencies(sup: App): number[] {
   const rules = compileInbound(sup.site);
   const state = { activeCallsByTarget: {} };
   const out: number[] = [];
@@ -203,23 +204,23 @@ function decideLatencies(sup: Supervisor): number[] {
   return out.slice(DECIDE_CALLS / 10);
 }
 
-/** Starts the real Supervisor on the 32-span site and a fresh sim, its data in `dataDir`. */
-async function startSupervisor(sitePath: string, dataDir: string, ari: { url: string; password: string } | null): Promise<Supervisor> {
+/** Starts the real supervisor on the 32-span site and a fresh sim, its data in `dataDir`. */
+async function startSupervisor(sitePath: string, dataDir: string, ari: { url: string; password: string } | null): Promise<App> {
   mkdirSync(dataDir, { recursive: true });
   const env: Record<string, string> = { TDMGATE_DATA_DIR: dataDir, TDMGATE_LISTEN: '127.0.0.1:0', TDMGATE_SITE: sitePath };
   if (ari) Object.assign(env, { TDMGATE_ARI_URL: ari.url, TDMGATE_ARI_USER: STANDIN_USER, TDMGATE_ARI_PASSWORD: ari.password });
   const config = await loadConfig({ env, flags: { config: '/nonexistent-ok' }, readText: () => Promise.resolve('') });
   const backend = createSimBackend({ scenario: parseScenario(thirtyTwoE1Scenario('pri_cpe'), '32-e1-pri') });
-  const sup = await Supervisor.start({ config, logger: silent, demoSitePath: sitePath, backend, demoTraffic: false });
+  const sup = await App.start({ config, logger: silent, demoSitePath: sitePath, backend, demoTraffic: false });
   await sup.ari.waitReady(5000);
   return sup;
 }
 
 /** Every call of the bench must have been routed and recorded, or its figures mean nothing. */
-async function checkAllRecorded(sup: Supervisor): Promise<number> {
-  if (!(await sup.calls.whenIdle(10_000))) throw new Error(`${sup.calls.active} calls still tracked 10 s after the last hangup`);
-  await sup.calls.settled();
-  const { rejected, records, recordFailures } = sup.calls.stats;
+async function checkAllRecorded(sup: App): Promise<number> {
+  if (!(await sup.calls.inbound.whenIdle(10_000))) throw new Error(`${sup.calls.inbound.active} calls still tracked 10 s after the last hangup`);
+  await sup.calls.inbound.settled();
+  const { rejected, records, recordFailures } = sup.calls.inbound.stats;
   if (rejected > 0 || recordFailures > 0) throw new Error(`every bench call should be routed and recorded: ${rejected} rejected, ${recordFailures} CDRs failed`);
   return records;
 }
@@ -249,8 +250,8 @@ async function inProcessRun(sitePath: string, dataDir: string): Promise<BenchRes
     const rssIdle = rssMb();
     await drive(standin, 0, IN_FLIGHT, false, (n) => n < B_CHANNELS);
     const up = standin.channels();
-    if (up.length !== B_CHANNELS || up.some((c) => c.state !== 'Up') || sup.calls.active !== B_CHANNELS) {
-      throw new Error(`expected ${B_CHANNELS} answered calls, found ${up.filter((c) => c.state === 'Up').length} up in the stand-in and ${sup.calls.active} tracked`);
+    if (up.length !== B_CHANNELS || up.some((c) => c.state !== 'Up') || sup.calls.inbound.active !== B_CHANNELS) {
+      throw new Error(`expected ${B_CHANNELS} answered calls, found ${up.filter((c) => c.state === 'Up').length} up in the stand-in and ${sup.calls.inbound.active} tracked`);
     }
     const rssFull = rssMb();
     for (const c of up) standin.remoteHangup(c.id);

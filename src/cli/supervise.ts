@@ -5,10 +5,10 @@
 
 import path from 'node:path';
 import pino from 'pino';
+import { App } from '../app/app';
 import { EXIT_CODES } from '../diagnostics/health';
 import { packageRoot } from '../package-root';
 import { loadConfig, type ConfigFlags } from '../supervisor/config';
-import { Supervisor } from '../supervisor/supervisor';
 import { isSupervisorError } from '../supervisor/supervisor-errors';
 import { parseCommand, stringOption } from './args';
 import type { CliContext, Command } from './command';
@@ -62,16 +62,16 @@ export const superviseCommand: Command = {
       return EXIT_CODES.USAGE;
     }
     const logger = pino({ base: { app: 'tdmgate' }, timestamp: pino.stdTimeFunctions.isoTime }, { write: (line: string) => ctx.stdout.write(line) });
-    let sup: Supervisor;
+    let app: App;
     try {
-      sup = await Supervisor.start({ config, logger, demoSitePath: demoSitePath() });
+      app = await App.start({ config, logger, demoSitePath: demoSitePath() });
     } catch (err) {
       logger.error({ err: err instanceof Error ? err.message : String(err), code: (err as { code?: string }).code }, 'supervisor could not start');
       ctx.stderr.write(`tdmgate supervise: ${err instanceof Error ? err.message : String(err)}\n`);
       return isSupervisorError(err, 'CONFIG_INVALID') ? EXIT_CODES.USAGE : EXIT_CODES.INTERNAL;
     }
     if (!ctx.signal.aborted) await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
-    await sup.stop();
+    await app.stop();
     return EXIT_CODES.OK;
   },
 };

@@ -11,7 +11,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { createSimBackend } from '../../src/hardware/sim';
 import { loadConfig } from '../../src/supervisor/config';
-import { Supervisor } from '../../src/supervisor/supervisor';
+import { App } from '../../src/app/app';
 import { CLI } from '../cli/cli-helpers';
 import { waitFor } from '../wait-for';
 
@@ -188,7 +188,7 @@ describe('supervisor durability: kill -9 under load, restart (bundle, SQLite)', 
 describe('supervisor durability: the database down with calls flowing (in-process, SQLite)', function () {
   this.timeout(120_000);
   let dir: string;
-  let sup: Supervisor;
+  let sup: App;
   let locker: BetterSqlite3.Database | null = null;
   const release = (): void => {
     if (!locker) return;
@@ -200,7 +200,7 @@ describe('supervisor durability: the database down with calls flowing (in-proces
   beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'tdmgate-durability-'));
     const config = await loadConfig({ env: { TDMGATE_DATA_DIR: dir, TDMGATE_LISTEN: '127.0.0.1:0' }, flags: { config: '/nonexistent-ok' }, readText: () => Promise.resolve('') });
-    sup = await Supervisor.start({
+    sup = await App.start({
       config, logger: silent, demoSitePath: DEMO_SITE, backend: createSimBackend(), demoTraffic: false,
       tuning: { restTimeoutMs: 2000, backoffMaxMs: 200, pingIntervalMs: 0, trunkIntervalMs: 20, cdrFlushMs: 20, standinSpanWatchMs: 10 },
     });
@@ -219,14 +219,14 @@ describe('supervisor durability: the database down with calls flowing (in-proces
       const ch = standin.placeInboundCall({ span: 1, did: '6912347', callerId: `07110${String(i).padStart(3, '0')}` });
       await waitFor(() => standin.channels().find((c) => c.id === ch.id && c.dialplan.context === 'cc-support'), `call ${i} routed`, 10_000);
       standin.remoteHangup(ch.id, 16);
-      await waitFor(() => sup.calls.tracked.isFinished(ch.id), `call ${i} finished`, 10_000);
+      await waitFor(() => sup.calls.inbound.tracked.isFinished(ch.id), `call ${i} finished`, 10_000);
       return ch.id;
     };
 
     // Two calls with the database up: written directly.
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) ids.push(await call(i));
-    await sup.calls.settled();
+    await sup.calls.inbound.settled();
     assert.equal(sup.sink.status, 'ready');
     assert.equal(readRows(file).length, 2);
 
@@ -238,14 +238,14 @@ describe('supervisor durability: the database down with calls flowing (in-proces
     await waitFor(() => sup.sink.status === 'spooling', "sink status 'spooling'", 30_000);
     // Every record of the outage is acknowledged - from the spool, as the database is still away.
     await waitFor(() => sup.sink.stats().spooled >= N, `${N} records spooled`, 30_000);
-    await sup.calls.settled();
+    await sup.calls.inbound.settled();
     assert.equal(sup.sink.stats().spooled, N);
     assert.equal(sup.sink.stats().written, 2);
-    assert.equal(sup.calls.stats.records, 2 + N);
+    assert.equal(sup.calls.inbound.stats.records, 2 + N);
     assert.equal(spoolLines(dir).length, N);
     assert.equal(readRows(file).length, 2, 'nothing reached the locked table');
     // The CDR check of /readyz stays ok while spooling: nothing is lost.
-    const readyz = (await (await fetch(`${sup.healthUrl}/readyz`)).json()) as { checks: { cdr: { ok: boolean; detail: string } } };
+    const readyz = (await (await fetch(`${sup.url}/readyz`)).json()) as { checks: { cdr: { ok: boolean; detail: string } } };
     assert.deepEqual(readyz.checks.cdr, { ok: true, detail: 'spooling' });
 
     // The database comes back: the probe finds it, the spool is replayed, direct writes resume.
@@ -258,7 +258,7 @@ describe('supervisor durability: the database down with calls flowing (in-proces
     await Promise.race([replayed, timeout]);
     await waitFor(() => sup.sink.status === 'ready', "sink status 'ready'", 10_000);
     for (let i = 2 + N; i < 4 + N; i++) ids.push(await call(i));
-    await sup.calls.settled();
+    await sup.calls.inbound.settled();
 
     const rows = readRows(file);
     assertWellFormed(rows);

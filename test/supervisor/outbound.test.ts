@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import type { SimBackend } from '../../src/hardware/sim';
 import { isOutboundError } from '../../src/supervisor/outbound/errors';
-import type { Supervisor } from '../../src/supervisor/supervisor';
+import type { App } from '../../src/app/app';
 import { waitFor } from '../wait-for';
 import { dbVariants, startTestSupervisor, type TestSupervisor } from './supervisor-harness';
 
@@ -23,7 +23,7 @@ for (const variant of dbVariants()) {
     this.timeout(30_000);
     let running: TestSupervisor;
     let sim: SimBackend;
-    let sup: Supervisor;
+    let sup: App;
     const rowsOf = async (linkedid: string): Promise<CdrRow[]> => (await sup.db.knex('cdr').where({ linkedid }).orderBy('uniqueid')) as CdrRow[];
     const recorded = (linkedid: string, n: number): Promise<CdrRow[]> =>
       waitFor(async () => {
@@ -38,7 +38,7 @@ for (const variant of dbVariants()) {
     afterEach(() => running.stop());
 
     it('answered: sent to its routing target with TDMGATE_* set; one CDR when it ends', async () => {
-      const result = await sup.outbound.originate({ group: 'carrier', number: '030 1234-5678', target: 'sales', accountcode: 'camp-7', reference: 'job-1', variables: { CAMPAIGN: 'winter' } });
+      const result = await sup.calls.outbound.originate({ group: 'carrier', number: '030 1234-5678', target: 'sales', accountcode: 'camp-7', reference: 'job-1', variables: { CAMPAIGN: 'winter' } });
       assert.equal(result.outcome, 'answered');
       assert.equal(result.e164, '+493012345678');
       assert.equal(result.dialNumber, '03012345678');
@@ -73,7 +73,7 @@ for (const variant of dbVariants()) {
 
     it('busy: cause 17, retried later with the busy delay; a BUSY CDR', async () => {
       sup.standin!.onDial('_X.', { kind: 'busy' });
-      const result = await sup.outbound.originate({ group: 1, number: '+4930555111' });
+      const result = await sup.calls.outbound.originate({ group: 1, number: '+4930555111' });
       assert.equal(result.outcome, 'busy');
       assert.equal(result.cause, 17);
       assert.deepEqual(result.next, { kind: 'retry-later', delaySeconds: 300, retriesUsed: 1 });
@@ -84,7 +84,7 @@ for (const variant of dbVariants()) {
 
     it('no answer: the ringing timeout ends it (Dial NOANSWER); the last retry gives up', async () => {
       sup.standin!.onDial('_X.', { kind: 'noanswer' });
-      const result = await sup.outbound.originate({ group: 'carrier', number: '+4930555222', timeoutSeconds: 5, retriesUsed: 2 });
+      const result = await sup.calls.outbound.originate({ group: 'carrier', number: '+4930555222', timeoutSeconds: 5, retriesUsed: 2 });
       assert.equal(result.outcome, 'no-answer');
       assert.equal(result.attempts[0]?.dialStatus, 'NOANSWER');
       assert.equal(result.next.kind, 'give-up');
@@ -94,7 +94,7 @@ for (const variant of dbVariants()) {
 
     it('congestion on span 1, then answered on span 2: two CDRs with one linkedid', async () => {
       sup.standin!.onDial('_X.', { kind: 'congestion', cause: 42 }, { span: 1 });
-      const result = await sup.outbound.originate({ group: 'carrier', number: '+4930555333' });
+      const result = await sup.calls.outbound.originate({ group: 'carrier', number: '+4930555333' });
       assert.deepEqual(result.attempts.map((a) => [a.span, a.outcome, a.cause]), [[1, 'congestion', 42], [2, 'answered', null]]);
       assert.equal(result.outcome, 'answered');
       sup.standin!.remoteHangup(result.answeredChannelId as string);
@@ -105,7 +105,7 @@ for (const variant of dbVariants()) {
     it('no channel free on span 1 (500 Allocation failed): congestion, the next span takes it', async () => {
       const inbound = Array.from({ length: 30 }, (_, i) => sup.standin!.placeInboundCall({ span: 1, did: '100', callerId: `0691000${i}` }));
       await waitFor(() => sup.trunkMap.snapshot().spans.find((s) => s.span === 1)?.counts['in-call'] === 30, 'span 1 full');
-      const result = await sup.outbound.originate({ group: 'carrier', number: '+4930555444' });
+      const result = await sup.calls.outbound.originate({ group: 'carrier', number: '+4930555444' });
       assert.deepEqual(result.attempts.map((a) => [a.span, a.outcome, a.cause, a.channelId]), [[1, 'congestion', 34, null], [2, 'answered', null, result.answeredChannelId]]);
       for (const ch of inbound) sup.standin!.remoteHangup(ch.id);
       sup.standin!.remoteHangup(result.answeredChannelId as string);
@@ -117,19 +117,19 @@ for (const variant of dbVariants()) {
     it('spans in alarm get no attempt; all in alarm: congestion, retried after the congestion delay', async () => {
       sim.raiseFault(1, 'LOS');
       await waitFor(() => sup.trunkMap.snapshot().spans.find((s) => s.span === 1)?.condition === 'alarm', 'span 1 in alarm');
-      const one = await sup.outbound.originate({ group: 'carrier', number: '+4930555555' });
+      const one = await sup.calls.outbound.originate({ group: 'carrier', number: '+4930555555' });
       assert.deepEqual(one.attempts.map((a) => a.dial), ['DAHDI/i2-g1/030555555']);
       sup.standin!.remoteHangup(one.answeredChannelId as string);
       sim.raiseFault(2, 'LOS');
       await waitFor(() => sup.trunkMap.snapshot().spans.find((s) => s.span === 2)?.condition === 'alarm', 'span 2 in alarm');
-      const none = await sup.outbound.originate({ group: 'carrier', number: '+4930555666' });
+      const none = await sup.calls.outbound.originate({ group: 'carrier', number: '+4930555666' });
       assert.equal(none.outcome, 'congestion');
       assert.deepEqual(none.attempts, []);
       assert.deepEqual(none.next, { kind: 'retry-later', delaySeconds: 60, retriesUsed: 1 });
     });
 
     it('a span alarm mid-call: the CDR carries cause 38 and the alarm', async () => {
-      const result = await sup.outbound.originate({ group: 'carrier', number: '+4930555777' });
+      const result = await sup.calls.outbound.originate({ group: 'carrier', number: '+4930555777' });
       const id = result.answeredChannelId as string;
       await waitFor(() => sup.trunkMap.snapshot().channels.find((c) => c.callRef === id), 'claimed');
       sim.raiseFault(1, 'LOS');
@@ -140,26 +140,26 @@ for (const variant of dbVariants()) {
     });
 
     it('ARI socket lost mid-call: the end missed is closed by reconciliation, one CDR', async () => {
-      const result = await sup.outbound.originate({ group: 'carrier', number: '+4930555999', target: 'support' });
+      const result = await sup.calls.outbound.originate({ group: 'carrier', number: '+4930555999', target: 'support' });
       const id = result.answeredChannelId as string;
       await waitFor(() => sup.standin!.channels().find((c) => c.id === id && c.dialplan.context === 'cc-support'), 'sent on');
       const reconnect = async (whileAway = (): void => undefined): Promise<void> => {
         const before = sup.ari.stats().connections;
-        const runs = sup.reconciler.runs;
+        const runs = sup.calls.reconciler.runs;
         sup.standin!.dropSocket();
         whileAway();
-        await waitFor(() => sup.ari.stats().connections > before && sup.reconciler.runs > runs, 'reconnected and reconciled');
+        await waitFor(() => sup.ari.stats().connections > before && sup.calls.reconciler.runs > runs, 'reconnected and reconciled');
       };
       await reconnect(); // the call is still up: reconciliation keeps it as ours, outbound
-      assert.equal(sup.outbound.active, 1);
-      assert.equal(sup.calls.active, 0);
+      assert.equal(sup.calls.outbound.active, 1);
+      assert.equal(sup.calls.inbound.active, 0);
       await reconnect(() => sup.standin!.remoteHangup(id)); // its ChannelDestroyed is lost with the socket
       const [row] = await recorded(result.callId, 1);
       assert.equal(row?.disposition, 'ANSWERED');
       assert.match(row?.userfield ?? '', /closed by reconciliation/);
-      await sup.outbound.settled();
+      await sup.calls.outbound.settled();
       assert.equal((await rowsOf(result.callId)).length, 1);
-      assert.equal(sup.calls.stats.adopted, 0, 'not mistaken for an inbound call');
+      assert.equal(sup.calls.inbound.stats.adopted, 0, 'not mistaken for an inbound call');
     });
 
     it('an outbound channel of an earlier run answering in Stasis: hung up (nobody to send it on), recorded', async () => {
@@ -171,24 +171,24 @@ for (const variant of dbVariants()) {
       assert.equal(row?.direction, 'outbound');
       assert.match(row?.userfield ?? '', /adopted/);
       assert.equal(sup.standin!.channels().find((c) => c.id === id), undefined, 'hung up');
-      assert.equal(sup.calls.stats.offered, 0, 'not taken for an inbound call');
+      assert.equal(sup.calls.inbound.stats.offered, 0, 'not taken for an inbound call');
     });
 
     it('an originate ARI never answers (REST stalled): failed, and the channel it made after all is hung up and recorded', async () => {
       sup.standin!.stallRest(1000);
-      const result = await sup.outbound.originate({ group: 'carrier', number: '+4930555123' });
+      const result = await sup.calls.outbound.originate({ group: 'carrier', number: '+4930555123' });
       assert.equal(result.outcome, 'failed');
       assert.equal(result.next.kind, 'retry-later');
       // Once the stall ends Asterisk makes the channel and the far end answers: nobody wants it now.
       const [row] = await recorded(result.callId, 1);
       assert.match(row?.userfield ?? '', /originate request unanswered; answered after its request was given up/);
       assert.equal(sup.standin!.channels().find((c) => c.id === row?.uniqueid), undefined, 'hung up');
-      assert.equal(sup.calls.stats.offered, 0);
+      assert.equal(sup.calls.inbound.stats.offered, 0);
     });
 
     it('the far end says invalid number: given up, never retried', async () => {
       sup.standin!.onDial('_X.', { kind: 'invalid', cause: 28 });
-      const result = await sup.outbound.originate({ group: 'carrier', number: '+4930555888' });
+      const result = await sup.calls.outbound.originate({ group: 'carrier', number: '+4930555888' });
       assert.equal(result.outcome, 'invalid-number');
       assert.equal(result.next.kind, 'give-up');
       assert.match(result.next.kind === 'give-up' ? result.next.reason : '', /never retried/);
@@ -196,7 +196,7 @@ for (const variant of dbVariants()) {
 
     it('bad requests are refused naming the field, and nothing is dialled', async () => {
       const refused = (req: unknown, code: string, field: RegExp): Promise<void> =>
-        assert.rejects(sup.outbound.originate(req), (err: unknown) => isOutboundError(err) && err.code === code && field.test(err.message));
+        assert.rejects(sup.calls.outbound.originate(req), (err: unknown) => isOutboundError(err) && err.code === code && field.test(err.message));
       await refused({ group: 'carrier', number: '0301234abc' }, 'INVALID_NUMBER', /"a"/);
       await refused({ group: 'carrier', number: '+49301234567890123' }, 'INVALID_NUMBER', /E\.164 allows 15/);
       await refused({ group: 'nope', number: '+4930555' }, 'UNKNOWN_GROUP', /group: "nope" .*carrier \(1\)/);
@@ -205,7 +205,7 @@ for (const variant of dbVariants()) {
       await refused({ group: 'carrier', number: '+4930555', callerId: 'ACME' }, 'INVALID_REQUEST', /callerId/);
       await refused({ group: 'carrier', number: '+4930555', variables: { TDMGATE_SPAN: '9' } }, 'INVALID_REQUEST', /reserved/);
       await refused({ group: 'carrier', number: '+4930555', colour: 'red' }, 'INVALID_REQUEST', /colour: "red" is not a request field/);
-      assert.equal(sup.outbound.stats.attempts, 0);
+      assert.equal(sup.calls.outbound.stats.attempts, 0);
     });
   });
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSimBackend, type SimBackend } from '../../src/hardware/sim';
 import { loadConfig } from '../../src/supervisor/config';
-import { Supervisor } from '../../src/supervisor/supervisor';
+import { App } from '../../src/app/app';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const DEMO_SITE = path.join(ROOT, 'dahdi-config', 'sites', 'sim-demo.yaml');
@@ -26,7 +26,7 @@ export function dbVariants(): DbVariant[] {
 }
 
 export interface TestSupervisor {
-  sup: Supervisor;
+  sup: App;
   sim: SimBackend;
   stop(): Promise<void>;
 }
@@ -40,7 +40,7 @@ export async function startTestSupervisor(variant: DbVariant): Promise<TestSuper
     flags: { config: '/nonexistent-ok' },
     readText: () => Promise.resolve(''),
   });
-  const sup = await Supervisor.start({
+  const sup = await App.start({
     config, logger: silent, demoSitePath: DEMO_SITE, backend: sim, demoTraffic: false,
     tuning: { restTimeoutMs: 400, backoffMaxMs: 200, pingIntervalMs: 0, trunkIntervalMs: 20, cdrFlushMs: 20, standinSpanWatchMs: 10 },
   });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { SimBackend } from '../../src/hardware/sim';
 import { loadConfig } from '../../src/supervisor/config';
-import type { Supervisor } from '../../src/supervisor/supervisor';
+import type { App } from '../../src/app/app';
 import { isSupervisorError } from '../../src/supervisor/supervisor-errors';
 import { waitFor } from '../wait-for';
 import { dbVariants, startTestSupervisor, type TestSupervisor } from './supervisor-harness';
@@ -18,7 +18,7 @@ for (const variant of dbVariants()) {
     this.timeout(30_000);
     let running: TestSupervisor;
     let sim: SimBackend;
-    let sup: Supervisor;
+    let sup: App;
     const rows = async (): Promise<CdrRow[]> => (await sup.db.knex('cdr').select('*')) as CdrRow[];
     const rowOf = (id: string): Promise<CdrRow> => waitFor(async () => (await rows()).find((r) => r.uniqueid === id), `the CDR of ${id}`);
 
@@ -103,7 +103,7 @@ for (const variant of dbVariants()) {
       sup.standin!.remoteHangup(c.id);
       await rowOf(b.id);
       await rowOf(c.id);
-      await sup.calls.settled();
+      await sup.calls.inbound.settled();
       const all = await rows();
       for (const id of [a.id, b.id, c.id]) assert.equal(all.filter((r) => r.uniqueid === id).length, 1, `one CDR for ${id}`);
     });

@@ -4,7 +4,7 @@
 // inbound traffic. The far end's answers come from the stand-in's dial mix (DEMO_DIAL_MIX).
 
 import type { DialScriptOptions } from '../ari-standin';
-import type { TrunkMapLogger } from './trunk-map';
+import type { TrunkMapLogger } from '../supervisor/trunk-map';
 
 /** Mostly answered with a talk time, some busy, unanswered and congested: what a campaign meets. */
 export const DEMO_DIAL_MIX: DialScriptOptions = {

@@ -1,0 +1,83 @@
+// The one place that says which HTTP status each of the project's errors becomes. Every route
+// (health today, /api/v1 next) hands its failures here; the tables below are the whole policy,
+// so a new error code gets its status in one line and a test that walks every code keeps them
+// complete. Anything not in them is a 500: a bug, not a client's mistake.
+
+import { HardwareError, type HardwareErrorCode } from '../hardware/errors';
+import { AriError, type AriErrorKind } from '../supervisor/ari/ari-errors';
+import { CdrError, type CdrErrorCode } from '../supervisor/cdr/cdr-errors';
+import { OutboundError, type OutboundErrorCode } from '../supervisor/outbound/errors';
+import { TrunkMapError, type TrunkMapErrorCode } from '../supervisor/trunk-map/errors';
+
+export interface HttpFailure {
+  status: number;
+  /** Stable, machine-readable: the error's code or kind ('INVALID_NUMBER', 'ari-timeout'). */
+  code: string;
+  message: string;
+  /** The request field at fault, when the error names one. */
+  field?: string;
+}
+
+/** A request the site can never carry is the client's (400/404/409); ARI trouble is ours (502/503/504). */
+export const OUTBOUND_STATUS: Readonly<Record<OutboundErrorCode, number>> = {
+  INVALID_NUMBER: 400,
+  NO_NUMBERING: 400,
+  INVALID_REQUEST: 400,
+  UNKNOWN_GROUP: 404,
+  UNKNOWN_TARGET: 404,
+  GROUP_NOT_OUTBOUND: 409,
+};
+
+export const ARI_STATUS: Readonly<Record<AriErrorKind, number>> = {
+  'not-ready': 503,
+  unavailable: 503,
+  timeout: 504,
+  'not-found': 404,
+  // chan_dahdi had no free channel: the trunks are full, try later.
+  'allocation-failed': 503,
+  rejected: 502,
+};
+
+export const TRUNK_MAP_STATUS: Readonly<Record<TrunkMapErrorCode, number>> = {
+  BAD_CHANNEL_NAME: 400,
+  BAD_DIAL_STRING: 400,
+  UNKNOWN_CHANNEL: 404,
+  UNKNOWN_SPAN: 404,
+  UNKNOWN_GROUP: 404,
+  NOT_A_BEARER: 409,
+  CHANNEL_UNAVAILABLE: 409,
+  BAD_TRANSITION: 409,
+  NOT_RUNNING: 503,
+  BAD_TRANSITION_TABLE: 500,
+};
+
+export const HARDWARE_STATUS: Readonly<Record<HardwareErrorCode, number>> = {
+  UNKNOWN_SPAN: 404,
+  UNKNOWN_CHANNEL: 404,
+  CHANNEL_BUSY: 409,
+  CHANNEL_UNCONFIGURED: 409,
+  IOCTL_UNSUPPORTED: 501,
+  DRIVER_MISSING: 503,
+  BINDING_MISSING: 503,
+  CLOSED: 503,
+  PERMISSION_DENIED: 500,
+  SYSTEM_ERROR: 500,
+  SCENARIO_INVALID: 500,
+};
+
+export const CDR_STATUS: Readonly<Record<CdrErrorCode, number>> = {
+  CDR_INVALID: 400,
+  CDR_REJECTED_BY_DATABASE: 422,
+  SPOOL_FAILED: 503,
+  SPOOL_CORRUPT: 500,
+  SINK_CLOSED: 503,
+};
+
+export function httpFailure(err: unknown): HttpFailure {
+  if (err instanceof OutboundError) return { status: OUTBOUND_STATUS[err.code], code: err.code, message: err.message, field: err.field };
+  if (err instanceof AriError) return { status: ARI_STATUS[err.kind], code: `ari-${err.kind}`, message: err.message };
+  if (err instanceof TrunkMapError) return { status: TRUNK_MAP_STATUS[err.code], code: err.code, message: err.message };
+  if (err instanceof HardwareError) return { status: HARDWARE_STATUS[err.code], code: err.code, message: err.message };
+  if (err instanceof CdrError) return { status: CDR_STATUS[err.code], code: err.code, message: err.message, ...(err.field === undefined ? {} : { field: err.field }) };
+  return { status: 500, code: 'INTERNAL', message: 'internal error' };
+}

@@ -1,0 +1,172 @@
+// The composition root: the only code that knows every piece. It builds the hardware backend,
+// the TrunkMap, the CDR store and sink, the ARI connection (to the configured Asterisk, or to
+// the demo's stand-in on simulated cards), call control and the HTTP server, starts them in that
+// order and stops them in reverse, so every call record is acknowledged before the store
+// closes. The job workers, the API routes and the GSM modems join here.
+
+import { healthRoutes } from '../api/health-routes';
+import { ApiServer } from '../api/api-server';
+import type { AriStandin } from '../ari-standin';
+import { Demo } from '../demo/demo';
+import { openBackend } from '../hardware/open-backend';
+import type { HardwareBackend } from '../hardware/types';
+import { loadSiteFile } from '../provisioning/site/load';
+import type { SiteConfig } from '../provisioning/site/site-types';
+import { CdrRepository } from '../store/cdr-repository';
+import { Database } from '../store/database';
+import { redact } from '../store/database-url';
+import { AriAdapter } from '../supervisor/ari/ari-adapter';
+import { CallControl, STASIS_APP } from '../supervisor/call-control';
+import { CdrSink } from '../supervisor/cdr/cdr-sink';
+import { SchemaFirstWriter } from '../supervisor/cdr/schema-first-writer';
+import type { SupervisorConfig } from '../supervisor/config';
+import { SupervisorError } from '../supervisor/supervisor-errors';
+import { TrunkMap, type TrunkMapLogger } from '../supervisor/trunk-map';
+import { Lifecycle } from './lifecycle';
+
+export interface AppOptions {
+  config: SupervisorConfig;
+  logger: TrunkMapLogger;
+  /** The site used on simulated cards when config.site is null. */
+  demoSitePath: string;
+  /** Tests pass their own sim (to raise alarms); otherwise openBackend(config.backend). */
+  backend?: HardwareBackend;
+  /** Tuning for tests: short timeouts and intervals. */
+  tuning?: { restTimeoutMs?: number; backoffMaxMs?: number; pingIntervalMs?: number; trunkIntervalMs?: number; cdrFlushMs?: number; standinSpanWatchMs?: number };
+  /** The demo's calls (stand-in traffic, outbound dialler); default true when the stand-in runs. */
+  demoTraffic?: boolean;
+}
+
+export class App {
+  private stopped = false;
+
+  private constructor(
+    readonly site: SiteConfig,
+    readonly backend: HardwareBackend,
+    readonly trunkMap: TrunkMap,
+    readonly db: Database,
+    readonly sink: CdrSink,
+    readonly ari: AriAdapter,
+    readonly calls: CallControl,
+    readonly demo: Demo | null,
+    /** The HTTP server's base URL (health today, the API next). */
+    readonly url: string,
+    private readonly lifecycle: Lifecycle,
+    private readonly log: TrunkMapLogger,
+  ) {}
+
+  /** The demo's in-process Asterisk, when it runs (tests drive it). */
+  get standin(): AriStandin | null {
+    return this.demo?.standin ?? null;
+  }
+
+  static async start(options: AppOptions): Promise<App> {
+    const { config, logger: log } = options;
+    const t = options.tuning ?? {};
+    const lifecycle = new Lifecycle();
+    try {
+      const opened = options.backend ? { backend: options.backend, chosen: 'sim', reason: 'injected' } : await openBackend({ backend: config.backend });
+      const backend = opened.backend;
+      lifecycle.started('hardware', () => backend.close());
+      if (opened.chosen === 'dahdi' && config.ari === null) {
+        throw new SupervisorError('CONFIG_INVALID', 'TDMGATE_ARI_URL: is required on DAHDI hardware (the ARI stand-in runs on simulated cards only)', { key: 'TDMGATE_ARI_URL', allowed: 'http://host:8088' });
+      }
+      if (opened.chosen === 'dahdi' && config.site === null) {
+        throw new SupervisorError('CONFIG_INVALID', 'TDMGATE_SITE: is required on DAHDI hardware', { key: 'TDMGATE_SITE', allowed: 'the path of a site file' });
+      }
+      const sitePath = config.site ?? options.demoSitePath;
+      const { site } = await loadSiteFile(sitePath);
+      log.info({ backend: opened.chosen, why: opened.reason, site: sitePath }, 'hardware and site');
+
+      const trunkMap = TrunkMap.create({ site, backend, logger: log, ...(t.trunkIntervalMs ? { intervalMs: t.trunkIntervalMs } : {}) });
+      await trunkMap.start();
+      lifecycle.started('trunk map', () => trunkMap.stop());
+
+      const { db, sink } = await openCdrStore(config, log, lifecycle, t.cdrFlushMs);
+
+      // No Asterisk configured on simulated cards: the demo's stand-in plays it.
+      const demo = config.ari === null
+        ? await Demo.start({
+          backend, site, app: STASIS_APP, logger: log, callsPerMinute: (options.demoTraffic ?? true) ? config.demoRate : 0,
+          outbound: config.site === null, ...(t.standinSpanWatchMs ? { spanWatchMs: t.standinSpanWatchMs } : {}),
+        })
+        : null;
+      if (demo) lifecycle.started('ARI stand-in', () => demo.stop());
+      const target = demo ? demo.ari : config.ari;
+      if (target === null) throw new Error('unreachable: no ARI target');
+
+      const ari = new AriAdapter({
+        url: target.url, user: target.user, password: target.password, app: STASIS_APP, logger: log,
+        ...(t.restTimeoutMs ? { restTimeoutMs: t.restTimeoutMs } : {}), ...(t.backoffMaxMs ? { backoffMaxMs: t.backoffMaxMs } : {}),
+        ...(t.pingIntervalMs !== undefined ? { pingIntervalMs: t.pingIntervalMs } : {}),
+      });
+      lifecycle.started('ARI', () => ari.stop());
+      const calls = new CallControl({
+        ari, trunkMap, site, cdr: sink, logger: log,
+        spanAlarms: async (span) => (await backend.span(span)).alarmNames,
+        // The stand-in runs no dialplan: answering in Stasis stands for the IVR's Answer().
+        answerBeforeContinue: demo !== null,
+      });
+      calls.attach();
+      lifecycle.started('call control', async () => {
+        demo?.stopCalls();
+        // The demo's Asterisk goes away with us: end its calls so each gets its record.
+        if (demo) await calls.endAllCalls('supervisor stopped');
+        await calls.settled();
+      });
+      ari.start();
+
+      let app: App | null = null;
+      const api = new ApiServer([healthRoutes(() => ({
+        ari: { ok: ari.status === 'ready', detail: ari.status },
+        cdr: { ok: sink.status === 'ready' || sink.status === 'spooling', detail: sink.status },
+        hardware: { ok: !(app?.stopped ?? false), detail: opened.chosen },
+      }))]);
+      const listening = await api.listen(config.listen);
+      lifecycle.started('HTTP server', () => api.close());
+      log.info({ url: listening.url, healthz: `${listening.url}/healthz`, readyz: `${listening.url}/readyz` }, 'health endpoints listening');
+
+      app = new App(site, backend, trunkMap, db, sink, ari, calls, demo, listening.url, lifecycle, log);
+      const running = app;
+      // The demo's calls only make sense once our app is registered with the stand-in.
+      if (demo) ari.once('ready', () => !running.stopped && demo.startCalls((r) => calls.outbound.originate(r)));
+      return app;
+    } catch (err) {
+      await lifecycle.stopAll();
+      throw err;
+    }
+  }
+
+  /** Clean shutdown: stop taking calls, record what ends, close the store last. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.log.info({}, 'supervisor stopping');
+    const failures = await this.lifecycle.stopAll();
+    for (const f of failures) this.log.warn({ part: f.name, err: f.err instanceof Error ? f.err.message : String(f.err) }, 'did not stop cleanly');
+    this.log.info({ stats: this.calls.stats() }, 'supervisor stopped');
+  }
+}
+
+/** The CDR store (SQLite by default, MySQL/MariaDB by URL) and the durable sink in front of it. */
+async function openCdrStore(config: SupervisorConfig, log: TrunkMapLogger, lifecycle: Lifecycle, flushMs: number | undefined): Promise<{ db: Database; sink: CdrSink }> {
+  const db = Database.open({
+    url: config.dbUrl, dataDir: config.dataDir,
+    log: { warn: (m: unknown) => log.warn({ knex: String(m) }, 'database'), error: (m: unknown) => log.error({ knex: String(m) }, 'database'), deprecate: () => undefined, debug: () => undefined },
+  });
+  lifecycle.started('database', () => db.close());
+  const writer = new SchemaFirstWriter(db, new CdrRepository(db), (names) => log.info({ migrations: names }, 'database migrations ran: the database answers again'));
+  try {
+    await db.migrateLatest();
+    writer.markMigrated();
+  } catch (err) {
+    // The database may be down at start: records spool, the migrations run when it answers.
+    log.warn({ err: (err as Error).message }, 'database migrations not run: CDRs spool until the database answers');
+  }
+  const sink = new CdrSink({ writer, spoolDir: config.dataDir, ...(flushMs ? { flushIntervalMs: flushMs } : {}) });
+  sink.on('status', (status) => log.info({ status }, 'CDR sink'));
+  await sink.start();
+  lifecycle.started('CDR sink', () => sink.close());
+  log.info({ database: db.target.dialect === 'sqlite' ? `sqlite ${db.target.filename}` : redact(config.dbUrl ?? ''), dataDir: config.dataDir }, 'CDR store');
+  return { db, sink };
+}
