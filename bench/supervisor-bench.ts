@@ -176,7 +176,7 @@ async function driveOutbound(sup: App, standin: AriStandin, inFlight: number, se
 async function outboundRecorded(sup: App, legs: number): Promise<void> {
   const until = performance.now() + 10_000;
   while (sup.calls.outbound.active > 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
-  await sup.calls.outbound.settled();
+  await sup.calls.settled();
   const { records, recordFailures } = sup.calls.outbound.stats;
   if (sup.calls.outbound.active > 0 || recordFailures > 0 || records !== legs) {
     throw new Error(`outbound bench: ${sup.calls.outbound.active} calls still up, ${records} CDRs for ${legs} channels made, ${recordFailures} failed`);
@@ -218,8 +218,8 @@ async function startSupervisor(sitePath: string, dataDir: string, ari: { url: st
 
 /** Every call of the bench must have been routed and recorded, or its figures mean nothing. */
 async function checkAllRecorded(sup: App): Promise<number> {
-  if (!(await sup.calls.inbound.whenIdle(10_000))) throw new Error(`${sup.calls.inbound.active} calls still tracked 10 s after the last hangup`);
-  await sup.calls.inbound.settled();
+  if (!(await sup.calls.legs.whenIdle(10_000))) throw new Error(`${sup.calls.inbound.active} calls still tracked 10 s after the last hangup`);
+  await sup.calls.settled();
   const { rejected, records, recordFailures } = sup.calls.inbound.stats;
   if (rejected > 0 || recordFailures > 0) throw new Error(`every bench call should be routed and recorded: ${rejected} rejected, ${recordFailures} CDRs failed`);
   return records;

@@ -1,13 +1,16 @@
-// Call control: the ARI side of the supervisor. It takes the ARI connection, the TrunkMap and
-// the CDR sink it is given and builds inbound handling, the outbound service and reconciliation
-// over them: each ARI event goes to the side that owns the channel, span interruptions to both,
-// and every (re)connect is followed by a reconciliation pass. It starts nothing it was not given
-// and knows nothing of how Asterisk is reached (a real one or the demo's stand-in).
+// Call control: the ARI side of the supervisor. Given the ARI connection, the TrunkMap and the
+// CDR sink, it builds the call-leg engine with its two directions - inbound routing and the
+// outbound service - and reconciliation over them: each ARI event goes to the leg it is about
+// (a StasisStart of a channel nobody tracks to the side that owns it), span interruptions to
+// the engine, and every (re)connect is followed by a reconciliation pass. It starts nothing it
+// was not given and knows nothing of how Asterisk is reached (a real one or the demo's).
 
 import type { SiteConfig } from '../provisioning/site/site-types';
 import type { AriAdapter } from './ari/ari-adapter';
+import { eventChannel, type SupervisorEvent } from './ari/ari-events';
+import { CallLegs } from './calls/call-legs';
 import type { CdrInput } from './cdr/cdr-record';
-import { InboundCalls } from './inbound-calls';
+import { InboundCalls } from './inbound/inbound-calls';
 import { OutboundCalls } from './outbound/outbound-calls';
 import { Reconciler } from './reconcile';
 import { compileInbound } from './routing/compile';
@@ -29,6 +32,7 @@ export interface CallControlOptions {
 }
 
 export class CallControl {
+  readonly legs: CallLegs;
   readonly inbound: InboundCalls;
   readonly outbound: OutboundCalls;
   readonly reconciler: Reconciler;
@@ -37,26 +41,35 @@ export class CallControl {
   constructor(private readonly o: CallControlOptions) {
     const { ari, trunkMap, site, cdr, logger, spanAlarms } = o;
     this.log = logger;
+    this.legs = new CallLegs({ trunkMap, site, cdr, spanAlarms, logger, hangup: (id, cause) => ari.hangup(id, cause) });
     this.inbound = new InboundCalls({
-      ari, trunkMap, rules: compileInbound(site), site, cdr, logger, app: STASIS_APP, spanAlarms,
+      legs: this.legs, ari, trunkMap, rules: compileInbound(site), site, logger, app: STASIS_APP,
       answerBeforeContinue: o.answerBeforeContinue ?? false,
     });
-    this.outbound = new OutboundCalls({ ari, trunkMap, site, cdr, logger, app: STASIS_APP, spanAlarms });
+    this.outbound = new OutboundCalls({ legs: this.legs, ari, trunkMap, site, logger, app: STASIS_APP });
     // Outbound first: it owns our originated channels by id; inbound takes every other DAHDI one.
-    this.reconciler = new Reconciler(() => ari.listChannels(), [this.outbound, this.inbound], logger);
+    this.reconciler = new Reconciler(() => ari.listChannels(), this.legs, [this.outbound, this.inbound], logger);
   }
 
   /** Subscribes to ARI and the TrunkMap; calls flow once the connection is started and ready. */
   attach(): void {
     const { ari, trunkMap } = this.o;
-    // Our originated channels (by id) are outbound's, whatever Stasis args they come back with.
-    ari.on('event', (e) => (this.outbound.owns(e.type === 'Dial' ? e.peer : e.channel) ? this.outbound : this.inbound).onEvent(e));
+    ari.on('event', (e) => this.onEvent(e));
     ari.on('ready', () => void this.reconciler.run().catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'reconciliation failed: retried after the next reconnect')));
     ari.on('status', (status) => this.log.info({ status }, 'ARI status'));
-    trunkMap.on('call-interrupted', (e) => {
-      this.inbound.onInterrupted(e);
-      this.outbound.onInterrupted(e);
-    });
+    trunkMap.on('call-interrupted', (e) => this.legs.onInterrupted(e));
+  }
+
+  private onEvent(e: SupervisorEvent): void {
+    const ch = eventChannel(e);
+    if (e.type === 'StasisStart') {
+      // Our originated channels (by id) are outbound's, whatever Stasis args they come back with.
+      if (this.outbound.owns(ch)) this.outbound.enteredStasis(ch, e.at);
+      else if (!this.legs.tracked.isTracked(ch.id)) this.inbound.offer(ch, e.args);
+      return;
+    }
+    const leg = this.legs.get(ch.id);
+    if (leg) this.legs.onEvent(leg, e);
   }
 
   /**
@@ -64,19 +77,17 @@ export class CallControl {
    * demo's). A real Asterisk keeps its calls; they are adopted after our restart instead.
    */
   async endAllCalls(note: string): Promise<void> {
-    await Promise.all([this.inbound.hangupAll(), this.outbound.hangupAll()]).catch(() => undefined);
-    await this.inbound.whenIdle(2000);
-    await this.inbound.closeAll(note);
-    await this.outbound.closeAll(note);
+    await this.legs.hangupAll();
+    await this.legs.whenIdle(2000);
+    await this.legs.closeAll(note);
   }
 
   /** Resolves when every record handed to the sink so far is acknowledged (or refused). */
-  async settled(): Promise<void> {
-    await this.inbound.settled();
-    await this.outbound.settled();
+  settled(): Promise<void> {
+    return this.legs.settled();
   }
 
   stats(): object {
-    return { inbound: this.inbound.stats, outbound: this.outbound.stats, ari: this.o.ari.stats() };
+    return { inbound: this.inbound.stats, outbound: this.outbound.stats, legs: this.legs.stats, ari: this.o.ari.stats() };
   }
 }

@@ -5,15 +5,19 @@
 // for can be missing from it, so a call that arrives meanwhile is never closed by mistake.
 
 import type { AriChannel } from './ari/ari-events';
-import type { TrackedView } from './tracked-calls';
+import type { TrackedView } from './calls/tracked-calls';
 import type { TrunkMapLogger } from './trunk-map';
 
-/** A keeper of calls (inbound, outbound) as reconciliation sees it. */
-export interface ReconcileParty {
-  /** Whether the channel is this party's to adopt (the first party that owns it gets it). */
+/** A side (outbound, inbound) that takes the channels it owns and we do not track yet. */
+export interface Adopter {
+  /** Whether the channel is this side's to adopt (the first side that owns it gets it). */
   owns(ch: AriChannel): boolean;
-  readonly tracked: TrackedView;
   adopt(ch: AriChannel): void;
+}
+
+/** The legs we track, and how one that Asterisk no longer has is closed. */
+export interface ReconciledLegs {
+  readonly tracked: TrackedView;
   vanished(id: string): Promise<void>;
 }
 
@@ -30,7 +34,8 @@ export class Reconciler {
 
   constructor(
     private readonly listChannels: () => Promise<AriChannel[]>,
-    private readonly parties: readonly ReconcileParty[],
+    private readonly legs: ReconciledLegs,
+    private readonly adopters: readonly Adopter[],
     private readonly log: TrunkMapLogger,
   ) {}
 
@@ -51,24 +56,21 @@ export class Reconciler {
   }
 
   private async pass(): Promise<ReconcileResult> {
-    const marks = this.parties.map((p) => p.tracked.trackingSeq);
+    const tracked = this.legs.tracked;
+    const mark = tracked.trackingSeq;
     const channels = await this.listChannels();
     const listed = new Set(channels.map((c) => c.id));
     let adopted = 0;
     for (const ch of channels) {
-      const party = this.parties.find((p) => p.owns(ch));
-      if (!party || party.tracked.isFinished(ch.id)) continue;
-      if (!party.tracked.isTracked(ch.id)) adopted++;
-      party.adopt(ch);
+      const side = this.adopters.find((p) => p.owns(ch));
+      if (!side || tracked.isFinished(ch.id)) continue;
+      if (!tracked.isTracked(ch.id)) adopted++;
+      side.adopt(ch);
     }
-    let vanished = 0;
-    await Promise.all(this.parties.map((party, i) => {
-      const gone = party.tracked.trackedSince(marks[i] as number).filter((id) => !listed.has(id));
-      vanished += gone.length;
-      return Promise.all(gone.map((id) => party.vanished(id)));
-    }));
+    const gone = tracked.trackedSince(mark).filter((id) => !listed.has(id));
+    await Promise.all(gone.map((id) => this.legs.vanished(id)));
     this.runs++;
-    const result = { listed: channels.length, adopted, vanished };
+    const result = { listed: channels.length, adopted, vanished: gone.length };
     this.log.info({ ...result }, 'reconciled with Asterisk');
     return result;
   }

@@ -226,7 +226,7 @@ describe('supervisor durability: the database down with calls flowing (in-proces
     // Two calls with the database up: written directly.
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) ids.push(await call(i));
-    await sup.calls.inbound.settled();
+    await sup.calls.settled();
     assert.equal(sup.sink.status, 'ready');
     assert.equal(readRows(file).length, 2);
 
@@ -238,7 +238,7 @@ describe('supervisor durability: the database down with calls flowing (in-proces
     await waitFor(() => sup.sink.status === 'spooling', "sink status 'spooling'", 30_000);
     // Every record of the outage is acknowledged - from the spool, as the database is still away.
     await waitFor(() => sup.sink.stats().spooled >= N, `${N} records spooled`, 30_000);
-    await sup.calls.inbound.settled();
+    await sup.calls.settled();
     assert.equal(sup.sink.stats().spooled, N);
     assert.equal(sup.sink.stats().written, 2);
     assert.equal(sup.calls.inbound.stats.records, 2 + N);
@@ -258,7 +258,7 @@ describe('supervisor durability: the database down with calls flowing (in-proces
     await Promise.race([replayed, timeout]);
     await waitFor(() => sup.sink.status === 'ready', "sink status 'ready'", 10_000);
     for (let i = 2 + N; i < 4 + N; i++) ids.push(await call(i));
-    await sup.calls.inbound.settled();
+    await sup.calls.settled();
 
     const rows = readRows(file);
     assertWellFormed(rows);

@@ -157,7 +157,7 @@ for (const variant of dbVariants()) {
       const [row] = await recorded(result.callId, 1);
       assert.equal(row?.disposition, 'ANSWERED');
       assert.match(row?.userfield ?? '', /closed by reconciliation/);
-      await sup.calls.outbound.settled();
+      await sup.calls.settled();
       assert.equal((await rowsOf(result.callId)).length, 1);
       assert.equal(sup.calls.inbound.stats.adopted, 0, 'not mistaken for an inbound call');
     });

@@ -103,7 +103,7 @@ for (const variant of dbVariants()) {
       sup.standin!.remoteHangup(c.id);
       await rowOf(b.id);
       await rowOf(c.id);
-      await sup.calls.inbound.settled();
+      await sup.calls.settled();
       const all = await rows();
       for (const id of [a.id, b.id, c.id]) assert.equal(all.filter((r) => r.uniqueid === id).length, 1, `one CDR for ${id}`);
     });

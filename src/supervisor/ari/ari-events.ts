@@ -12,16 +12,29 @@ export interface AriChannel {
   creationtime: string;
 }
 
-export type SupervisorEvent =
+/**
+ * `at` is the event's own timestamp (when Asterisk saw it happen), null when it has none: call
+ * times come from it, not from when we got round to the event, so billsec matches Asterisk's.
+ */
+export type SupervisorEvent = { at: Date | null } & (
   | { type: 'StasisStart'; channel: AriChannel; args: string[] }
   | { type: 'StasisEnd'; channel: AriChannel }
+  | { type: 'ChannelCreated'; channel: AriChannel }
   | { type: 'ChannelStateChange'; channel: AriChannel }
+  | { type: 'ChannelDialplan'; channel: AriChannel; app: string; appData: string }
   | { type: 'ChannelDestroyed'; channel: AriChannel; cause: number; causeText: string }
+  /** `cause` is Q.850 only when `soft` is false (a far-end clear); soft = Asterisk's soft-hangup flag (32 REST, 4 shutdown). */
   | { type: 'ChannelHangupRequest'; channel: AriChannel; cause: number | null; soft: boolean }
-  | { type: 'Dial'; peer: AriChannel; dialstatus: string; dialstring: string };
+  | { type: 'Dial'; peer: AriChannel; dialstatus: string; dialstring: string }
+);
 
 export type SupervisorEventType = SupervisorEvent['type'];
-export const SUPERVISOR_EVENT_TYPES: readonly SupervisorEventType[] = ['StasisStart', 'StasisEnd', 'ChannelStateChange', 'ChannelDestroyed', 'ChannelHangupRequest', 'Dial'];
+export const SUPERVISOR_EVENT_TYPES: readonly SupervisorEventType[] = ['StasisStart', 'StasisEnd', 'ChannelCreated', 'ChannelStateChange', 'ChannelDialplan', 'ChannelDestroyed', 'ChannelHangupRequest', 'Dial'];
+
+/** The channel an event is about (a Dial's is its peer, the channel being dialled). */
+export function eventChannel(e: SupervisorEvent): AriChannel {
+  return e.type === 'Dial' ? e.peer : e.channel;
+}
 
 export type ParsedEvent = { kind: 'event'; event: SupervisorEvent } | { kind: 'ignored'; type: string } | { kind: 'malformed'; reason: string };
 
@@ -54,27 +67,31 @@ export function parseEvent(raw: unknown): ParsedEvent {
   const t = type as SupervisorEventType;
   const channel = parseChannel(t === 'Dial' ? raw.peer : raw.channel, t === 'Dial' ? 'peer' : 'channel');
   if (typeof channel === 'string') return { kind: 'malformed', reason: `${type}: ${channel}` };
+  const at = typeof raw.timestamp === 'string' ? ariTime(raw.timestamp) : null;
   switch (t) {
     case 'StasisStart': {
       const args = Array.isArray(raw.args) ? raw.args : [];
       if (!args.every((a) => typeof a === 'string')) return { kind: 'malformed', reason: 'StasisStart: args are not strings' };
-      return { kind: 'event', event: { type: t, channel, args: args as string[] } };
+      return { kind: 'event', event: { type: t, at, channel, args: args as string[] } };
     }
     case 'StasisEnd':
+    case 'ChannelCreated':
     case 'ChannelStateChange':
-      return { kind: 'event', event: { type: t, channel } };
+      return { kind: 'event', event: { type: t, at, channel } };
+    case 'ChannelDialplan':
+      return { kind: 'event', event: { type: t, at, channel, app: str(raw.dialplan_app), appData: str(raw.dialplan_app_data) } };
     case 'ChannelDestroyed': {
       const cause = raw.cause;
       if (typeof cause !== 'number' || !Number.isInteger(cause) || cause < 0 || cause > 127) return { kind: 'malformed', reason: `ChannelDestroyed: cause ${JSON.stringify(cause)} is not a Q.850 cause 0-127` };
-      return { kind: 'event', event: { type: t, channel, cause, causeText: str(raw.cause_txt) } };
+      return { kind: 'event', event: { type: t, at, channel, cause, causeText: str(raw.cause_txt) } };
     }
     case 'ChannelHangupRequest': {
       const cause = typeof raw.cause === 'number' && Number.isInteger(raw.cause) && raw.cause >= 0 && raw.cause <= 127 ? raw.cause : null;
-      return { kind: 'event', event: { type: t, channel, cause, soft: raw.soft === true } };
+      return { kind: 'event', event: { type: t, at, channel, cause, soft: raw.soft === true } };
     }
     case 'Dial':
       if (typeof raw.dialstatus !== 'string') return { kind: 'malformed', reason: 'Dial: dialstatus is not a string' };
-      return { kind: 'event', event: { type: t, peer: channel, dialstatus: raw.dialstatus, dialstring: str(raw.dialstring) } };
+      return { kind: 'event', event: { type: t, at, peer: channel, dialstatus: raw.dialstatus, dialstring: str(raw.dialstring) } };
   }
 }
 

@@ -31,3 +31,6 @@ export function clip(text: string, max: number): string {
 export function clidOf(name: string, number: string): string {
   return clip(`"${name}" <${number}>`, 80);
 }
+
+/** AMA flag DOCUMENTATION: what Asterisk writes into every CDR unless the channel sets another. */
+export const AMA_DOCUMENTATION = 3;

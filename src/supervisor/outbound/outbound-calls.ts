@@ -5,24 +5,26 @@
 // outcome - answered (the call is sent on to its dialplan target), or the Q.850 cause / Dial
 // status mapped by outcomes.ts, or 500 "Allocation failed" read as congestion (no channel free)
 // - and congestion moves on to the next span at once. The result tells the caller's queue what
-// to do next. Every attempt that made a channel gives one CDR when the channel is gone.
+// to do next. Each attempt is an outbound leg of the call-leg engine, which records it (one CDR
+// per attempt that made a channel) when the channel is gone.
 
 import { randomBytes } from 'node:crypto';
 import type { SiteConfig } from '../../provisioning/site/site-types';
-import type { AriChannel, SupervisorEvent } from '../ari/ari-events';
-import { ariTime } from '../ari/ari-events';
 import type { OriginateParams } from '../ari/ari-adapter';
+import { AriAllocationFailedError, AriNotFoundError, AriNotReadyError, isTransientAriError } from '../ari/ari-errors';
+import type { AriChannel } from '../ari/ari-events';
+import { ariTime } from '../ari/ari-events';
 import type { CdrInput } from '../cdr/cdr-record';
-import { AriAllocationFailedError, AriNotReadyError, isTransientAriError } from '../ari/ari-errors';
-import { TrackedCalls } from '../tracked-calls';
+import type { CallLegs, LegOwner } from '../calls/call-legs';
+import type { DialplanPlace, Leg, LegEnd } from '../calls/leg';
 import { resolveTrunkChannel } from '../trunk-channel';
-import type { CallInterrupted, TrunkMap, TrunkMapLogger } from '../trunk-map';
+import type { TrunkMap, TrunkMapLogger } from '../trunk-map';
 import { nextStep, type Attempt, type GroupSpan, type HuntProgress, type SpanState } from './hunt-plan';
 import { compileNumbering, type NumberingPlan } from './numbering';
-import { outboundCdr, type OutboundLeg } from './outbound-cdr';
+import { outboundCdr, type OutboundData } from './outbound-cdr';
 import { outcomeOf, type Outcome } from './outcomes';
 import { prepareCall, type PreparedCall } from './prepare-call';
-import { checkRequest, type CheckedRequest, type DialplanPlace } from './request';
+import { checkRequest, type CheckedRequest } from './request';
 
 /** What outbound calls need of the ARI adapter. */
 export interface OutboundAri {
@@ -35,13 +37,11 @@ export interface OutboundAri {
 }
 
 export interface OutboundCallsOptions {
+  legs: CallLegs;
   ari: OutboundAri;
   trunkMap: TrunkMap;
   site: SiteConfig;
-  cdr: { write(record: CdrInput): Promise<void> };
   logger: TrunkMapLogger;
-  /** The span's alarm names now (hardware), to tell an alarm from a far-end 38. */
-  spanAlarms: (span: number) => Promise<string[]>;
   /** Our Stasis application: originated channels enter it on answer. */
   app: string;
   /** Beyond an attempt's ringing timeout, how long we wait for Asterisk to end it before we do. */
@@ -89,8 +89,6 @@ export interface OutboundStats {
 /** Ids of our originated channels start with this, so a restarted supervisor still knows them. */
 export const OUTBOUND_ID_PREFIX = 'tdmgate-o-';
 const DEFAULT_GRACE_MS = 15_000;
-/** A network failure on the span (alarm): the cause recorded for an attempt cut by it. */
-const CAUSE_NETWORK_OUT_OF_ORDER = 38;
 
 interface AttemptEnd {
   outcome: Outcome;
@@ -99,31 +97,14 @@ interface AttemptEnd {
   dialStatus: string;
 }
 
-interface Leg extends OutboundLeg {
-  phase: 'dialing' | 'answered' | 'ended';
-  /** The trunk channel claimed in the TrunkMap, once known. */
-  channel: number | null;
-  dialStatus: string;
-  interrupted: Pick<CallInterrupted, 'cause' | 'alarms'> | null;
-  target: DialplanPlace;
-  /** Sent on to the target (false while in Stasis after answer). */
-  continued: boolean;
-  /** The originate request failed without telling whether a channel was made: hang it up if one shows. */
-  orphan: boolean;
-  settle: ((r: { outcome: Outcome; cause: number | null }) => void) | null;
-  located: Promise<void>;
-  guard: NodeJS.Timeout | null;
-}
+type OutboundLeg = Leg<OutboundData>;
 
-export class OutboundCalls {
-  /** Attempts with a channel (or maybe one) and recently closed ids; reconciliation reads it. */
-  readonly tracked = new TrackedCalls<Leg>();
-  private readonly writes = new Set<Promise<void>>();
+export class OutboundCalls implements LegOwner<OutboundData> {
   private readonly numbering: NumberingPlan | null;
   private readonly now: () => Date;
   private readonly log: TrunkMapLogger;
-  readonly stats: OutboundStats = {
-    requested: 0, attempts: 0, records: 0, recordFailures: 0,
+  private readonly counts: Omit<OutboundStats, 'records' | 'recordFailures'> = {
+    requested: 0, attempts: 0,
     outcomes: { answered: 0, busy: 0, 'no-answer': 0, rejected: 0, congestion: 0, 'invalid-number': 0, failed: 0 },
   };
 
@@ -133,9 +114,13 @@ export class OutboundCalls {
     this.log = o.logger;
   }
 
+  get stats(): OutboundStats {
+    return { ...this.counts, records: this.o.legs.stats.records.outbound, recordFailures: this.o.legs.stats.recordFailures.outbound };
+  }
+
   /** Attempts whose channel is still up (dialing or answered). */
   get active(): number {
-    return this.tracked.size;
+    return this.o.legs.count('outbound');
   }
 
   /**
@@ -167,95 +152,77 @@ export class OutboundCalls {
     return this.result(callId, call, reports, last, nextStep(call.attempts, progress, last.outcome, call.settings));
   }
 
-  onEvent(e: SupervisorEvent): void {
-    switch (e.type) {
-      case 'Dial': {
-        const leg = this.tracked.get(e.peer.id);
-        if (!leg) return;
-        if (leg.name === '') leg.name = e.peer.name;
-        if (e.dialstatus !== '') leg.dialStatus = e.dialstatus;
-        return;
-      }
-      case 'ChannelStateChange': {
-        const leg = this.tracked.get(e.channel.id);
-        if (leg && e.channel.state === 'Up') this.answered(leg);
-        return;
-      }
-      case 'StasisStart': {
-        if (e.args[0] !== 'outbound') return;
-        const leg = this.tracked.get(e.channel.id);
-        if (leg) void this.inStasis(leg);
-        else if (!this.tracked.isFinished(e.channel.id)) this.adopt(e.channel);
-        return;
-      }
-      case 'ChannelDestroyed': {
-        const leg = this.tracked.get(e.channel.id);
-        if (leg) void this.finish(leg, e.cause, e.channel.name, '');
-        return;
-      }
-      default:
-        return;
-    }
-  }
-
-  /** TrunkMap: the span of an attempt went into alarm or maintenance. */
-  onInterrupted(e: CallInterrupted): void {
-    const leg = e.callRef === null ? undefined : this.tracked.get(e.callRef);
-    if (!leg) return;
-    leg.interrupted = e;
-    this.log.warn({ call: leg.callId, channelId: leg.id, span: e.span, cause: e.cause, alarms: e.alarms }, 'outbound call interrupted by its span');
-  }
-
-  // ---- reconciliation (see reconcile.ts) -----------------------------------------------------
 
   /** Our originated channels, told by the id we gave them (events and reconciliation). */
   owns(ch: { id: string }): boolean {
     return ch.id.startsWith(OUTBOUND_ID_PREFIX);
   }
 
-  /**
-   * A channel of ours Asterisk lists. Known: catch up (answered, not yet sent on). Unknown - made
-   * before a restart, or by a request whose answer was lost - tracked to its end for its CDR, and
-   * hung up if it waits in our Stasis app, where nobody would ever send it on.
-   */
-  adopt(ch: AriChannel): void {
-    const known = this.tracked.get(ch.id);
-    if (known) {
-      if (ch.state === 'Up') this.answered(known);
-      if (known.phase === 'answered' && !known.continued && inStasisOf(ch, this.o.app)) void this.inStasis(known);
+  /** StasisStart of one of our channels: answered and in our app, to be sent to its target. */
+  enteredStasis(ch: AriChannel, at: Date | null): void {
+    const leg = this.o.legs.get<OutboundData>(ch.id);
+    if (!leg) {
+      this.adopt(ch);
       return;
     }
-    if (this.tracked.isFinished(ch.id)) return;
-    const leg = this.track({
-      id: ch.id, callId: ch.id.replace(/-\d+$/, ''), name: ch.name, createdAt: ariTime(ch.creationtime) ?? this.now(), answeredAt: null,
-      callerName: ch.caller.name, callerNumber: ch.caller.number, dialNumber: '', dial: '', timeoutSeconds: 0, context: ch.dialplan.context,
-      route: 'outbound', accountcode: '', span: null, timeslot: null, groupName: '', notes: ['adopted: placed before a restart or a lost request'],
-    }, { context: ch.dialplan.context, extension: ch.dialplan.exten, priority: ch.dialplan.priority, name: '' });
-    leg.orphan = true;
-    if (ch.state === 'Up') leg.answeredAt = this.now();
-    leg.located = this.locate(leg);
+    this.o.legs.answered(leg, at);
+    if (leg.state === 'orphaned') {
+      void this.hangup(leg, 'answered after its request was given up');
+      return;
+    }
+    if (this.o.legs.fire(leg, 'enter-stasis')) void this.sendOn(leg);
+  }
+
+  /**
+   * A channel of ours Asterisk lists (reconciliation) or that entered Stasis unknown. Known:
+   * catch up (answered, not yet sent on). Unknown - made before a restart, or by a request whose
+   * answer was lost - tracked to its end for its CDR, and hung up if it waits in our Stasis app,
+   * where nobody would ever send it on.
+   */
+  adopt(ch: AriChannel): void {
+    const legs = this.o.legs;
+    const known = legs.get<OutboundData>(ch.id);
+    if (known) {
+      if (ch.state === 'Up') legs.answered(known, null);
+      if (!inStasisOf(ch, this.o.app)) return;
+      if (known.state === 'orphaned' && ch.state === 'Up') void this.hangup(known, 'answered after its request was given up');
+      else if (known.state === 'pending' && legs.fire(known, 'retry')) void this.sendOn(known);
+      else if (known.state === 'dialing' && ch.state === 'Up' && legs.fire(known, 'enter-stasis')) void this.sendOn(known);
+      return;
+    }
+    if (legs.tracked.isFinished(ch.id)) return;
+    const inStasis = inStasisOf(ch, this.o.app);
+    const leg = legs.open<OutboundData>({
+      id: ch.id, direction: 'outbound', name: '', createdAt: ariTime(ch.creationtime) ?? this.now(),
+      notes: ['adopted: placed before a restart or a lost request'],
+      data: {
+        callId: ch.id.replace(/-\d+$/, ''), callerName: ch.caller.name, callerNumber: ch.caller.number, dialNumber: '', dial: '', timeoutSeconds: 0,
+        target: { context: ch.dialplan.context, extension: ch.dialplan.exten, priority: ch.dialplan.priority }, route: 'outbound', accountcode: '',
+        settle: null, located: Promise.resolve(), guard: null,
+      },
+    }, inStasis ? 'orphaned' : 'continued', this);
+    legs.nameKnown(leg, ch.name);
+    if (ch.state === 'Up') legs.answered(leg, null);
+    leg.data.located = this.locate(leg);
     this.log.warn({ channelId: ch.id, channel: ch.name, state: ch.state }, 'adopted an outbound channel this supervisor did not place');
-    if (inStasisOf(ch, this.o.app)) void this.hangup(leg, 'adopted in Stasis with no target to send it to');
+    if (inStasis) void this.hangup(leg, 'adopted in Stasis with no target to send it to');
   }
 
-  /** Reconciliation: Asterisk no longer has the channel and its ChannelDestroyed never came. */
-  vanished(id: string): Promise<void> {
-    const leg = this.tracked.get(id);
-    return leg ? this.finish(leg, null, leg.name, 'closed by reconciliation: channel gone while ARI was away') : Promise.resolve();
+  // ---- LegOwner ------------------------------------------------------------------------------
+
+  record(leg: OutboundLeg, end: LegEnd): CdrInput {
+    return outboundCdr(leg, end, this.outcome(leg, end));
   }
 
-  // ---- shutdown ------------------------------------------------------------------------------
-
-  async hangupAll(cause = 16): Promise<void> {
-    await Promise.allSettled(this.tracked.all().map((l) => this.o.ari.hangup(l.id, cause)));
+  answered(leg: OutboundLeg): void {
+    if (leg.state === 'orphaned') return;
+    this.settle(leg, 'answered', null);
   }
 
-  async closeAll(note: string): Promise<void> {
-    await Promise.all(this.tracked.all().map((l) => this.finish(l, null, l.name, note)));
-  }
-
-  async settled(): Promise<void> {
-    while (this.writes.size > 0) await Promise.allSettled([...this.writes]);
+  ended(leg: OutboundLeg, end: LegEnd): void {
+    if (leg.data.guard) clearTimeout(leg.data.guard);
+    leg.data.guard = null;
+    this.settle(leg, this.outcome(leg, end), end.cause);
   }
 
   // ---- one call ------------------------------------------------------------------------------
@@ -269,18 +236,21 @@ export class OutboundCalls {
   }
 
   private attempt(callId: string, index: number, attempt: Attempt, call: PreparedCall, req: CheckedRequest): Promise<AttemptEnd> {
-    this.stats.attempts++;
-    const leg = this.track({
-      id: `${callId}-${index + 1}`, callId, name: '', createdAt: this.now(), answeredAt: null, callerName: '', callerNumber: call.callerId ?? '',
-      dialNumber: call.dialNumber, dial: attempt.dial, timeoutSeconds: call.timeoutSeconds, context: req.target.context,
-      route: req.target.name === '' ? 'outbound' : `outbound:${req.target.name}`, accountcode: req.accountcode, span: attempt.span, timeslot: null,
-      groupName: req.group.name, notes: [req.reference === '' ? '' : `ref ${req.reference}`, `attempt ${index + 1} of ${call.attempts.length}`],
-    }, req.target);
+    this.counts.attempts++;
+    const leg = this.o.legs.open<OutboundData>({
+      id: `${callId}-${index + 1}`, direction: 'outbound', name: '', createdAt: this.now(), span: attempt.span, groupName: req.group.name,
+      notes: [req.reference === '' ? '' : `ref ${req.reference}`, `attempt ${index + 1} of ${call.attempts.length}`],
+      data: {
+        callId, callerName: '', callerNumber: call.callerId ?? '', dialNumber: call.dialNumber, dial: attempt.dial, timeoutSeconds: call.timeoutSeconds,
+        target: req.target, route: req.target.name === '' ? 'outbound' : `outbound:${req.target.name}`, accountcode: req.accountcode,
+        settle: null, located: Promise.resolve(), guard: null,
+      },
+    }, 'dialing', this);
     return new Promise((resolve) => {
       let made = false;
-      leg.settle = (r) => {
-        leg.settle = null;
-        this.stats.outcomes[r.outcome]++;
+      leg.data.settle = (r) => {
+        leg.data.settle = null;
+        this.counts.outcomes[r.outcome]++;
         resolve({ ...r, channelId: made || leg.name !== '' ? leg.id : null, dialStatus: leg.dialStatus });
       };
       const variables: Record<string, string> = {
@@ -293,89 +263,76 @@ export class OutboundCalls {
       }).then(
         (ch) => {
           made = true;
-          if (leg.phase === 'ended') return;
-          if (leg.name === '') leg.name = ch.name;
-          leg.guard = setTimeout(() => this.overdue(leg), call.timeoutSeconds * 1000 + (this.o.graceMs ?? DEFAULT_GRACE_MS));
-          leg.guard.unref();
-          leg.located = this.locate(leg);
+          if (leg.state === 'ended') return;
+          this.o.legs.nameKnown(leg, ch.name);
+          this.guard(leg, () => this.overdue(leg));
+          leg.data.located = this.locate(leg);
         },
         (err: unknown) => this.originateFailed(leg, err),
       );
     });
   }
 
-  private originateFailed(leg: Leg, err: unknown): void {
-    if (leg.phase === 'ended') return;
+  private originateFailed(leg: OutboundLeg, err: unknown): void {
+    if (leg.state === 'ended') return;
     const reason = err instanceof Error ? err.message : String(err);
     if (isTransientAriError(err)) {
       // Asterisk may have made the channel: keep watching for it, and hang it up if it shows.
-      leg.orphan = true;
       leg.notes.push('originate request unanswered');
-      this.log.warn({ call: leg.callId, channelId: leg.id, reason }, 'outbound originate unanswered: the channel, if made, will be hung up');
-      leg.settle?.({ outcome: 'failed', cause: null });
-      leg.guard = setTimeout(() => this.forget(leg), leg.timeoutSeconds * 1000 + (this.o.graceMs ?? DEFAULT_GRACE_MS));
-      leg.guard.unref();
+      this.log.warn({ call: leg.data.callId, channelId: leg.id, reason }, 'outbound originate unanswered: the channel, if made, will be hung up');
+      this.settle(leg, 'failed', null);
+      this.o.legs.fire(leg, 'orphan');
+      this.guard(leg, () => {
+        if (leg.name === '') this.o.legs.forget(leg);
+      });
       return;
     }
     // Refused: no channel exists. "Allocation failed" is chan_dahdi finding no free channel.
     const congested = err instanceof AriAllocationFailedError;
-    this.log.info({ call: leg.callId, dial: leg.dial, reason }, congested ? 'outbound attempt: no channel free (Allocation failed)' : 'outbound originate refused');
-    this.untrack(leg);
-    leg.settle?.({ outcome: congested ? 'congestion' : 'failed', cause: congested ? 34 : null });
+    this.log.info({ call: leg.data.callId, dial: leg.data.dial, reason }, congested ? 'outbound attempt: no channel free (Allocation failed)' : 'outbound originate refused');
+    this.o.legs.forget(leg);
+    this.settle(leg, congested ? 'congestion' : 'failed', congested ? 34 : null);
   }
 
-  /** The span and timeslot Asterisk dialled on, claimed in the TrunkMap. */
-  private async locate(leg: Leg): Promise<void> {
+  /**
+   * The B-channel Asterisk dialled on, claimed in the TrunkMap. The name has already given the
+   * span (and, off PRI, the channel); a PRI name needs CHANNEL(dahdi_channel), which a channel
+   * that failed within milliseconds no longer answers - its record keeps the span.
+   */
+  private async locate(leg: OutboundLeg): Promise<void> {
+    if (leg.channel !== null) return;
     try {
       const resolved = await resolveTrunkChannel(this.o.trunkMap, this.o.ari, leg);
-      if (leg.phase === 'ended' || !resolved.ok || resolved.value.kind !== 'channel') return;
-      const info = resolved.value.info;
-      leg.span = info.span;
-      leg.timeslot = info.timeslot;
-      this.o.trunkMap.claim(info.channel, leg.id, { direction: 'out' });
-      leg.channel = info.channel;
-      if (leg.answeredAt !== null) this.o.trunkMap.answer(info.channel);
+      if (leg.state === 'ended' || !resolved.ok || resolved.value.kind !== 'channel') return;
+      this.o.legs.place(leg, resolved.value.info.channel);
     } catch (err) {
+      if (err instanceof AriNotFoundError || leg.state === 'ended') return; // gone already: its end event records it
       // Asterisk holds the channel whatever our map thought of it: the call goes on, unclaimed.
-      this.log.warn({ call: leg.callId, channelId: leg.id, err: err instanceof Error ? err.message : String(err) }, 'outbound channel not placed in the trunk map');
+      this.log.warn({ call: leg.data.callId, channelId: leg.id, span: leg.span, err: err instanceof Error ? err.message : String(err) }, 'outbound channel not placed in the trunk map');
     }
-  }
-
-  private answered(leg: Leg): void {
-    if (leg.answeredAt !== null || leg.phase === 'ended') return;
-    leg.answeredAt = this.now();
-    leg.phase = 'answered';
-    if (leg.channel !== null) {
-      try {
-        this.o.trunkMap.answer(leg.channel);
-      } catch {
-        // blocked by an alarm meanwhile: the CDR still counts the answer
-      }
-    }
-    if (leg.orphan) return;
-    leg.settle?.({ outcome: 'answered', cause: null });
   }
 
   /** Answered and in our Stasis app: TDMGATE_SPAN/TIMESLOT set, sent on to the target. */
-  private async inStasis(leg: Leg): Promise<void> {
-    this.answered(leg);
-    if (leg.orphan) return this.hangup(leg, 'answered after its request was given up');
+  private async sendOn(leg: OutboundLeg): Promise<void> {
     try {
-      await leg.located;
+      await leg.data.located;
       if (leg.span !== null) await this.o.ari.setVariable(leg.id, 'TDMGATE_SPAN', String(leg.span));
       if (leg.timeslot !== null) await this.o.ari.setVariable(leg.id, 'TDMGATE_TIMESLOT', String(leg.timeslot));
-      await this.o.ari.continueInDialplan(leg.id, { context: leg.target.context, extension: leg.target.extension, priority: leg.target.priority });
-      leg.continued = true;
-      this.log.info({ call: leg.callId, channelId: leg.id, channel: leg.name, span: leg.span, timeslot: leg.timeslot, context: leg.target.context, extension: leg.target.extension }, 'outbound call answered: sent to its target');
+      const t = leg.data.target;
+      const place: DialplanPlace = { context: t.context, extension: t.extension, priority: t.priority };
+      await this.o.ari.continueInDialplan(leg.id, place);
+      if (!this.o.legs.continued(leg, place)) return;
+      this.log.info({ call: leg.data.callId, channelId: leg.id, channel: leg.name, span: leg.span, timeslot: leg.timeslot, context: place.context, extension: place.extension }, 'outbound call answered: sent to its target');
     } catch (err) {
-      // Timeout or ARI away: reconciliation after the reconnect finds it in Stasis and tries again.
-      this.log.warn({ call: leg.callId, channelId: leg.id, err: err instanceof Error ? err.message : String(err) }, 'outbound call answered but not yet sent on');
+      // ARI away: reconciliation after the reconnect finds it in Stasis and tries again.
+      if (isTransientAriError(err) && leg.state === 'deciding') this.o.legs.fire(leg, 'ari-away');
+      this.log.warn({ call: leg.data.callId, channelId: leg.id, err: err instanceof Error ? err.message : String(err) }, 'outbound call answered but not yet sent on');
     }
   }
 
-  private async hangup(leg: Leg, why: string): Promise<void> {
+  private async hangup(leg: OutboundLeg, why: string): Promise<void> {
     leg.notes.push(why);
-    this.log.warn({ call: leg.callId, channelId: leg.id, why }, 'outbound channel hung up');
+    this.log.warn({ call: leg.data.callId, channelId: leg.id, why }, 'outbound channel hung up');
     try {
       await this.o.ari.hangup(leg.id, 16);
     } catch (err) {
@@ -384,66 +341,30 @@ export class OutboundCalls {
   }
 
   /** Asterisk should have ended the attempt by now (ringing timeout + grace): we end it. */
-  private overdue(leg: Leg): void {
-    leg.guard = null;
-    if (leg.phase !== 'dialing') return;
-    leg.dialStatus = leg.dialStatus === '' ? 'NOANSWER' : leg.dialStatus;
-    leg.settle?.({ outcome: 'no-answer', cause: null });
-    leg.orphan = true;
+  private overdue(leg: OutboundLeg): void {
+    if (leg.state !== 'dialing') return;
+    if (leg.dialStatus === '') leg.dialStatus = 'NOANSWER';
+    this.settle(leg, 'no-answer', null);
+    this.o.legs.fire(leg, 'orphan');
     void this.hangup(leg, 'ringing timeout passed with no end from Asterisk');
   }
 
-  /** An unanswered originate's channel never showed up: stop watching for it. */
-  private forget(leg: Leg): void {
-    leg.guard = null;
-    if (leg.phase === 'dialing' && leg.name === '') this.untrack(leg);
+  /** One timer per attempt: the ringing timeout plus the grace Asterisk gets to end it itself. */
+  private guard(leg: OutboundLeg, then: () => void): void {
+    if (leg.data.guard) clearTimeout(leg.data.guard);
+    leg.data.guard = setTimeout(() => {
+      leg.data.guard = null;
+      then();
+    }, leg.data.timeoutSeconds * 1000 + (this.o.graceMs ?? DEFAULT_GRACE_MS));
+    leg.data.guard.unref();
   }
 
-  private async finish(leg: Leg, cause: number | null, name: string, note: string): Promise<void> {
-    if (leg.phase === 'ended') return;
-    const wasAnswered = leg.answeredAt !== null;
-    const endAt = this.now();
-    leg.phase = 'ended';
-    if (leg.name === '') leg.name = name;
-    this.untrack(leg);
-    if (leg.channel !== null) {
-      try {
-        this.o.trunkMap.release(leg.channel);
-      } catch (err) {
-        this.log.warn({ channelId: leg.id, channel: leg.channel, err: String(err) }, 'trunk map release failed');
-      }
-    }
-    if (note !== '') leg.notes.push(note);
-    const write = this.record(leg, wasAnswered, cause, endAt);
-    this.writes.add(write);
-    await write;
-    this.writes.delete(write);
+  private settle(leg: OutboundLeg, outcome: Outcome, cause: number | null): void {
+    leg.data.settle?.({ outcome, cause: cause === 0 ? null : cause });
   }
 
-  private async record(leg: Leg, answered: boolean, cause: number | null, endAt: Date): Promise<void> {
-    // The hardware watcher may not have told the TrunkMap yet: a 38 on a span in alarm now is the alarm.
-    if (leg.interrupted === null && cause === CAUSE_NETWORK_OUT_OF_ORDER && leg.span !== null) {
-      const alarms = await this.o.spanAlarms(leg.span).catch(() => []);
-      if (alarms.length > 0) leg.interrupted = { cause: 'alarm', alarms };
-    }
-    const byAlarm = leg.interrupted?.cause === 'alarm';
-    const q850 = byAlarm ? CAUSE_NETWORK_OUT_OF_ORDER : cause;
-    const outcome = outcomeOf({ answered, cause: q850, dialStatus: leg.dialStatus });
-    leg.settle?.({ outcome, cause: q850 === 0 ? null : q850 });
-    if (leg.interrupted) leg.notes.push(byAlarm ? `interrupted by span alarm: ${leg.interrupted.alarms.join(',') || 'alarm'}` : 'interrupted by span maintenance');
-    await this.write(leg, outcome, q850, endAt);
-  }
-
-  private async write(leg: Leg, outcome: Outcome, cause: number | null, endAt: Date): Promise<void> {
-    try {
-      const cdr = outboundCdr(leg, endAt, outcome, cause);
-      await this.o.cdr.write(cdr);
-      this.stats.records++;
-      this.log.info({ call: leg.callId, channelId: leg.id, channel: leg.name, span: leg.span, timeslot: leg.timeslot, disposition: cdr.disposition, billsec: cdr.billsec, q850: cdr.q850_cause }, 'outbound call record written');
-    } catch (err) {
-      this.stats.recordFailures++;
-      this.log.error({ channelId: leg.id, err: err instanceof Error ? err.message : String(err) }, 'outbound call record not written');
-    }
+  private outcome(leg: OutboundLeg, end: LegEnd): Outcome {
+    return outcomeOf({ answered: end.answered, cause: end.cause, dialStatus: leg.dialStatus });
   }
 
   private result(callId: string, call: PreparedCall, attempts: AttemptReport[], last: AttemptEnd, step: ReturnType<typeof nextStep>): OutboundResult {
@@ -455,20 +376,6 @@ export class OutboundCalls {
     };
     this.log.info({ call: callId, number: call.number.e164, outcome: last.outcome, cause: last.cause, attempts: attempts.length, next: next.kind }, 'outbound call decided');
     return result;
-  }
-
-  private track(leg: OutboundLeg, target: DialplanPlace): Leg {
-    const full: Leg = {
-      ...leg, phase: 'dialing', channel: null, dialStatus: '', interrupted: null, target, continued: false, orphan: false,
-      settle: null, located: Promise.resolve(), guard: null,
-    };
-    return this.tracked.add(full);
-  }
-
-  private untrack(leg: Leg): void {
-    if (leg.guard) clearTimeout(leg.guard);
-    leg.guard = null;
-    this.tracked.close(leg.id);
   }
 }
 

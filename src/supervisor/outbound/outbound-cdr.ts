@@ -1,35 +1,33 @@
 // One outbound attempt (one originated channel) as a CDR: Asterisk's columns as its cdr table
 // shows a Dial on a trunk (lastapp Dial, lastdata the dial string and timeout, dst the number as
-// dialled), every attempt of one call sharing the linkedid, plus span, timeslot, group, cause,
-// times and route. Pure: the attempt's facts in, a CdrInput out.
+// dialled, amaflags DOCUMENTATION), every attempt of one call sharing the linkedid, plus span,
+// timeslot, group, cause, times and route. Pure: the attempt and how it ended in, a CdrInput out.
 
 import type { CdrDisposition, CdrInput } from '../cdr/cdr-record';
-import { clidOf, clip, legTimes } from '../cdr/leg-fields';
+import { AMA_DOCUMENTATION, clidOf, clip, legTimes } from '../cdr/leg-fields';
+import { interruptionNote, type DialplanPlace, type Leg, type LegEnd } from '../calls/leg';
 import type { Outcome } from './outcomes';
 
-export interface OutboundLeg {
-  /** The channel id we gave the originate: the record's uniqueid. */
-  id: string;
+/** What outbound adds to a leg: the attempt's request and how its caller waits for it. */
+export interface OutboundData {
   /** The call's id, shared by its attempts: the record's linkedid. */
   callId: string;
-  name: string;
-  createdAt: Date;
-  answeredAt: Date | null;
   callerName: string;
   callerNumber: string;
   /** The number as dialled (the carrier's form). */
   dialNumber: string;
   dial: string;
   timeoutSeconds: number;
-  /** Where an answer was sent (the dialplan context). */
-  context: string;
+  /** Where an answer is sent. */
+  target: DialplanPlace;
   route: string;
   accountcode: string;
-  span: number | null;
-  timeslot: number | null;
-  groupName: string;
-  /** Notes for the userfield: the caller's reference, the attempt, how the record was closed. */
-  notes: string[];
+  /** Resolves the caller's wait for this attempt's outcome; null once told (or nobody waits). */
+  settle: ((r: { outcome: Outcome; cause: number | null }) => void) | null;
+  /** The trunk channel lookup started at the originate's answer. */
+  located: Promise<void>;
+  /** Our own end of an attempt Asterisk should have ended (ringing timeout + grace). */
+  guard: NodeJS.Timeout | null;
 }
 
 const DISPOSITIONS: Readonly<Record<Outcome, CdrDisposition>> = {
@@ -42,33 +40,36 @@ const DISPOSITIONS: Readonly<Record<Outcome, CdrDisposition>> = {
   failed: 'FAILED',
 };
 
-export function outboundCdr(leg: OutboundLeg, endAt: Date, outcome: Outcome, cause: number | null): CdrInput {
-  const { end, answered, duration, billsec } = legTimes(leg.createdAt, leg.answeredAt, endAt);
+export function outboundCdr(leg: Leg<OutboundData>, end: LegEnd, outcome: Outcome): CdrInput {
+  const d = leg.data;
+  const { end: endAt, answered, duration, billsec } = legTimes(leg.createdAt, leg.answeredAt, end.at);
+  const notes = [...leg.notes, interruptionNote(leg)];
   return {
     calldate: leg.createdAt,
-    clid: clidOf(leg.callerName, leg.callerNumber),
-    src: clip(leg.callerNumber, 80),
-    dst: clip(leg.dialNumber, 80),
-    dcontext: clip(leg.context, 80),
+    clid: clidOf(d.callerName, d.callerNumber),
+    src: clip(d.callerNumber, 80),
+    dst: clip(d.dialNumber, 80),
+    dcontext: clip(d.target.context, 80),
     channel: clip(leg.name, 80),
     lastapp: 'Dial',
-    lastdata: clip(`${leg.dial},${leg.timeoutSeconds}`, 80),
+    lastdata: clip(`${d.dial},${d.timeoutSeconds}`, 80),
     duration,
     billsec,
     disposition: DISPOSITIONS[answered === null ? outcome : 'answered'],
-    accountcode: clip(leg.accountcode, 80),
+    amaflags: AMA_DOCUMENTATION,
+    accountcode: clip(d.accountcode, 80),
     uniqueid: leg.id,
-    linkedid: leg.callId,
-    userfield: clip(leg.notes.filter((n) => n !== '').join('; '), 255),
+    linkedid: d.callId,
+    userfield: clip(notes.filter((n) => n !== '').join('; '), 255),
     sequence: 0,
     span: leg.span,
     timeslot: leg.timeslot,
     trunk_group: clip(leg.groupName, 80),
     direction: 'outbound',
-    q850_cause: cause === null || cause === 0 ? null : cause,
+    q850_cause: end.cause,
     ring_time: leg.createdAt,
     answer_time: answered,
-    end_time: end,
-    route: clip(leg.route, 80),
+    end_time: endAt,
+    route: clip(d.route, 80),
   };
 }

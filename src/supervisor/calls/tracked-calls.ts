@@ -1,8 +1,8 @@
-// The calls one side (inbound or outbound) tracks, by ARI channel id, in the shape
-// reconciliation reads: open calls with the order they were tracked in, and the ids of closed
-// ones remembered for a while, so late or repeated events (and listings) never reopen them.
+// The legs the engine tracks, by ARI channel id, in the shape reconciliation reads: open legs
+// with the order they were tracked in, and the ids of ended ones remembered for a while, so
+// late or repeated events (and listings) never reopen them.
 
-/** What reconciliation reads of a side's calls. */
+/** What reconciliation reads of the tracked legs. */
 export interface TrackedView {
   /** Rises with every call tracked: the mark taken before the channel list is asked for. */
   readonly trackingSeq: number;
