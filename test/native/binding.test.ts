@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isHardwareError } from '../../src/hardware/errors';
@@ -314,6 +314,40 @@ describe('native DAHDI binding (no driver on this machine)', function () {
       );
       assert.equal(child.status, 0, child.stderr);
       assert.deepEqual(JSON.parse(child.stdout), { fds: 0, threads: 0 });
+    });
+
+    // No real environment refuses napi_add_async_cleanup_hook, so this test builds its own copy of
+    // the binding in which that call fails (TDMGATE_TEST_FAIL_CHANNEL_CLEANUP_HOOK) and opens a
+    // fake channel whose first event arrives 80 ms later: a set-up that polled before the hook,
+    // the callback and the async context were in place would keep the fd and the poll alive
+    // after throwing, and crash on that event (null async context).
+    it('leaves nothing open or polled when setting up a channel fails', function () {
+      this.timeout(120_000);
+      const nodedir = /"nodedir": "([^"]+)"/.exec(readFileSync(path.join(root, 'build/config.gypi'), 'utf8'))?.[1];
+      assert.ok(nodedir, 'build/config.gypi names the node headers (run node-gyp rebuild first)');
+      const addonApi = path.dirname(require.resolve('node-addon-api/package.json'));
+      const faulty = path.join(dir, 'tdmgate_dahdi_faulty.node');
+      const sources = readdirSync(path.join(root, 'native'))
+        .filter((f) => f.endsWith('.cc'))
+        .map((f) => `native/${f}`);
+      const defines = ['NAPI_VERSION=8', 'NAPI_CPP_EXCEPTIONS', 'NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS', 'TDMGATE_TEST_FAIL_CHANNEL_CLEANUP_HOOK'];
+      const cc = spawnSync(
+        'c++',
+        ['-std=c++17', '-shared', '-fPIC', ...defines.map((d) => `-D${d}`), `-I${nodedir}/include/node`, `-I${addonApi}`, ...sources, '-o', faulty],
+        { cwd: root, encoding: 'utf8' },
+      );
+      assert.equal(cc.status, 0, `compiling the fault-injected binding failed:\n${cc.stderr}`);
+      const child = withFakeChannel(
+        `const b = require(${JSON.stringify(faulty)});
+        let threw = false;
+        try { b.openChannel(${JSON.stringify(dir)}, 7, () => console.log('onEvents was called')); } catch { threw = true; }
+        console.log(JSON.stringify({ threw, after: b.resources() }));`,
+        '2',
+      );
+      // Exiting on its own also proves that no poll handle was left keeping the loop alive.
+      assert.equal(child.signal, null, `the child died of ${child.signal}:\n${child.stdout}${child.stderr}`);
+      assert.equal(child.status, 0, child.stderr);
+      assert.deepEqual(JSON.parse(child.stdout), { threw: true, after: { fds: 0, threads: 0 } });
     });
 
     it('throws DAHDI_SPECIFY errors with the channel and closes the fd it opened', () => {
