@@ -20,7 +20,11 @@
       "include_dirs": ["/usr/include"],
       "cflags": ["-Wall", "-Wextra"],
       "cflags_cc": ["-Wall", "-Wextra"],
-      "defines": ["NAPI_VERSION=8"]
+      # NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS: a threadpool worker may complete while a
+      # worker_threads environment is being torn down, when N-API refuses every call that could
+      # run JavaScript; node-addon-api then drops the error instead of throwing it out of the
+      # completion callback, which would reach std::terminate and abort the whole process.
+      "defines": ["NAPI_VERSION=8", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"]
     }
   ]
 }

@@ -1,6 +1,7 @@
 // The module: exports NativeBinding (src/hardware/dahdi/native.ts) and owns the per-environment
 // lifetime - instance data instead of statics, and a cleanup hook that stops watcher threads
-// and closes control fds when the environment goes away, whatever JS forgot to close.
+// and lets controls go of their fds when the environment goes away, whatever JS forgot to close
+// (a maintenance() still running keeps its fd until it returns).
 #include <memory>
 #include <vector>
 

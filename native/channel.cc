@@ -48,31 +48,47 @@ ChannelWrap::~ChannelWrap() {
 void ChannelWrap::start(Napi::Env env, int fd, int channel, Napi::Function onEvents) {
   fd_ = fd;
   channel_ = channel;
+  try {
+    setUp(env, onEvents);
+  } catch (...) {
+    // openChannel throws and the object never reaches JS: nothing may stay open or polled.
+    release(nullptr);
+    onEvents_.Reset();
+    asyncContext_.reset();
+    throw;
+  }
+}
+
+// Polling starts last, once everything onWake and teardown use is in place: the loop may call
+// onWake on its next turn, and a set-up that fails before then leaves only things release()
+// undoes.
+void ChannelWrap::setUp(Napi::Env env, Napi::Function onEvents) {
+  onEvents_ = Napi::Persistent(onEvents);
+  asyncContext_ = std::make_unique<Napi::AsyncContext>(env, "tdmgate:channel-events");
+#ifdef TDMGATE_TEST_FAIL_CHANNEL_CLEANUP_HOOK
+  // Only in the copy test/native/binding.test.ts builds: no real environment refuses the hook,
+  // so this is how a test proves that a failed set-up leaves nothing behind.
+  const napi_status hookStatus = napi_generic_failure;
+#else
+  const napi_status hookStatus = napi_add_async_cleanup_hook(env, OnTeardown, this, &cleanupHook_);
+#endif
+  NAPI_THROW_IF_FAILED_VOID(env, hookStatus);
   uv_loop_t* loop = nullptr;
   NAPI_THROW_IF_FAILED_VOID(env, napi_get_uv_event_loop(env, &loop));
   poll_ = new PollHandle{};
   poll_->owner = this;
-  int rc = uv_poll_init(loop, &poll_->poll, fd);
+  int rc = uv_poll_init(loop, &poll_->poll, fd_);
   if (rc < 0) {
     delete poll_;  // uv_poll_init registers nothing when it fails
     poll_ = nullptr;
-    dahdi_io::closeFd(fd_);
-    fd_ = -1;
-    registry_->fds--;
-    throw makeError(env, dahdi_io::IoError{-rc, "uv_poll_init", 0, channel});
+    throw makeError(env, dahdi_io::IoError{-rc, "uv_poll_init", 0, channel_});
   }
   poll_->poll.data = poll_;
   // POLLPRI only: DAHDI raises POLLIN whenever voice data waits, and nobody reads it here, so
   // asking for UV_READABLE as well would wake the loop on every 20 ms chunk of a busy channel.
   rc = uv_poll_start(&poll_->poll, UV_PRIORITIZED, OnPoll);
-  if (rc < 0) {
-    release(nullptr);
-    throw makeError(env, dahdi_io::IoError{-rc, "uv_poll_start", 0, channel});
-  }
+  if (rc < 0) throw makeError(env, dahdi_io::IoError{-rc, "uv_poll_start", 0, channel_});
   polling_ = true;
-  NAPI_THROW_IF_FAILED_VOID(env, napi_add_async_cleanup_hook(env, OnTeardown, this, &cleanupHook_));
-  onEvents_ = Napi::Persistent(onEvents);
-  asyncContext_ = std::make_unique<Napi::AsyncContext>(env, "tdmgate:channel-events");
   // An open channel is a live handle: it must not be collected while the loop can call it.
   Ref();
 }

@@ -31,7 +31,9 @@ class ChannelWrap : public Napi::ObjectWrap<ChannelWrap> {
   Napi::Value Channel(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
 
+  // Takes the fd; on failure it is closed, nothing polls and the exception propagates.
   void start(Napi::Env env, int fd, int channel, Napi::Function onEvents);
+  void setUp(Napi::Env env, Napi::Function onEvents);
   void onWake(int status);
   // Stops polling, closes the fd and hands the uv handle to uv_close; no JS involved.
   void release(napi_async_cleanup_hook_handle teardownHook);

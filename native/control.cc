@@ -13,20 +13,19 @@ namespace {
 // driver's maint op may sleep (line loop-up codes are sent for seconds on some T1 cards).
 class MaintenanceWorker : public Napi::AsyncWorker {
  public:
-  MaintenanceWorker(Napi::Env env, ControlWrap* control, int span, int command)
+  MaintenanceWorker(Napi::Env env, std::shared_ptr<SharedControlFd> fd, int span, int command)
       : Napi::AsyncWorker(env, "tdmgate:maintenance"),
         deferred_(Napi::Promise::Deferred::New(env)),
-        control_(control),
-        controlRef_(Napi::Persistent(control->Value())),
+        fd_(std::move(fd)),
         span_(span),
         command_(command) {}
 
   Napi::Promise promise() const { return deferred_.Promise(); }
 
-  void Execute() override { err_ = control_->device().maintenance(span_, command_, outcome_); }
+  void Execute() override { err_ = fd_->device.maintenance(span_, command_, outcome_); }
 
+  // The fd share is dropped when node-addon-api deletes the worker right after this.
   void OnOK() override {
-    control_->workerDone();
     if (!err_.ok()) {
       deferred_.Reject(makeError(Env(), err_).Value());
     } else {
@@ -36,8 +35,7 @@ class MaintenanceWorker : public Napi::AsyncWorker {
 
  private:
   Napi::Promise::Deferred deferred_;
-  ControlWrap* control_;
-  Napi::ObjectReference controlRef_;  // keeps the control (and its fd) alive until OnOK
+  std::shared_ptr<SharedControlFd> fd_;  // the ioctl's fd stays open until the worker is gone
   int span_;
   int command_;
   dahdi_io::IoError err_;
@@ -61,13 +59,12 @@ Napi::Function ControlWrap::Define(Napi::Env env) {
 Napi::Value ControlWrap::Open(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const std::string devDir = stringArg(info, 0, "devDir");
-  auto device = std::make_unique<dahdi_io::ControlDevice>();
-  dahdi_io::IoError err = device->open(devDir);
-  if (!err.ok()) throw makeError(env, err);
   InstanceData& data = instanceData(env);
-  Napi::Object obj = data.controlClass.New({});  // if this throws, `device` closes the fd
-  Unwrap(obj)->device_ = std::move(device);
-  data.registry->fds++;
+  auto fd = std::make_shared<SharedControlFd>(data.registry);
+  dahdi_io::IoError err = fd->open(devDir);
+  if (!err.ok()) throw makeError(env, err);
+  Napi::Object obj = data.controlClass.New({});  // if this throws, `fd` closes the fd
+  Unwrap(obj)->fd_ = std::move(fd);
   return obj;
 }
 
@@ -76,38 +73,22 @@ ControlWrap::ControlWrap(const Napi::CallbackInfo& info)
   registry_->controls.insert(this);
 }
 
-// A control dropped without close() is closed here as a backstop; resources() shows such
-// leaks long before the garbage collector gets to them.
-ControlWrap::~ControlWrap() {
-  releaseFd();
-  registry_->controls.erase(this);
-}
+// A control dropped without close() lets go of its fd here as a backstop; resources() shows
+// such leaks long before the garbage collector gets to them.
+ControlWrap::~ControlWrap() { registry_->controls.erase(this); }
 
-void ControlWrap::closeNow() {
-  closed_ = true;
-  releaseFd();
-}
+void ControlWrap::closeNow() { fd_.reset(); }
 
-void ControlWrap::workerDone() {
-  if (--inflight_ == 0 && closed_) releaseFd();
-}
-
-void ControlWrap::releaseFd() {
-  if (device_ && device_->isOpen()) {
-    device_->close();
-    registry_->fds--;
-  }
-}
-
-void ControlWrap::throwIfClosed(Napi::Env env, const char* syscall) const {
-  if (closed_) throw makeError(env, dahdi_io::IoError{EBADF, syscall, 0, 0}, "the control was closed");
+dahdi_io::ControlDevice& ControlWrap::openDevice(Napi::Env env, const char* syscall) const {
+  if (!fd_) throw makeError(env, dahdi_io::IoError{EBADF, syscall, 0, 0}, "the control was closed");
+  return fd_->device;
 }
 
 Napi::Value ControlWrap::Version(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  throwIfClosed(env, "ioctl:DAHDI_GETVERSION");
+  dahdi_io::ControlDevice& device = openDevice(env, "ioctl:DAHDI_GETVERSION");
   dahdi_io::Version v;
-  dahdi_io::IoError err = device_->version(v);
+  dahdi_io::IoError err = device.version(v);
   if (!err.ok()) throw makeError(env, err);
   Napi::Object o = Napi::Object::New(env);
   o.Set("version", v.version);
@@ -118,9 +99,9 @@ Napi::Value ControlWrap::Version(const Napi::CallbackInfo& info) {
 Napi::Value ControlWrap::SpanStat(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const int span = intArg(info, 0, "span");
-  throwIfClosed(env, "ioctl:DAHDI_SPANSTAT");
+  dahdi_io::ControlDevice& device = openDevice(env, "ioctl:DAHDI_SPANSTAT");
   std::optional<dahdi_io::SpanInfo> out;
-  dahdi_io::IoError err = device_->spanStat(span, out);
+  dahdi_io::IoError err = device.spanStat(span, out);
   if (!err.ok()) throw makeError(env, err);
   return out ? Napi::Value(spanInfoValue(env, *out)) : env.Null();
 }
@@ -128,9 +109,9 @@ Napi::Value ControlWrap::SpanStat(const Napi::CallbackInfo& info) {
 Napi::Value ControlWrap::GetParams(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const int channel = intArg(info, 0, "channel");
-  throwIfClosed(env, "ioctl:DAHDI_GET_PARAMS");
+  dahdi_io::ControlDevice& device = openDevice(env, "ioctl:DAHDI_GET_PARAMS");
   std::optional<dahdi_io::Params> out;
-  dahdi_io::IoError err = device_->getParams(channel, out);
+  dahdi_io::IoError err = device.getParams(channel, out);
   if (!err.ok()) throw makeError(env, err);
   return out ? Napi::Value(paramsValue(env, *out)) : env.Null();
 }
@@ -141,26 +122,25 @@ Napi::Value ControlWrap::Maintenance(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const int span = intArg(info, 0, "span");
   const int command = intArg(info, 1, "command");
-  if (closed_) {
+  if (!fd_) {
     auto deferred = Napi::Promise::Deferred::New(env);
     deferred.Reject(makeError(env, dahdi_io::IoError{EBADF, "ioctl:DAHDI_MAINT", span, 0}, "the control was closed").Value());
     return deferred.Promise();
   }
-  auto* worker = new MaintenanceWorker(env, this, span, command);
+  auto* worker = new MaintenanceWorker(env, fd_, span, command);
   Napi::Promise promise = worker->promise();
-  inflight_++;
   worker->Queue();
   return promise;
 }
 
+// The fd itself closes now, or when the last maintenance worker still using it returns.
 Napi::Value ControlWrap::Close(const Napi::CallbackInfo& info) {
-  closed_ = true;
-  if (inflight_ == 0) releaseFd();
+  fd_.reset();
   return info.Env().Undefined();
 }
 
 Napi::Value ControlWrap::Closed(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), closed_);
+  return Napi::Boolean::New(info.Env(), !fd_);
 }
 
 }  // namespace tdmgate

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include <napi.h>
 
@@ -11,6 +12,32 @@
 #include "registry.h"
 
 namespace tdmgate {
+
+// The ctl fd, owned jointly by its control and by each maintenance worker running DAHDI_MAINT
+// on it, and closed by whichever lets go last. close() and environment teardown both only drop
+// the control's share, so no order of events - not even a teardown that does not wait for the
+// threadpool - closes the number while the threadpool may still ioctl it, and an environment
+// that goes away leaks nothing: the worker's completion, which Node always runs, drops the rest.
+struct SharedControlFd {
+  explicit SharedControlFd(std::shared_ptr<Registry> registry) : registry(std::move(registry)) {}
+  SharedControlFd(const SharedControlFd&) = delete;
+  SharedControlFd& operator=(const SharedControlFd&) = delete;
+  ~SharedControlFd() {
+    if (!device.isOpen()) return;
+    device.close();
+    registry->fds--;
+  }
+
+  // Counts the fd in resources() once it is open.
+  dahdi_io::IoError open(const std::string& devDir) {
+    dahdi_io::IoError err = device.open(devDir);
+    if (err.ok()) registry->fds++;
+    return err;
+  }
+
+  std::shared_ptr<Registry> registry;
+  dahdi_io::ControlDevice device;
+};
 
 class ControlWrap : public Napi::ObjectWrap<ControlWrap> {
  public:
@@ -21,11 +48,9 @@ class ControlWrap : public Napi::ObjectWrap<ControlWrap> {
   explicit ControlWrap(const Napi::CallbackInfo& info);
   ~ControlWrap() override;
 
-  // Environment teardown: the fd goes now, whatever JS still holds.
+  // Environment teardown: the control lets go of the fd whatever JS still holds; a maintenance
+  // worker still running keeps it until it returns (see SharedControlFd).
   void closeNow();
-  // A maintenance worker finished with the fd (see inflight_).
-  void workerDone();
-  const dahdi_io::ControlDevice& device() const { return *device_; }
 
  private:
   Napi::Value Version(const Napi::CallbackInfo& info);
@@ -35,15 +60,12 @@ class ControlWrap : public Napi::ObjectWrap<ControlWrap> {
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value Closed(const Napi::CallbackInfo& info);
 
-  void throwIfClosed(Napi::Env env, const char* syscall) const;
-  void releaseFd();
+  // Throws EBADF naming `syscall` after close(); returns the open device otherwise.
+  dahdi_io::ControlDevice& openDevice(Napi::Env env, const char* syscall) const;
 
   std::shared_ptr<Registry> registry_;
-  std::unique_ptr<dahdi_io::ControlDevice> device_;
-  bool closed_ = false;
-  // DAHDI_MAINT runs on the libuv threadpool; close() while one is in flight defers closing the
-  // fd until it returns, so the worker can never ioctl a number the process has reused.
-  int inflight_ = 0;
+  // Null once closed. Shared with every MaintenanceWorker still running on it.
+  std::shared_ptr<SharedControlFd> fd_;
 };
 
 }  // namespace tdmgate

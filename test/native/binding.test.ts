@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isHardwareError } from '../../src/hardware/errors';
@@ -45,6 +45,24 @@ function nextBatches(batches: RawEdgeBatch[], count: number, ms: number): Promis
     };
     check();
   });
+}
+
+interface ChildResult {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `script` in a child node with test/native/fake_channel_shim.c preloaded and `env` added. */
+function withShim(dir: string, script: string, env: Record<string, string>): ChildResult {
+  const shim = path.join(dir, 'fake_channel_shim.so');
+  const cc = spawnSync('cc', ['-Wall', '-Wextra', '-Werror', '-shared', '-fPIC', '-o', shim, 'test/native/fake_channel_shim.c', '-ldl', '-pthread'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  assert.equal(cc.status, 0, `compiling the shim failed:\n${cc.stderr}`);
+  return spawnSync(process.execPath, ['-e', script], { env: { ...process.env, LD_PRELOAD: shim, ...env }, encoding: 'utf8', timeout: 20_000 });
 }
 
 describe('native DAHDI binding (no driver on this machine)', function () {
@@ -138,6 +156,44 @@ describe('native DAHDI binding (no driver on this machine)', function () {
       assert.equal(binding.resources().fds, 0);
     });
 
+    // The shim holds DAHDI_MAINT until the worker's environment is being torn down (its end of a
+    // MessageChannel closes early in teardown), so the ioctl returns to an environment that can no
+    // longer run JavaScript, and teardown finds the maintenance still in flight - every time.
+    it('survives a worker_threads teardown during maintenance(): no abort, the fd is closed only after DAHDI_MAINT returned', function () {
+      this.timeout(30_000);
+      const ctl = path.join(fakeCtl(), 'ctl');
+      const entered = path.join(dir, 'maint-entered');
+      const release = path.join(dir, 'maint-release');
+      const fifo = spawnSync('mkfifo', [entered, release], { encoding: 'utf8' });
+      assert.equal(fifo.status, 0, fifo.stderr);
+      const child = withShim(
+        dir,
+        `const { Worker, MessageChannel } = require('node:worker_threads');
+        const fs = require('node:fs');
+        const { port1, port2 } = new MessageChannel();
+        port1.on('close', () => fs.writeFileSync(${JSON.stringify(release)}, ''));
+        const w = new Worker(\`
+          require(${JSON.stringify(bindingPath)}).openControl(${JSON.stringify(dir)}).maintenance(1, 0);\`,
+          { eval: true, workerData: { port: port2 }, transferList: [port2] });
+        const fd = Number(fs.readFileSync(${JSON.stringify(entered)}, 'utf8'));
+        void w.terminate();
+        w.on('exit', () => {
+          const ctlFds = fs.readdirSync('/proc/self/fd').filter((n) => {
+            try { return fs.readlinkSync('/proc/self/fd/' + n) === ${JSON.stringify(ctl)}; } catch { return false; }
+          });
+          console.log(JSON.stringify({ fd, ctlFds }));
+        });`,
+        { TDMGATE_FAKE_MAINT_HOLD: dir },
+      );
+      assert.equal(child.signal, null, `the child died of ${child.signal}:\n${child.stderr}`);
+      assert.equal(child.status, 0, child.stderr);
+      const out = JSON.parse(child.stdout) as { fd: number; ctlFds: string[] };
+      assert.ok(out.fd > 2, child.stdout);
+      assert.match(child.stderr, new RegExp(`shim: DAHDI_MAINT on fd ${out.fd} returns`));
+      assert.doesNotMatch(child.stderr, /during DAHDI_MAINT/);
+      assert.deepEqual(out.ctlFds, [], 'the ctl fd is closed once the worker is gone');
+    });
+
     it('fails every call after close() with EBADF naming the call; close() twice is harmless', async () => {
       const control = binding.openControl(fakeCtl());
       control.close();
@@ -197,16 +253,7 @@ describe('native DAHDI binding (no driver on this machine)', function () {
 
     // The libuv path needs POLLPRI on a channel fd: fake_channel_shim.c fakes one with TCP urgent
     // data, preloaded into a child node.
-    const withFakeChannel = (script: string, events: string): { status: number | null; stdout: string; stderr: string } => {
-      const shim = path.join(dir, 'fake_channel_shim.so');
-      const cc = spawnSync('cc', ['-Wall', '-Wextra', '-Werror', '-shared', '-fPIC', '-o', shim, 'test/native/fake_channel_shim.c', '-ldl', '-pthread'], {
-        cwd: root,
-        encoding: 'utf8',
-      });
-      assert.equal(cc.status, 0, `compiling the shim failed:\n${cc.stderr}`);
-      const env = { ...process.env, LD_PRELOAD: shim, TDMGATE_FAKE_EVENTS: events };
-      return spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8', timeout: 20_000 });
-    };
+    const withFakeChannel = (script: string, events: string): ChildResult => withShim(dir, script, { TDMGATE_FAKE_EVENTS: events });
 
     it('calls onEvents once per POLLPRI wake with the drained codes, then with a GETEVENT error; close() releases the fd', function () {
       this.timeout(30_000);
@@ -267,6 +314,40 @@ describe('native DAHDI binding (no driver on this machine)', function () {
       );
       assert.equal(child.status, 0, child.stderr);
       assert.deepEqual(JSON.parse(child.stdout), { fds: 0, threads: 0 });
+    });
+
+    // No real environment refuses napi_add_async_cleanup_hook, so this test builds its own copy of
+    // the binding in which that call fails (TDMGATE_TEST_FAIL_CHANNEL_CLEANUP_HOOK) and opens a
+    // fake channel whose first event arrives 80 ms later: a set-up that polled before the hook,
+    // the callback and the async context were in place would keep the fd and the poll alive
+    // after throwing, and crash on that event (null async context).
+    it('leaves nothing open or polled when setting up a channel fails', function () {
+      this.timeout(120_000);
+      const nodedir = /"nodedir": "([^"]+)"/.exec(readFileSync(path.join(root, 'build/config.gypi'), 'utf8'))?.[1];
+      assert.ok(nodedir, 'build/config.gypi names the node headers (run node-gyp rebuild first)');
+      const addonApi = path.dirname(require.resolve('node-addon-api/package.json'));
+      const faulty = path.join(dir, 'tdmgate_dahdi_faulty.node');
+      const sources = readdirSync(path.join(root, 'native'))
+        .filter((f) => f.endsWith('.cc'))
+        .map((f) => `native/${f}`);
+      const defines = ['NAPI_VERSION=8', 'NAPI_CPP_EXCEPTIONS', 'NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS', 'TDMGATE_TEST_FAIL_CHANNEL_CLEANUP_HOOK'];
+      const cc = spawnSync(
+        'c++',
+        ['-std=c++17', '-shared', '-fPIC', ...defines.map((d) => `-D${d}`), `-I${nodedir}/include/node`, `-I${addonApi}`, ...sources, '-o', faulty],
+        { cwd: root, encoding: 'utf8' },
+      );
+      assert.equal(cc.status, 0, `compiling the fault-injected binding failed:\n${cc.stderr}`);
+      const child = withFakeChannel(
+        `const b = require(${JSON.stringify(faulty)});
+        let threw = false;
+        try { b.openChannel(${JSON.stringify(dir)}, 7, () => console.log('onEvents was called')); } catch { threw = true; }
+        console.log(JSON.stringify({ threw, after: b.resources() }));`,
+        '2',
+      );
+      // Exiting on its own also proves that no poll handle was left keeping the loop alive.
+      assert.equal(child.signal, null, `the child died of ${child.signal}:\n${child.stdout}${child.stderr}`);
+      assert.equal(child.status, 0, child.stderr);
+      assert.deepEqual(JSON.parse(child.stdout), { threw: true, after: { fds: 0, threads: 0 } });
     });
 
     it('throws DAHDI_SPECIFY errors with the channel and closes the fd it opened', () => {

@@ -4,7 +4,15 @@
  * ending in "/channel" returns one end of a loopback TCP connection; a thread sends each code of
  * $TDMGATE_FAKE_EVENTS ("2,1,13") as TCP urgent data, which raises POLLPRI just as a queued DAHDI
  * event does. DAHDI_SPECIFY succeeds on that fd, DAHDI_GETEVENT reads the urgent byte (0 when
- * none; code 255 makes it fail with EIO, like a fd gone bad). Everything else goes to libc. Used by test/native/binding.test.ts only.
+ * none; code 255 makes it fail with EIO, like a fd gone bad).
+ *
+ * With $TDMGATE_FAKE_MAINT_HOLD=<dir>, DAHDI_MAINT on any fd is held, so that a test can tear an
+ * environment down while the ioctl is running without racing it: the fd number is written into
+ * the FIFO <dir>/maint-entered, the call blocks until the FIFO <dir>/maint-release has been opened
+ * for writing and closed, then fails with ENOTTY as on a regular file. stderr gets one line when
+ * it returns, and one for every close() of that fd while it is held - the bug the test looks for.
+ *
+ * Everything else goes to libc. Used by test/native/binding.test.ts only.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -14,6 +22,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -22,6 +31,11 @@
 
 #define FAKE_DAHDI_SPECIFY _IOW(0xDA, 38, int)
 #define FAKE_DAHDI_GETEVENT _IOR(0xDA, 8, int)
+struct fake_maintinfo {
+  int spanno;
+  int command;
+};
+#define FAKE_DAHDI_MAINT _IOW(0xDA, 11, struct fake_maintinfo)
 
 static int fake_fds[64];
 
@@ -91,11 +105,44 @@ int open64(const char *path, int flags, ...) {
   return fd;
 }
 
+/* The fd whose DAHDI_MAINT is held, -1 when none; read by close() on other threads. */
+static int held_fd = -1;
+
+static void fifo_path(char *out, size_t size, const char *name) {
+  snprintf(out, size, "%s/%s", getenv("TDMGATE_FAKE_MAINT_HOLD"), name);
+}
+
+static int hold_maint(int fd) {
+  char path[4096];
+  __atomic_store_n(&held_fd, fd, __ATOMIC_SEQ_CST);
+  fifo_path(path, sizeof path, "maint-entered");
+  int entered = open(path, O_WRONLY | O_CLOEXEC); /* blocks until the test reads */
+  dprintf(entered, "%d", fd);
+  close(entered);
+  fifo_path(path, sizeof path, "maint-release");
+  int release = open(path, O_RDONLY | O_CLOEXEC); /* blocks until the test opens it to write */
+  char byte;
+  while (read(release, &byte, 1) > 0) {
+  }
+  close(release);
+  __atomic_store_n(&held_fd, -1, __ATOMIC_SEQ_CST);
+  dprintf(2, "shim: DAHDI_MAINT on fd %d returns\n", fd);
+  errno = ENOTTY;
+  return -1;
+}
+
+int close(int fd) {
+  if (fd >= 0 && fd == __atomic_load_n(&held_fd, __ATOMIC_SEQ_CST)) dprintf(2, "shim: close of fd %d during DAHDI_MAINT\n", fd);
+  int (*real)(int) = (int (*)(int))dlsym(RTLD_NEXT, "close");
+  return real(fd);
+}
+
 int ioctl(int fd, unsigned long request, ...) {
   va_list ap;
   va_start(ap, request);
   void *arg = va_arg(ap, void *);
   va_end(ap);
+  if (request == FAKE_DAHDI_MAINT && getenv("TDMGATE_FAKE_MAINT_HOLD")) return hold_maint(fd);
   if (is_fake(fd) && request == FAKE_DAHDI_SPECIFY) return 0;
   if (is_fake(fd) && request == FAKE_DAHDI_GETEVENT) {
     unsigned char code;
