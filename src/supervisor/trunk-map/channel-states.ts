@@ -1,8 +1,9 @@
-// The channel state machine as data: states, events and the {from, event, to} table, the
-// start-up check of a table (like FreeTDM's ftdm_state_map_t) and the pure step function.
+// The channel state machine as data: states, events and the {from, event, to} table, its
+// start-up check (the shared state-table.ts, refusals as TrunkMapError) and the pure step.
 // Span conditions (alarm, maintenance) reach channels as events decided by the span, so the
 // table stays per channel and the span precedence lives in one place (trunk-map.ts).
 
+import { indexTable, step, tableProblems, type Transition as TableRow, type TransitionIndex as TableIndex } from '../state-table';
 import { TrunkMapError } from './errors';
 
 export const CHANNEL_STATES = ['idle', 'ringing', 'in-call', 'blocked-alarm', 'maintenance'] as const;
@@ -11,11 +12,7 @@ export type ChannelState = (typeof CHANNEL_STATES)[number];
 export const CHANNEL_EVENTS = ['offer', 'dial', 'answer', 'hangup', 'alarm', 'recover', 'maint-on', 'maint-off'] as const;
 export type ChannelEvent = (typeof CHANNEL_EVENTS)[number];
 
-export interface Transition {
-  from: ChannelState;
-  event: ChannelEvent;
-  to: ChannelState;
-}
+export type Transition = TableRow<ChannelState, ChannelEvent>;
 
 /** States in which a call occupies the channel: an alarm or a loop there interrupts it. */
 export const CALL_STATES: readonly ChannelState[] = ['ringing', 'in-call'];
@@ -48,42 +45,19 @@ export const TRANSITIONS: readonly Transition[] = [
 ];
 
 /** Lookup built once from a checked table: `${from}/${event}` -> to. */
-export type TransitionIndex = ReadonlyMap<string, ChannelState>;
+export type TransitionIndex = TableIndex<ChannelState>;
 
 /**
  * Checks a table before anything runs on it and returns its index. Refuses unknown state or
  * event names, a (from, event) pair given twice, and states the initial state cannot reach.
  */
 export function checkTransitionTable(table: readonly Transition[], initial: ChannelState = INITIAL_STATE): TransitionIndex {
-  const problems: string[] = [];
-  const states = new Set<string>(CHANNEL_STATES);
-  const events = new Set<string>(CHANNEL_EVENTS);
-  const index = new Map<string, ChannelState>();
-  table.forEach((t, i) => {
-    for (const [field, value] of [['from', t.from], ['to', t.to]] as const) {
-      if (!states.has(value)) problems.push(`row ${i}: unknown state "${String(value)}" in ${field}`);
-    }
-    if (!events.has(t.event)) problems.push(`row ${i}: unknown event "${String(t.event)}"`);
-    const key = `${t.from}/${t.event}`;
-    if (index.has(key)) problems.push(`row ${i}: ${t.from} --${t.event}--> given twice`);
-    index.set(key, t.to);
-  });
-  const reached = new Set<string>([initial]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const t of table) {
-      if (reached.has(t.from) && !reached.has(t.to)) {
-        reached.add(t.to);
-        grew = true;
-      }
-    }
-  }
-  for (const s of CHANNEL_STATES) if (!reached.has(s)) problems.push(`state "${s}" cannot be reached from "${initial}"`);
+  const problems = tableProblems({ states: CHANNEL_STATES, events: CHANNEL_EVENTS, table, initial: [initial] });
   if (problems.length > 0) throw new TrunkMapError('BAD_TRANSITION_TABLE', `transition table refused: ${problems.join('; ')}`);
-  return index;
+  return indexTable(table);
 }
 
 /** The next state, or null when the table has no row for it (the caller refuses the event). */
 export function nextState(index: TransitionIndex, from: ChannelState, event: ChannelEvent): ChannelState | null {
-  return index.get(`${from}/${event}`) ?? null;
+  return step(index, from, event);
 }
