@@ -15,7 +15,7 @@
 namespace tdmgate::dahdi_io {
 
 // The kernel copies exactly sizeof(struct) bytes, and the request numbers encode the size: a
-// header that drifted from the x86_64 ABI documented in DAHDI-NOTES.md must not build.
+// header that drifted from the x86_64 ABI (docs/native-binding.md, `abi`) must not build.
 static_assert(sizeof(dahdi_spaninfo) == 314, "dahdi_spaninfo is packed, 314 bytes");
 static_assert(sizeof(dahdi_spaninfo_v1) == 296, "dahdi_spaninfo_v1 is 296 bytes");
 static_assert(sizeof(dahdi_params) == 136, "dahdi_params is 136 bytes");

@@ -111,7 +111,9 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
       ctx.stdout.write(`tdmgate ${tdmgateVersion()}\n`);
       return EXIT_CODES.OK;
     }
-    if (help && leadingWords(argv).length < 2) {
+    // `supervise --help` is one word long like `diag --help`: a word that names a command gets its help.
+    const named = leadingWords(argv).join(' ');
+    if (help && !COMMAND_LOADERS.some(([name]) => name === named)) {
       ctx.stdout.write(await mainHelp());
       return EXIT_CODES.OK;
     }

@@ -16,6 +16,9 @@ export const DEFAULT_LISTEN = { host: '127.0.0.1', port: 8091 } as const;
 /** Calls per minute of the stand-in's traffic generator in the demo. */
 export const DEFAULT_DEMO_RATE = 30;
 const MAX_DEMO_RATE = 6000;
+/** How `tdmgate supervise` writes its log: JSON lines for machines, one readable line per event for people. */
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export interface ListenAddress {
   host: string;
@@ -42,6 +45,8 @@ export interface SupervisorConfig {
   dataDir: string;
   listen: ListenAddress;
   demoRate: number;
+  /** undefined = pretty on a terminal, JSON lines otherwise (the CLI decides). */
+  logFormat: LogFormat | undefined;
 }
 
 /** Values from the command line; they win over the environment and the file. */
@@ -51,6 +56,7 @@ export interface ConfigFlags {
   backend?: string;
   listen?: string;
   demoRate?: string;
+  logFormat?: string;
 }
 
 export interface ConfigSources {
@@ -63,12 +69,12 @@ export interface ConfigSources {
   readText?: (file: string) => Promise<string>;
 }
 
-const FILE_KEYS = ['site', 'backend', 'ari', 'database', 'dataDir', 'listen', 'demoRate'] as const;
+const FILE_KEYS = ['site', 'backend', 'ari', 'database', 'dataDir', 'listen', 'demoRate', 'logFormat'] as const;
 const ARI_KEYS = ['url', 'user', 'password'] as const;
 const DATABASE_KEYS = ['url'] as const;
 const BACKENDS: readonly BackendKind[] = ['sim', 'dahdi'];
 
-type FileValues = Partial<Record<'site' | 'backend' | 'ari.url' | 'ari.user' | 'ari.password' | 'database.url' | 'dataDir' | 'listen' | 'demoRate', string>>;
+type FileValues = Partial<Record<'site' | 'backend' | 'ari.url' | 'ari.user' | 'ari.password' | 'database.url' | 'dataDir' | 'listen' | 'demoRate' | 'logFormat', string>>;
 
 function invalid(key: string, message: string, allowed: string): SupervisorError {
   return new SupervisorError('CONFIG_INVALID', `${key}: ${message} (allowed: ${allowed})`, { key, allowed });
@@ -111,6 +117,7 @@ export async function loadConfig(sources: ConfigSources): Promise<SupervisorConf
   const dataDirValue = pick(undefined, '', 'TDMGATE_DATA_DIR', 'dataDir');
   const listen = pick(flags.listen, '--listen', 'TDMGATE_LISTEN', 'listen');
   const demoRate = pick(flags.demoRate, '--demo-rate', null, 'demoRate');
+  const logFormat = pick(flags.logFormat, '--log-format', 'TDMGATE_LOG_FORMAT', 'logFormat');
 
   const dataDir = dataDirValue.value === undefined ? defaultDataDir(sources) : absolute(dataDirValue.value, dataDirValue.key);
   const config: SupervisorConfig = {
@@ -122,6 +129,7 @@ export async function loadConfig(sources: ConfigSources): Promise<SupervisorConf
     dataDir,
     listen: listen.value === undefined ? { ...DEFAULT_LISTEN } : parseListen(listen.value, listen.key),
     demoRate: demoRate.value === undefined ? DEFAULT_DEMO_RATE : parseRate(demoRate.value, demoRate.key),
+    logFormat: parseLogFormat(logFormat.value, logFormat.key),
   };
   if (config.backend === 'dahdi' && config.ari === null) {
     throw invalid('TDMGATE_ARI_URL', 'is required with the dahdi backend: the built-in ARI stand-in runs on simulated cards only', 'http://host:8088 of the Asterisk to control');
@@ -144,7 +152,7 @@ function parseFile(text: string, file: string): FileValues {
   if (root === null || root === undefined) return {};
   const top = section(root, file, '', FILE_KEYS);
   const out: FileValues = {};
-  for (const key of ['site', 'backend', 'dataDir', 'listen', 'demoRate'] as const) {
+  for (const key of ['site', 'backend', 'dataDir', 'listen', 'demoRate', 'logFormat'] as const) {
     if (top[key] !== undefined) out[key] = scalar(top[key], `${file}: ${key}`);
   }
   if (top.ari !== undefined) {
@@ -218,6 +226,12 @@ export function parseListen(value: string, key: string): ListenAddress {
   if (port > 65535) throw invalid(key, `port ${port} is out of range`, allowed);
   const host = m[1] ?? (m[2] === '' || m[2] === undefined ? DEFAULT_LISTEN.host : m[2]);
   return { host, port };
+}
+
+function parseLogFormat(value: string | undefined, key: string): LogFormat | undefined {
+  if (value === undefined) return undefined;
+  if ((LOG_FORMATS as readonly string[]).includes(value)) return value as LogFormat;
+  throw invalid(key, `unknown log format ${JSON.stringify(value)}`, LOG_FORMATS.join(', '));
 }
 
 function parseRate(value: string, key: string): number {

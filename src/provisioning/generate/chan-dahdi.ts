@@ -5,17 +5,15 @@
 
 import { sameGroups } from '../site/channels';
 import { analogSignalling } from '../site/read-analog';
-import type { AnalogPort, CardConfig, DigitalSpan, HuntOrder, SiteConfig, SiteSource, TrunkGroup } from '../site/site-types';
+import { HUNT_LETTERS, type AnalogPort, type CardConfig, type DigitalSpan, type SiteConfig, type SiteSource, type TrunkGroup } from '../site/site-types';
 import { header, ranges, render } from './layout';
 import { describeSignalling } from './system-conf';
 
 export const CHAN_DAHDI_INCLUDE = 'dahdi-channels-tdmgate.conf';
 
-const HUNT_LETTER: Record<HuntOrder, string> = { ascending: 'g', descending: 'G', 'round-robin': 'r', 'round-robin-descending': 'R' };
-
 /** The dial-string prefix Asterisk needs for a group's hunt order: DAHDI/r1/<number>. */
 export function groupDialString(group: TrunkGroup): string {
-  return `DAHDI/${HUNT_LETTER[group.hunt]}${group.number}`;
+  return `DAHDI/${HUNT_LETTERS[group.hunt]}${group.number}`;
 }
 
 export function chanDahdiConf(site: SiteConfig, source: SiteSource, mode: 'full' | 'include'): string {

@@ -130,6 +130,17 @@ export const PRESENTATIONS = ['allowed', 'restricted', 'passthrough'] as const;
 export type Presentation = (typeof PRESENTATIONS)[number];
 export const HUNT_ORDERS = ['ascending', 'descending', 'round-robin', 'round-robin-descending'] as const;
 export type HuntOrder = (typeof HUNT_ORDERS)[number];
+/**
+ * How chan_dahdi spells each hunt order in a dial string (`DAHDI/<letter><group>/NUM`): g lowest
+ * channel first, G highest first, r/R round robin up/down. The one table: the generated
+ * chan_dahdi.conf notes and the supervisor's dial strings both read it.
+ */
+export const HUNT_LETTERS: Readonly<Record<HuntOrder, 'g' | 'G' | 'r' | 'R'>> = {
+  ascending: 'g',
+  descending: 'G',
+  'round-robin': 'r',
+  'round-robin-descending': 'R',
+};
 
 export interface TrunkGroup {
   /** chan_dahdi group number, 0-63. */

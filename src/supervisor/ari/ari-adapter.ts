@@ -1,6 +1,6 @@
 // The ARI adapter: the only file that imports ari-client 2.2.0, and the guard around its traps
-// (see ARI-NOTES.md). One "connection" is one ari-client Client with its events socket; any sign
-// that it is dead - the socket closed, no pong, a REST call past its timeout, or an exception
+// (docs/supervisor.md, "ari-client 2.2.0"). One "connection" is one ari-client Client with its
+// events socket; any sign that it is dead - the socket closed, no pong, a REST call past its timeout, or an exception
 // thrown inside the library while parsing an event - retires the whole client and a fresh one
 // is made, with capped exponential backoff that never gives up. The supervisor sees a status
 // ('connecting' | 'ready' | 'closing' | 'closed'), a typed event stream, a 'ready' signal after

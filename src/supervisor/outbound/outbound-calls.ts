@@ -18,9 +18,9 @@ import type { CdrInput } from '../cdr/cdr-record';
 import type { CallLegs, LegOwner } from '../calls/call-legs';
 import type { DialplanPlace, Leg, LegEnd } from '../calls/leg';
 import { resolveTrunkChannel } from '../trunk-channel';
-import type { TrunkMap, TrunkMapLogger } from '../trunk-map';
-import { nextStep, type Attempt, type GroupSpan, type HuntProgress, type SpanState } from './hunt-plan';
-import { compileNumbering, type NumberingPlan } from './numbering';
+import { compileNumbering, type NumberingPlan } from '../numbering/numbering';
+import type { DialAttempt as Attempt, TrunkMap, TrunkMapLogger } from '../trunk-map';
+import { nextStep, type HuntProgress } from './next-step';
 import { outboundCdr, type OutboundData } from './outbound-cdr';
 import { outcomeOf, type Outcome } from './outcomes';
 import { prepareCall, type PreparedCall } from './prepare-call';
@@ -228,10 +228,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
   // ---- one call ------------------------------------------------------------------------------
 
   private prepare(req: CheckedRequest): PreparedCall {
-    const { group, spans } = this.o.trunkMap.groupSpans(req.group.number);
-    const ordered = group.hunt === 'descending' || group.hunt === 'round-robin-descending' ? [...spans].reverse() : spans;
-    const groupSpans: GroupSpan[] = ordered.map((s) => ({ span: s.span, state: SPAN_STATES[s.condition], isdn: s.kind === 'pri' || s.kind === 'bri' }));
-    const prepared = prepareCall(req.number, req.group, groupSpans, this.numbering, this.o.site.routing?.outbound ?? []);
+    const prepared = prepareCall(req.number, req.group, this.numbering, this.o.site.routing?.outbound ?? [], (dial) => this.o.trunkMap.planAttempts(req.group.number, dial));
     return { ...prepared, callerId: req.callerId ?? prepared.callerId, timeoutSeconds: req.timeoutSeconds ?? prepared.timeoutSeconds };
   }
 
@@ -378,8 +375,6 @@ export class OutboundCalls implements LegOwner<OutboundData> {
     return result;
   }
 }
-
-const SPAN_STATES: Readonly<Record<'ok' | 'alarm' | 'maintenance', SpanState>> = { ok: 'in-service', alarm: 'alarm', maintenance: 'maintenance' };
 
 function inStasisOf(ch: AriChannel, app: string): boolean {
   return ch.dialplan.app_name === 'Stasis' && ch.dialplan.app_data.split(',')[0] === app;

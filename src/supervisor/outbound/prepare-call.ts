@@ -5,8 +5,10 @@
 import { DEFAULT_MAX_RETRIES, DEFAULT_RETRY_DELAYS, DEFAULT_TIMEOUT } from '../../provisioning/site/read-outbound';
 import type { OutboundSettings } from '../../provisioning/site/routing-types';
 import type { TrunkGroup } from '../../provisioning/site/site-types';
-import { planAttempts, type Attempt, type GroupSpan } from './hunt-plan';
-import { dialForm, toE164, type E164Number, type NumberingPlan } from './numbering';
+import { isNumberingError } from '../numbering/errors';
+import { dialForm, toE164, type E164Number, type NumberingPlan } from '../numbering/numbering';
+import type { DialAttempt } from '../trunk-map';
+import { OutboundError } from './errors';
 
 export interface PreparedCall {
   number: E164Number;
@@ -14,7 +16,7 @@ export interface PreparedCall {
   callerId: string | null;
   timeoutSeconds: number;
   settings: OutboundSettings;
-  attempts: Attempt[];
+  attempts: DialAttempt[];
 }
 
 export function settingsFor(group: number, configured: readonly OutboundSettings[]): OutboundSettings {
@@ -22,10 +24,13 @@ export function settingsFor(group: number, configured: readonly OutboundSettings
     ?? { group, callerId: null, timeout: DEFAULT_TIMEOUT, maxRetries: DEFAULT_MAX_RETRIES, retryDelay: { ...DEFAULT_RETRY_DELAYS }, dial: 'national' };
 }
 
-/** Throws OutboundError (INVALID_NUMBER / NO_NUMBERING) for a number that cannot be called. */
-export function prepareCall(input: string, group: TrunkGroup, spans: readonly GroupSpan[], plan: NumberingPlan | null, configured: readonly OutboundSettings[]): PreparedCall {
+/**
+ * Throws OutboundError (INVALID_NUMBER / NO_NUMBERING) for a number that cannot be called.
+ * `planAttempts` is the TrunkMap's: the attempts for the number in the carrier's dial form.
+ */
+export function prepareCall(input: string, group: TrunkGroup, plan: NumberingPlan | null, configured: readonly OutboundSettings[], planAttempts: (dialNumber: string) => DialAttempt[]): PreparedCall {
   const settings = settingsFor(group.number, configured);
-  const number = toE164(input, plan);
+  const number = e164Of(input, plan);
   // Without a numbering plan only e164 can be written; carriers that want + get it as given.
   const dialNumber = plan === null ? number.e164 : dialForm(number, plan, settings.dial);
   return {
@@ -34,6 +39,16 @@ export function prepareCall(input: string, group: TrunkGroup, spans: readonly Gr
     callerId: settings.callerId,
     timeoutSeconds: settings.timeout,
     settings,
-    attempts: planAttempts(group.number, group.hunt, spans, dialNumber),
+    attempts: planAttempts(dialNumber),
   };
+}
+
+/** The number in E.164; a refusal becomes the OutboundError the queues and the API map. */
+function e164Of(input: string, plan: NumberingPlan | null): E164Number {
+  try {
+    return toE164(input, plan);
+  } catch (err) {
+    if (isNumberingError(err)) throw new OutboundError(err.code, err.input, err.problem);
+    throw err;
+  }
 }

@@ -2,7 +2,7 @@
 // R2 registers and ARI events; anything that cannot be a number becomes a hangup with a
 // cause (28 for numbers, 41 for call data we cannot place), never an exception.
 
-import { E164_MAX_DIGITS } from '../outbound/numbering';
+import { E164_MAX_DIGITS } from '../numbering/numbering';
 import type { InboundCall } from './types';
 
 /** Texts carriers and Asterisk put in the caller ID when it is withheld: anonymous, not malformed. */

@@ -5,7 +5,7 @@
 import { compilePattern, type NumberPattern } from '../../provisioning/site/number-pattern';
 import type { InboundRule, RoutingConfig, RoutingTarget } from '../../provisioning/site/routing-types';
 import type { SiteConfig, TrunkGroup } from '../../provisioning/site/site-types';
-import { compileNumbering, type NumberingPlan } from '../outbound/numbering';
+import { compileNumbering, type NumberingPlan } from '../numbering/numbering';
 import { localClock, type LocalMoment } from './local-time';
 
 export interface CompiledRule {

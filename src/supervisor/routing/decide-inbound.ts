@@ -9,7 +9,7 @@ import { checkCall } from './call-input';
 import { holidayMatches, inAnyWindow } from './conditions';
 import type { LocalMoment } from './local-time';
 import type { InboundCall, InboundDecision, InboundState } from './types';
-import { parseNumber } from '../outbound/numbering';
+import { parseNumber } from '../numbering/numbering';
 
 /** Q.850 causes of the refusals decided here. */
 export const CAUSES = {

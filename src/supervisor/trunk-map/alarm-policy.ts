@@ -26,7 +26,8 @@ export interface SpanAlarmRecord {
   readonly alarms: number;
   /** The span is gone from the hardware (span-removed, or missing at start). */
   readonly missing: boolean;
-  readonly blocked: boolean;
+  /** The span counts as in alarm: a line alarm, missing, or the hold-down after one. */
+  readonly inAlarm: boolean;
   /** When the blocking condition last ended (null while it lasts or before any alarm). */
   readonly clearedAt: number | null;
   readonly unblockedAt: number | null;
@@ -36,14 +37,14 @@ export interface SpanAlarmRecord {
   readonly holdDownMs: number;
 }
 
-export const CLEAN_RECORD: SpanAlarmRecord = { alarms: 0, missing: false, blocked: false, clearedAt: null, unblockedAt: null, flaps: 0, holdDownMs: 0 };
+export const CLEAN_RECORD: SpanAlarmRecord = { alarms: 0, missing: false, inAlarm: false, clearedAt: null, unblockedAt: null, flaps: 0, holdDownMs: 0 };
 
 export function isBlocking(alarms: number, missing: boolean): boolean {
   return missing || (alarms & BLOCKING_BITS) !== 0;
 }
 
-/** The alarms a technician should read as the reason for a block. */
-export function blockReason(record: SpanAlarmRecord): string[] {
+/** The alarms a technician should read as the reason the span is in alarm. */
+export function alarmReason(record: SpanAlarmRecord): string[] {
   if (record.missing) return ['span missing'];
   const names = alarmNames(record.alarms & BLOCKING_BITS);
   return names.length > 0 ? names : ['hold-down'];
@@ -56,8 +57,8 @@ export function observe(record: SpanAlarmRecord, alarms: number, missing: boolea
   if (was === now) return { ...record, alarms, missing };
   if (now) {
     // Back in alarm before the hold-down ended, or soon after the last unblock: a flap.
-    const flapping = record.blocked || (record.unblockedAt !== null && at - record.unblockedAt < policy.flapWindowMs);
-    return { ...record, alarms, missing, blocked: true, clearedAt: null, flaps: flapping ? record.flaps + 1 : 1 };
+    const flapping = record.inAlarm || (record.unblockedAt !== null && at - record.unblockedAt < policy.flapWindowMs);
+    return { ...record, alarms, missing, inAlarm: true, clearedAt: null, flaps: flapping ? record.flaps + 1 : 1 };
   }
   const holdDownMs = Math.min(policy.maxHoldDownMs, policy.holdDownMs * 2 ** Math.max(0, Math.min(record.flaps - 1, 30)));
   return { ...record, alarms, missing, clearedAt: at, holdDownMs };
@@ -65,7 +66,7 @@ export function observe(record: SpanAlarmRecord, alarms: number, missing: boolea
 
 /** When the span may be unblocked, or null when it is not blocked or still in alarm. */
 export function unblockAt(record: SpanAlarmRecord): number | null {
-  if (!record.blocked || record.clearedAt === null) return null;
+  if (!record.inAlarm || record.clearedAt === null) return null;
   return record.clearedAt + record.holdDownMs;
 }
 
@@ -73,7 +74,7 @@ export function unblockAt(record: SpanAlarmRecord): number | null {
 export function settle(record: SpanAlarmRecord, now: number): SpanAlarmRecord {
   const due = unblockAt(record);
   if (due === null || now < due) return record;
-  return { ...record, blocked: false, unblockedAt: now };
+  return { ...record, inAlarm: false, unblockedAt: now };
 }
 
 /**
@@ -82,6 +83,6 @@ export function settle(record: SpanAlarmRecord, now: number): SpanAlarmRecord {
  */
 export function initialRecord(alarms: number, missing: boolean, now: number, policy: AlarmPolicy): SpanAlarmRecord {
   if (isBlocking(alarms, missing)) return observe(CLEAN_RECORD, alarms, missing, now, policy);
-  if ((alarms & ALARM_BITS.RECOVER) !== 0) return { ...CLEAN_RECORD, alarms, blocked: true, clearedAt: now, flaps: 1, holdDownMs: policy.holdDownMs };
+  if ((alarms & ALARM_BITS.RECOVER) !== 0) return { ...CLEAN_RECORD, alarms, inAlarm: true, clearedAt: now, flaps: 1, holdDownMs: policy.holdDownMs };
   return { ...CLEAN_RECORD, alarms };
 }

@@ -2,6 +2,7 @@
 // throwing listener is reported to the logger and never breaks the map or the other listeners.
 
 import type { ChannelEvent, ChannelState } from './channel-states';
+import type { SpanAvailability } from './span-condition';
 
 export interface StateChanged {
   channel: number;
@@ -15,16 +16,17 @@ export interface StateChanged {
   at: number;
 }
 
-export interface SpanBlocked {
+export interface SpanOutOfService {
   span: number;
-  /** Why: the blocking alarm names, 'span missing', 'maintenance' or a mismatch text. */
+  state: Exclude<SpanAvailability, 'in-service'>;
+  /** Why: the blocking alarm names, 'span missing', 'hold-down', 'LOOPBACK' or a mismatch text. */
   reason: string[];
   /** Alarms in the current episode (1 = a clean outage; more = flapping). */
   flaps: number;
   at: number;
 }
 
-export interface SpanUnblocked {
+export interface SpanInService {
   span: number;
   at: number;
 }
@@ -38,7 +40,7 @@ export interface CallInterrupted {
   callRef: string | null;
   /** The state the call was in: ringing or in-call. */
   state: ChannelState;
-  cause: 'alarm' | 'maintenance';
+  cause: Exclude<SpanAvailability, 'in-service'>;
   /** The span's blocking alarm names ('span missing' when it vanished); empty for maintenance. */
   alarms: string[];
   at: number;
@@ -46,8 +48,8 @@ export interface CallInterrupted {
 
 export interface TrunkMapEvents {
   'state-changed': StateChanged;
-  'span-blocked': SpanBlocked;
-  'span-unblocked': SpanUnblocked;
+  'span-out-of-service': SpanOutOfService;
+  'span-in-service': SpanInService;
   'call-interrupted': CallInterrupted;
 }
 
@@ -57,8 +59,8 @@ type Listener<K extends TrunkMapEventName> = (event: TrunkMapEvents[K]) => void;
 export class TypedEmitter {
   private readonly listeners: { [K in TrunkMapEventName]: Listener<K>[] } = {
     'state-changed': [],
-    'span-blocked': [],
-    'span-unblocked': [],
+    'span-out-of-service': [],
+    'span-in-service': [],
     'call-interrupted': [],
   };
 

@@ -1,11 +1,11 @@
-// Asterisk names and dial strings checked against the site's layout: which span, timeslot and
-// group a DAHDI channel name means, and whether a dial string points at a real group or bearer
-// channel. Pure; refusals are TrunkMapErrors in a result, never throws, because names come
-// from the network (ARI events) and a bad one must be logged, not crash the supervisor.
+// Asterisk channel names checked against the site's layout: which span, timeslot and group a
+// DAHDI channel name means. Pure; refusals are TrunkMapErrors in a result, never throws,
+// because names come from the network (ARI events) and a bad one must be logged, not crash
+// the supervisor.
 
 import { TrunkMapError } from './errors';
-import { parseChannelName, parseDialString, type DialTarget, type NameResult } from './channel-names';
-import type { ChannelInfo, GroupInfo, SpanInfo, TrunkLayout } from './layout';
+import { parseChannelName, type NameResult } from './channel-names';
+import type { ChannelInfo, SpanInfo, TrunkLayout } from './layout';
 
 export type ResolvedChannel =
   | { kind: 'channel'; name: string; info: ChannelInfo }
@@ -43,27 +43,6 @@ export function resolveChannelName(layout: TrunkLayout, name: unknown, hint: Res
   return { ok: true, value: { kind: 'span', name: text, span, groups: groups.sort((a, b) => a - b) } };
 }
 
-export type ResolvedDial =
-  | { kind: 'group'; group: GroupInfo; target: DialTarget & { kind: 'group' }; number: string }
-  | { kind: 'channel'; info: ChannelInfo; target: DialTarget & { kind: 'channel' }; number: string };
-
-export function resolveDialString(layout: TrunkLayout, text: unknown): NameResult<ResolvedDial> {
-  const parsed = parseDialString(text);
-  if (!parsed.ok) return parsed;
-  const { target, number } = parsed.value;
-  const input = text as string;
-  if (target.kind === 'channel') {
-    const found = bearer(layout, target.channel, input);
-    return found.ok ? { ok: true, value: { kind: 'channel', info: found.value, target, number } } : found;
-  }
-  const group = layout.groups.get(target.group);
-  if (!group) return fail('UNKNOWN_GROUP', `"${input}": group ${target.group} is not in the site`, { group: target.group, input });
-  if (target.span !== null && !group.channels.some((c) => layout.channels.get(c)?.span === target.span)) {
-    return fail('UNKNOWN_SPAN', `"${input}": span ${target.span} has no channel in group ${target.group}`, { span: target.span, group: target.group, input });
-  }
-  return { ok: true, value: { kind: 'group', group, target, number } };
-}
-
 /** The bearer channel, or why that number is not one (D-channel, TS16, not in the site). */
 export function bearer(layout: TrunkLayout, channel: number, input?: string): NameResult<ChannelInfo> {
   const info = layout.channels.get(channel);
@@ -77,6 +56,6 @@ export function bearer(layout: TrunkLayout, channel: number, input?: string): Na
   return fail('UNKNOWN_CHANNEL', `channel ${channel} is not a bearer channel of this site`, facts);
 }
 
-function fail<T>(code: 'UNKNOWN_SPAN' | 'UNKNOWN_CHANNEL' | 'UNKNOWN_GROUP' | 'NOT_A_BEARER', message: string, facts: ConstructorParameters<typeof TrunkMapError>[2]): NameResult<T> {
+function fail<T>(code: 'UNKNOWN_SPAN' | 'UNKNOWN_CHANNEL' | 'NOT_A_BEARER', message: string, facts: ConstructorParameters<typeof TrunkMapError>[2]): NameResult<T> {
   return { ok: false, error: new TrunkMapError(code, message, facts) };
 }

@@ -3,6 +3,7 @@
 
 import { CHANNEL_STATES, type ChannelState } from './channel-states';
 import type { TrunkLayout } from './layout';
+import { IN_SERVICE, type SpanAvailability, type SpanCondition } from './span-condition';
 
 export interface ChannelRecord {
   state: ChannelState;
@@ -11,8 +12,6 @@ export interface ChannelRecord {
   /** Epoch ms of the last state change. */
   since: number;
 }
-
-export type SpanCondition = { kind: 'ok' } | { kind: 'alarm'; reason: string[] } | { kind: 'maintenance'; reason: string[] };
 
 export interface ChannelSnapshot {
   channel: number;
@@ -32,7 +31,8 @@ export type StateCounts = Record<ChannelState, number>;
 
 export interface SpanSnapshot {
   span: number;
-  condition: SpanCondition['kind'];
+  /** in-service, alarm or maintenance. */
+  condition: SpanAvailability;
   reason: string[];
   counts: StateCounts;
 }
@@ -76,8 +76,8 @@ export function buildSnapshot(
     for (const g of info.groups) bump(byGroup, g, r.state);
   }
   const spans = [...layout.spans.keys()].sort((a, b) => a - b).map((span): SpanSnapshot => {
-    const c = conditions.get(span) ?? { kind: 'ok' };
-    return { span, condition: c.kind, reason: c.kind === 'ok' ? [] : [...c.reason], counts: bySpan.get(span) ?? emptyCounts() };
+    const c = conditions.get(span) ?? IN_SERVICE;
+    return { span, condition: c.state, reason: c.state === 'in-service' ? [] : [...c.reason], counts: bySpan.get(span) ?? emptyCounts() };
   });
   const groups = [...layout.groups.values()].sort((a, b) => a.number - b.number).map((g): GroupSnapshot => ({
     group: g.number, name: g.name, hunt: g.hunt, counts: byGroup.get(g.number) ?? emptyCounts(),

@@ -1,22 +1,24 @@
 // The TrunkMap: the live state of every bearer channel of the site (idle, ringing, in-call,
 // blocked-alarm, maintenance), driven by the supervisor's call events and the hardware's span
-// alarms. Owns the span conditions (maintenance over alarm over in service), the hunt cursors
-// and the listeners; the rules live in the pure modules it wires together.
+// alarms. Owns the span conditions (maintenance over alarm over in service) and the listeners,
+// and answers what callers plan with: a group's outbound attempts and its free channels. The
+// rules live in the pure modules it wires together.
 
 import { ALARM_BITS } from '../../hardware/dahdi-constants';
 import type { HardwareBackend } from '../../hardware/types';
 import { DEFAULT_WATCH_INTERVAL_MS } from '../../hardware/types';
-import type { HuntOrder, SiteConfig } from '../../provisioning/site/site-types';
-import { blockReason, DEFAULT_ALARM_POLICY, type AlarmPolicy, type SpanAlarmRecord } from './alarm-policy';
+import type { SiteConfig } from '../../provisioning/site/site-types';
+import { alarmReason, DEFAULT_ALARM_POLICY, type AlarmPolicy, type SpanAlarmRecord } from './alarm-policy';
 import { CALL_STATES, checkTransitionTable, INITIAL_STATE, nextState, TRANSITIONS, type ChannelEvent, type Transition, type TransitionIndex } from './channel-states';
-import { formatDialString, type NameResult } from './channel-names';
+import type { NameResult } from './channel-names';
+import { planAttempts, type DialAttempt } from './attempts';
 import { realClock, type Clock } from '../../clock';
 import { TrunkMapError } from './errors';
 import { TypedEmitter, type TrunkMapEventName, type TrunkMapEvents } from './events';
-import { huntChannel } from './hunt';
-import { buildLayout, spanMismatch, type ChannelInfo, type GroupInfo, type SpanInfo, type SpanKind, type TrunkLayout } from './layout';
-import { bearer, resolveChannelName, resolveDialString, type ResolveHint, type ResolvedChannel, type ResolvedDial } from './resolve';
-import { buildSnapshot, type ChannelRecord, type ChannelSnapshot, type SpanCondition, type TrunkMapSnapshot } from './snapshot';
+import { buildLayout, spanMismatch, type ChannelInfo, type GroupInfo, type SpanInfo, type TrunkLayout } from './layout';
+import { bearer, resolveChannelName, type ResolveHint, type ResolvedChannel } from './resolve';
+import { buildSnapshot, type ChannelRecord, type ChannelSnapshot, type TrunkMapSnapshot } from './snapshot';
+import { IN_SERVICE, type SpanCondition } from './span-condition';
 import { SpanWatch, type SpanChange } from './span-watch';
 
 /** pino-compatible: the supervisor passes its pino logger. */
@@ -45,13 +47,16 @@ export interface TrunkMapOptions {
 
 export type GroupRef = number | string;
 
-export interface PickOptions {
-  /** Override the group's hunt order (g/G/r/R). */
-  hunt?: HuntOrder;
-  /** Only this span (the `i<span>-` dial prefix; outbound "try another span"). */
-  span?: number;
-  /** Spans to leave out, e.g. one that just answered 34/42 (congestion). */
-  excludeSpans?: readonly number[];
+/** A group's channels now: what a job queue asks before it sends a call to this box. */
+export interface GroupCapacity {
+  group: number;
+  name: string;
+  /** Idle channels on spans in service: calls the group can take now. */
+  free: number;
+  /** Ringing or in a call. */
+  inUse: number;
+  /** On spans in alarm or maintenance. */
+  blocked: number;
 }
 
 export class TrunkMap {
@@ -64,8 +69,6 @@ export class TrunkMap {
   private readonly conditions = new Map<number, SpanCondition>();
   /** Spans whose hardware does not fit the site: blocked for good, not watched. */
   private readonly misfits = new Map<number, string>();
-  private readonly maintenance = new Set<number>();
-  private readonly cursors = new Map<number, number>();
   private readonly policy: AlarmPolicy;
   private watch: SpanWatch | null = null;
   private status: 'created' | 'starting' | 'running' | 'stopped' = 'created';
@@ -88,7 +91,7 @@ export class TrunkMap {
     };
     const now = this.clock.now();
     for (const channel of this.layout.channels.keys()) this.records.set(channel, { state: INITIAL_STATE, callRef: null, direction: null, since: now });
-    for (const span of this.layout.spans.keys()) this.conditions.set(span, { kind: 'ok' });
+    for (const span of this.layout.spans.keys()) this.conditions.set(span, IN_SERVICE);
   }
 
   /** Checks the site against the hardware, reads the spans' alarms, starts watching. */
@@ -130,7 +133,7 @@ export class TrunkMap {
     await watch.start();
     if ((this.status as string) === 'stopped') return;
     this.status = 'running';
-    for (const [span, reason] of this.misfits) this.setCondition(span, { kind: 'alarm', reason: [reason] }, 1);
+    for (const [span, reason] of this.misfits) this.setCondition(span, { state: 'alarm', reason: [reason] }, 1);
     this.onSpanChanges(watched.map((span) => ({ span, record: watch.record(span) as SpanAlarmRecord })));
   }
 
@@ -152,16 +155,6 @@ export class TrunkMap {
   /** An Asterisk channel name -> span/timeslot/group; refusals carry a TrunkMapError, never throw. */
   resolveChannelName(name: unknown, hint: ResolveHint = {}): NameResult<ResolvedChannel> {
     return resolveChannelName(this.layout, name, hint);
-  }
-
-  resolveDialString(text: unknown): NameResult<ResolvedDial> {
-    return resolveDialString(this.layout, text);
-  }
-
-  /** `DAHDI/<letter><group>/NUM` in the group's hunt order, or `DAHDI/i<span>-...` for one span. */
-  dialString(group: GroupRef, number: string, options: { span?: number; hunt?: HuntOrder } = {}): string {
-    const g = this.group(group);
-    return formatDialString({ kind: 'group', group: g.number, hunt: options.hunt ?? g.hunt, span: options.span ?? null }, number);
   }
 
   // ---- calls ---------------------------------------------------------------------------------
@@ -186,51 +179,36 @@ export class TrunkMap {
     return this.channel(channel);
   }
 
-  /** Marks a span in maintenance (a loop test running) or back. Calls on it are interrupted. */
-  setMaintenance(span: number, on: boolean): void {
-    if (!this.layout.spans.has(span)) throw new TrunkMapError('UNKNOWN_SPAN', `span ${span} is not in the site`, { span });
-    if (on) this.maintenance.add(span);
-    else this.maintenance.delete(span);
-    this.refresh(span, this.watch?.record(span) ?? null);
-  }
+  // ---- planning -------------------------------------------------------------------------------
 
-  // ---- hunting -------------------------------------------------------------------------------
-
-  /** The next idle channel of the group in its hunt order, skipping spans out of service; null when none. */
-  pickChannel(group: GroupRef, options: PickOptions = {}): number | null {
-    const g = this.group(group);
-    const exclude = new Set(options.excludeSpans ?? []);
-    const available = (channel: number): boolean => {
-      const info = this.layout.channels.get(channel) as ChannelInfo;
-      if (options.span !== undefined && info.span !== options.span) return false;
-      return !exclude.has(info.span) && this.isAvailable(channel, info.span);
-    };
-    const hunt = options.hunt ?? g.hunt;
-    const found = huntChannel(g.channels, hunt, available, this.cursors.get(g.number) ?? 0);
-    if (found === null) return null;
-    this.cursors.set(g.number, found.cursor);
-    return found.channel;
-  }
-
-  /** Spans of the group that can take a new call now (in service with an idle channel), ascending. */
-  spansInService(group: GroupRef): number[] {
-    const g = this.group(group);
-    const spans = new Set<number>();
-    for (const channel of g.channels) {
-      const info = this.layout.channels.get(channel) as ChannelInfo;
-      if (!spans.has(info.span) && this.isAvailable(channel, info.span)) spans.add(info.span);
-    }
-    return [...spans].sort((a, b) => a - b);
-  }
-
-  /** The group's spans, ascending, with their condition now and kind: what an outbound plan needs. */
-  groupSpans(group: GroupRef): { group: GroupInfo; spans: { span: number; condition: SpanCondition['kind']; kind: SpanKind }[] } {
+  /**
+   * The attempts of an outbound call to `number` (already in the carrier's dial form) on the
+   * group, in its hunt direction: one per in-service span held with `i<span>-` when all its
+   * spans are PRI/BRI, else one group-wide dial string; spans in alarm or maintenance get none,
+   * so an empty list means no span of the group is in service. Throws UNKNOWN_GROUP, and
+   * BAD_DIAL_STRING for a number a trunk cannot dial.
+   */
+  planAttempts(group: GroupRef, number: string): DialAttempt[] {
     const g = this.group(group);
     const spans = [...new Set(g.channels.map((c) => (this.layout.channels.get(c) as ChannelInfo).span))].sort((a, b) => a - b);
-    return {
-      group: g,
-      spans: spans.map((span) => ({ span, condition: this.conditions.get(span)?.kind ?? 'alarm', kind: (this.layout.spans.get(span) as SpanInfo).kind })),
-    };
+    return planAttempts(g.number, g.hunt, spans.map((span) => {
+      const kind = (this.layout.spans.get(span) as SpanInfo).kind;
+      return { span, state: this.conditions.get(span)?.state ?? 'alarm', isdn: kind === 'pri' || kind === 'bri' };
+    }), number);
+  }
+
+  /** Free, in-use and blocked channels of the group; a channel in several groups counts in each. */
+  groupCapacity(group: GroupRef): GroupCapacity {
+    const g = this.group(group);
+    const capacity: GroupCapacity = { group: g.number, name: g.name, free: 0, inUse: 0, blocked: 0 };
+    for (const channel of g.channels) {
+      const span = (this.layout.channels.get(channel) as ChannelInfo).span;
+      const state = (this.records.get(channel) as ChannelRecord).state;
+      if (this.isAvailable(channel, span)) capacity.free++;
+      else if (CALL_STATES.includes(state)) capacity.inUse++;
+      else capacity.blocked++;
+    }
+    return capacity;
   }
 
   // ---- observation ---------------------------------------------------------------------------
@@ -248,7 +226,7 @@ export class TrunkMap {
   // ---- internals -----------------------------------------------------------------------------
 
   private isAvailable(channel: number, span: number): boolean {
-    return this.conditions.get(span)?.kind === 'ok' && this.records.get(channel)?.state === 'idle';
+    return this.conditions.get(span)?.state === 'in-service' && this.records.get(channel)?.state === 'idle';
   }
 
   private group(ref: GroupRef): GroupInfo {
@@ -274,7 +252,7 @@ export class TrunkMap {
     const r = this.records.get(channel) as ChannelRecord;
     const condition = this.conditions.get(info.span);
     // An idle channel on a span out of service takes no new call even before its state follows.
-    if ((event === 'offer' || event === 'dial') && condition !== undefined && condition.kind !== 'ok') {
+    if ((event === 'offer' || event === 'dial') && condition !== undefined && condition.state !== 'in-service') {
       throw new TrunkMapError('CHANNEL_UNAVAILABLE', `channel ${channel} (span ${info.span}) is out of service: ${condition.reason.join(', ')}`, { channel, span: info.span });
     }
     const to = nextState(this.index, r.state, event);
@@ -303,35 +281,37 @@ export class TrunkMap {
     for (const { span, record } of changes) this.refresh(span, record);
   }
 
-  /** Recomputes a span's condition: maintenance (ours, or a LOOPBACK the driver shows) over alarm over ok. */
+  /**
+   * Recomputes a span's condition: maintenance (a loop the driver shows as LOOPBACK, started by
+   * `tdmgate diag loopback` or dahdi_maint) over alarm over in service.
+   */
   private refresh(span: number, record: SpanAlarmRecord | null): void {
     if (this.status !== 'running') return;
     const misfit = this.misfits.get(span);
     let condition: SpanCondition;
-    if (this.maintenance.has(span) || ((record?.alarms ?? 0) & ALARM_BITS.LOOPBACK) !== 0) {
-      condition = { kind: 'maintenance', reason: [this.maintenance.has(span) ? 'maintenance' : 'LOOPBACK'] };
-    } else if (misfit !== undefined) condition = { kind: 'alarm', reason: [misfit] };
-    else if (record?.blocked) condition = { kind: 'alarm', reason: blockReason(record) };
-    else condition = { kind: 'ok' };
+    if (((record?.alarms ?? 0) & ALARM_BITS.LOOPBACK) !== 0) condition = { state: 'maintenance', reason: ['LOOPBACK'] };
+    else if (misfit !== undefined) condition = { state: 'alarm', reason: [misfit] };
+    else if (record?.inAlarm) condition = { state: 'alarm', reason: alarmReason(record) };
+    else condition = IN_SERVICE;
     this.setCondition(span, condition, record?.flaps ?? 1);
   }
 
   private setCondition(span: number, condition: SpanCondition, flaps: number): void {
-    const before = this.conditions.get(span) ?? { kind: 'ok' };
-    if (before.kind === condition.kind && sameReason(before, condition)) return;
+    const before = this.conditions.get(span) ?? IN_SERVICE;
+    if (before.state === condition.state && sameReason(before, condition)) return;
     // The span's condition first: a listener that hunts during the channel changes below
     // must already see the span out of service.
     this.conditions.set(span, condition);
-    if (before.kind === condition.kind) return; // only the reason changed (RED -> RED+LOS)
+    if (before.state === condition.state) return; // only the reason changed (RED -> RED+LOS)
     const at = this.clock.now();
-    if (condition.kind === 'ok') {
-      this.log.info({ span }, 'span back in service');
-      this.emitter.emit('span-unblocked', { span, at });
+    if (condition.state === 'in-service') {
+      this.log.info({ span, state: condition.state }, 'span back in service');
+      this.emitter.emit('span-in-service', { span, at });
     } else {
-      this.log.warn({ span, condition: condition.kind, reason: condition.reason, flaps }, 'span out of service');
-      this.emitter.emit('span-blocked', { span, reason: [...condition.reason], flaps, at });
+      this.log.warn({ span, state: condition.state, reason: condition.reason, flaps }, 'span out of service');
+      this.emitter.emit('span-out-of-service', { span, state: condition.state, reason: [...condition.reason], flaps, at });
     }
-    const event: ChannelEvent = condition.kind === 'ok' ? (before.kind === 'alarm' ? 'recover' : 'maint-off') : condition.kind === 'alarm' ? 'alarm' : 'maint-on';
+    const event: ChannelEvent = condition.state === 'in-service' ? (before.state === 'alarm' ? 'recover' : 'maint-off') : condition.state === 'alarm' ? 'alarm' : 'maint-on';
     for (const channel of this.layout.spans.get(span)?.channels ?? []) this.spanEvent(channel, event, condition, at);
   }
 
@@ -343,8 +323,8 @@ export class TrunkMap {
     const interrupted = CALL_STATES.includes(r.state) && !CALL_STATES.includes(to);
     this.transition(info, r, event, to);
     if (interrupted) {
-      const cause = condition.kind === 'maintenance' ? 'maintenance' : 'alarm';
-      const alarms = condition.kind === 'alarm' ? [...condition.reason] : [];
+      const cause = condition.state === 'maintenance' ? 'maintenance' : 'alarm';
+      const alarms = condition.state === 'alarm' ? [...condition.reason] : [];
       this.log.warn({ channel, span: info.span, timeslot: info.timeslot, callRef: r.callRef, cause, alarms }, 'call interrupted');
       this.emitter.emit('call-interrupted', { span: info.span, timeslot: info.timeslot, channel, group: info.group, callRef: r.callRef, state: r.state, cause, alarms, at });
     }
@@ -352,7 +332,7 @@ export class TrunkMap {
 }
 
 function sameReason(a: SpanCondition, b: SpanCondition): boolean {
-  const ra = a.kind === 'ok' ? [] : a.reason;
-  const rb = b.kind === 'ok' ? [] : b.reason;
+  const ra = a.state === 'in-service' ? [] : a.reason;
+  const rb = b.state === 'in-service' ? [] : b.reason;
   return ra.length === rb.length && ra.every((x, i) => x === rb[i]);
 }

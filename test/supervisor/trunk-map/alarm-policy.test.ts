@@ -11,18 +11,18 @@ const RED = A.RED | A.LOS;
 describe('trunk map: alarm policy', () => {
   it('blocks on a line alarm, holds down after it clears, then unblocks', () => {
     let r = observe(CLEAN_RECORD, RED, false, 0, P);
-    assert.equal(r.blocked, true);
+    assert.equal(r.inAlarm, true);
     assert.equal(unblockAt(r), null);
     r = observe(r, A.RECOVER, false, 400, P); // RECOVER alone is not a line alarm
     assert.equal(unblockAt(r), 1400);
-    assert.equal(settle(r, 1399).blocked, true);
+    assert.equal(settle(r, 1399).inAlarm, true);
     r = settle(r, 1400);
-    assert.equal(r.blocked, false);
+    assert.equal(r.inAlarm, false);
   });
 
   it('YELLOW, BLUE and NOTOPEN block; LOOPBACK and RECOVER do not', () => {
-    for (const bits of [A.YELLOW, A.BLUE, A.NOTOPEN, A.RED | A.LFA]) assert.equal(observe(CLEAN_RECORD, bits, false, 0, P).blocked, true, String(bits));
-    for (const bits of [A.LOOPBACK, A.RECOVER]) assert.equal(observe(CLEAN_RECORD, bits, false, 0, P).blocked, false, String(bits));
+    for (const bits of [A.YELLOW, A.BLUE, A.NOTOPEN, A.RED | A.LFA]) assert.equal(observe(CLEAN_RECORD, bits, false, 0, P).inAlarm, true, String(bits));
+    for (const bits of [A.LOOPBACK, A.RECOVER]) assert.equal(observe(CLEAN_RECORD, bits, false, 0, P).inAlarm, false, String(bits));
   });
 
   it('a flapping span waits longer each time, up to the cap', () => {
@@ -48,9 +48,9 @@ describe('trunk map: alarm policy', () => {
   });
 
   it('a span missing blocks; one found in RECOVER at start waits a hold-down', () => {
-    assert.equal(initialRecord(0, true, 0, P).blocked, true);
+    assert.equal(initialRecord(0, true, 0, P).inAlarm, true);
     const r = initialRecord(A.RECOVER, false, 500, P);
     assert.equal(unblockAt(r), 1500);
-    assert.equal(initialRecord(0, false, 0, P).blocked, false);
+    assert.equal(initialRecord(0, false, 0, P).inAlarm, false);
   });
 });

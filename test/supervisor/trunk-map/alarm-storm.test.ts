@@ -55,7 +55,7 @@ describe('trunk map: alarm storm', () => {
     assert.ok(ticks >= POLLS, `ticker ran ${ticks} times`);
     // Generous: the whole storm's work per poll is a loop over 1000 events.
     assert.ok(delay.max / 1e6 < 500, `event loop delay max ${(delay.max / 1e6).toFixed(1)} ms`);
-    assert.equal(r.events['span-blocked'].filter((e) => e.span === 1).length, 1);
+    assert.equal(r.events['span-out-of-service'].filter((e) => e.span === 1).length, 1);
     assert.equal(r.events['call-interrupted'].length, 1);
     assert.equal(r.map.channel(1).state, 'blocked-alarm');
     // Span 2 flapped all along: blocked, and its hold-down is at the cap.
@@ -65,6 +65,6 @@ describe('trunk map: alarm storm', () => {
     await r.step(1100);
     assert.equal(r.map.channel(32).state, 'idle');
     assert.equal(r.map.channel(1).state, 'blocked-alarm');
-    assert.equal(r.events['span-unblocked'].length, 1);
+    assert.equal(r.events['span-in-service'].length, 1);
   });
 });

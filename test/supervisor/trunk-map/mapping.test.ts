@@ -79,22 +79,6 @@ describe('trunk map: mapping', () => {
     }
   });
 
-  it('dial strings: made from the group, checked against the site', async () => {
-    r = await rig();
-    assert.equal(r.map.dialString('pri', '5551234'), 'DAHDI/g1/5551234');
-    assert.equal(r.map.dialString(2, '5551234'), 'DAHDI/G2/5551234');
-    assert.equal(r.map.dialString('pri', '5551234', { span: 2, hunt: 'round-robin' }), 'DAHDI/i2-r1/5551234');
-    const ok = r.map.resolveDialString('DAHDI/i2-g1/5551234');
-    assert.ok(ok.ok && ok.value.kind === 'group' && ok.value.group.name === 'pri');
-    const chan = r.map.resolveDialString('DAHDI/17/5551234');
-    assert.ok(chan.ok && chan.value.kind === 'channel' && chan.value.info.timeslot === 17);
-    for (const [text, code] of [['DAHDI/g9/1', 'UNKNOWN_GROUP'], ['DAHDI/i3-g1/1', 'UNKNOWN_SPAN'], ['DAHDI/16/1', 'NOT_A_BEARER']] as const) {
-      const res = r.map.resolveDialString(text);
-      assert.ok(!res.ok && res.error.code === code, text);
-    }
-    assert.throws(() => r.map.dialString('nope', '1'), (err: unknown) => isTrunkMapError(err, 'UNKNOWN_GROUP'));
-  });
-
   it('a site span missing in the hardware: its channels blocked "span missing", logged; back when it appears', async () => {
     r = await rig({ before: (sim) => sim.removeSpan(2) });
     assert.equal(r.map.channel(40).state, 'blocked-alarm');
@@ -125,7 +109,7 @@ groups:
     r = await rig({ siteYaml: yaml });
     assert.equal(r.map.channel(70).state, 'blocked-alarm');
     assert.match(r.map.snapshot().spans[2]?.reason[0] ?? '', /span too small/);
-    assert.deepEqual(r.map.spansInService('pri'), [1, 2]);
+    assert.deepEqual(r.map.planAttempts('pri', '1').map((a) => a.span), [1, 2]);
   });
 
   it('start() on unreadable hardware rejects with the hardware error and can be retried', async () => {

@@ -1,5 +1,5 @@
 // A channel in several trunk groups (chan_dahdi `group=0,11`, as dahdi_genconf and FreePBX write
-// it): hunting, spans in service and the snapshot consider every group a channel is in.
+// it): outbound attempts, capacity and the snapshot consider every group a channel is in.
 
 import assert from 'node:assert/strict';
 import { close, rig, type Rig } from './trunk-helpers';
@@ -35,17 +35,17 @@ describe('trunk map: a channel in several groups', () => {
     assert.deepEqual([...counts], [[0, 64], [11, 30], [12, 30]]);
   });
 
-  it('pickChannel and spansInService hunt through every group a channel is in', async () => {
+  it('planAttempts and groupCapacity consider every group a channel is in', async () => {
     r = await rig({ siteYaml: SITE });
-    assert.equal(r.map.pickChannel(11), 1);
-    assert.equal(r.map.pickChannel('span2'), 62);
-    assert.equal(r.map.pickChannel(0), 1);
-    assert.deepEqual(r.map.spansInService(0), [1, 2, 3]);
-    r.map.setMaintenance(1, true);
-    assert.equal(r.map.pickChannel(11), null);
-    assert.equal(r.map.pickChannel(0), 32);
-    assert.deepEqual(r.map.spansInService(0), [2, 3]);
-    assert.deepEqual(r.map.spansInService(11), []);
-    assert.deepEqual(r.map.spansInService(12), [2]);
+    // Group 0 mixes PRI spans and analog ports: chan_dahdi cannot hold it to a span.
+    assert.deepEqual(r.map.planAttempts('all', '5551234'), [{ span: null, dial: 'DAHDI/g0/5551234' }]);
+    assert.deepEqual(r.map.planAttempts(12, '5551234'), [{ span: 2, dial: 'DAHDI/i2-G12/5551234' }]);
+    r.map.claim(1, 'call-1');
+    assert.deepEqual([r.map.groupCapacity(0).inUse, r.map.groupCapacity(11).inUse, r.map.groupCapacity(12).inUse], [1, 1, 0]);
+    await r.sim.maintenance(1, 'local-loop');
+    await r.step(100);
+    assert.deepEqual(r.map.planAttempts(11, '1'), []);
+    assert.deepEqual(r.map.groupCapacity(11), { group: 11, name: 'span1', free: 0, inUse: 0, blocked: 30 });
+    assert.deepEqual(r.map.groupCapacity('all'), { group: 0, name: 'all', free: 34, inUse: 0, blocked: 30 });
   });
 });

@@ -116,10 +116,10 @@ export async function rig(options: RigOptions = {}): Promise<Rig> {
     backend: sim,
     clock,
   });
-  const events: Rig['events'] = { 'state-changed': [], 'span-blocked': [], 'span-unblocked': [], 'call-interrupted': [] };
+  const events: Rig['events'] = { 'state-changed': [], 'span-out-of-service': [], 'span-in-service': [], 'call-interrupted': [] };
   map.on('state-changed', (e) => events['state-changed'].push(e));
-  map.on('span-blocked', (e) => events['span-blocked'].push(e));
-  map.on('span-unblocked', (e) => events['span-unblocked'].push(e));
+  map.on('span-out-of-service', (e) => events['span-out-of-service'].push(e));
+  map.on('span-in-service', (e) => events['span-in-service'].push(e));
   map.on('call-interrupted', (e) => events['call-interrupted'].push(e));
   await map.start();
   await step(clock, 0);

@@ -1,12 +1,13 @@
 // Number normalisation with the site's numbering plan: any form a user, a CRM or a carrier
 // writes (+8613800138000, 008613800138000, 013800138000, 13800138000, 64001234) -> E.164, and
-// E.164 -> the form a carrier wants in the dial string. Pure; invalid input is an OutboundError
-// with code INVALID_NUMBER naming the input.
+// E.164 -> the form a carrier wants in the dial string. Both directions read it: inbound routing
+// matches callers in E.164, outbound writes the carrier's dial form. Pure; invalid input is a
+// NumberingError with code INVALID_NUMBER naming the input.
 
 import { countryCodeOf } from '../../provisioning/site/country-codes';
 import { compilePattern, type NumberPattern } from '../../provisioning/site/number-pattern';
 import type { DialForm, Numbering } from '../../provisioning/site/routing-types';
-import { OutboundError } from './errors';
+import { NumberingError } from './errors';
 
 /** E.164: country code + national significant number, 15 digits at most (ITU-T E.164 6.1). */
 export const E164_MAX_DIGITS = 15;
@@ -31,16 +32,16 @@ export function compileNumbering(numbering: Numbering): NumberingPlan {
   return { numbering, national: numbering.nationalPatterns.map(compilePattern) };
 }
 
-/** E.164 form of `input`, or throws OutboundError (INVALID_NUMBER / NO_NUMBERING). */
+/** E.164 form of `input`, or throws NumberingError (INVALID_NUMBER / NO_NUMBERING). */
 export function toE164(input: string, plan: NumberingPlan | null): E164Number {
   const text = typeof input === 'string' ? input.trim().replace(SEPARATORS, '') : '';
-  if (text === '') throw new OutboundError('INVALID_NUMBER', String(input), 'is empty');
+  if (text === '') throw new NumberingError('INVALID_NUMBER', String(input), 'is empty');
   const body = text.startsWith('+') ? text.slice(1) : text;
   const bad = [...body].find((ch) => ch < '0' || ch > '9');
-  if (bad !== undefined) throw new OutboundError('INVALID_NUMBER', input, `has "${bad}"; a number holds digits only (a leading + and separators - ( ) . space allowed)`);
-  if (body === '') throw new OutboundError('INVALID_NUMBER', input, 'has no digits');
+  if (bad !== undefined) throw new NumberingError('INVALID_NUMBER', input, `has "${bad}"; a number holds digits only (a leading + and separators - ( ) . space allowed)`);
+  if (body === '') throw new NumberingError('INVALID_NUMBER', input, 'has no digits');
   if (text.startsWith('+')) return international(input, body);
-  if (plan === null) throw new OutboundError('NO_NUMBERING', input, 'is not in +E.164 form and the site has no routing.numbering to complete it');
+  if (plan === null) throw new NumberingError('NO_NUMBERING', input, 'is not in +E.164 form and the site has no routing.numbering to complete it');
   const n = plan.numbering;
   if (body.startsWith(n.internationalPrefix)) return international(input, body.slice(n.internationalPrefix.length));
   if (n.nationalPrefix !== null && body.startsWith(n.nationalPrefix)) return national(input, n.country, body.slice(n.nationalPrefix.length));
@@ -48,16 +49,16 @@ export function toE164(input: string, plan: NumberingPlan | null): E164Number {
   if (n.localAreaCode !== null) return national(input, n.country, n.localAreaCode + body);
   // Without a trunk prefix (Italy, Spain, ...) every number is dialled in full, so it is national.
   if (n.nationalPrefix === null) return national(input, n.country, body);
-  throw new OutboundError('INVALID_NUMBER', input,
+  throw new NumberingError('INVALID_NUMBER', input,
     `is not international (+ or ${n.internationalPrefix}), not national (${n.nationalPrefix}) and the site has no localAreaCode to complete it`);
 }
 
 /** Like toE164, but a result instead of a throw (for deciders that must never throw). */
-export function parseNumber(input: string, plan: NumberingPlan | null): { ok: true; number: E164Number } | { ok: false; error: OutboundError } {
+export function parseNumber(input: string, plan: NumberingPlan | null): { ok: true; number: E164Number } | { ok: false; error: NumberingError } {
   try {
     return { ok: true, number: toE164(input, plan) };
   } catch (err) {
-    if (err instanceof OutboundError) return { ok: false, error: err };
+    if (err instanceof NumberingError) return { ok: false, error: err };
     throw err;
   }
 }
@@ -78,13 +79,13 @@ export function dialForm(number: E164Number, plan: NumberingPlan, form: DialForm
 
 function international(input: string, digits: string): E164Number {
   const country = countryCodeOf(digits);
-  if (country === null) throw new OutboundError('INVALID_NUMBER', input, `starts with no assigned country code (${digits.slice(0, 3)}...)`);
+  if (country === null) throw new NumberingError('INVALID_NUMBER', input, `starts with no assigned country code (${digits.slice(0, 3)}...)`);
   return national(input, country, digits.slice(country.length));
 }
 
 function national(input: string, country: string, nsn: string): E164Number {
-  if (nsn === '') throw new OutboundError('INVALID_NUMBER', input, `has no digits after the country code ${country}`);
+  if (nsn === '') throw new NumberingError('INVALID_NUMBER', input, `has no digits after the country code ${country}`);
   const length = country.length + nsn.length;
-  if (length > E164_MAX_DIGITS) throw new OutboundError('INVALID_NUMBER', input, `has ${length} digits as +${country}${nsn}; E.164 allows ${E164_MAX_DIGITS}`);
+  if (length > E164_MAX_DIGITS) throw new NumberingError('INVALID_NUMBER', input, `has ${length} digits as +${country}${nsn}; E.164 allows ${E164_MAX_DIGITS}`);
   return { e164: `+${country}${nsn}`, country, national: nsn };
 }

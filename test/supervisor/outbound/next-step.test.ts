@@ -1,11 +1,12 @@
-// Outbound: the cause -> outcome table, hunt plans that skip spans in alarm or maintenance,
-// the step after each outcome, and prepareCall tying numbering, settings and plan together.
+// Outbound: the cause -> outcome table, the step after each outcome, and prepareCall tying
+// numbering, settings and the TrunkMap's attempts together.
 
 import assert from 'node:assert/strict';
 import type { OutboundSettings } from '../../../src/provisioning/site/routing-types';
 import type { TrunkGroup } from '../../../src/provisioning/site/site-types';
-import { nextStep, planAttempts, type GroupSpan } from '../../../src/supervisor/outbound/hunt-plan';
-import { compileNumbering } from '../../../src/supervisor/outbound/numbering';
+import { compileNumbering } from '../../../src/supervisor/numbering/numbering';
+import { nextStep } from '../../../src/supervisor/outbound/next-step';
+import type { DialAttempt } from '../../../src/supervisor/trunk-map';
 import { CAUSE_OUTCOMES, OUTCOMES, outcomeOf } from '../../../src/supervisor/outbound/outcomes';
 import { prepareCall, settingsFor } from '../../../src/supervisor/outbound/prepare-call';
 import { isOutboundError } from '../../../src/supervisor/outbound/errors';
@@ -14,7 +15,6 @@ const SETTINGS: OutboundSettings = {
   group: 1, callerId: '02164000000', timeout: 40, maxRetries: 2, dial: 'national',
   retryDelay: { busy: 300, noAnswer: 900, congestion: 60, failed: 600 },
 };
-const pri = (span: number, state: GroupSpan['state'] = 'in-service'): GroupSpan => ({ span, state, isdn: true });
 
 describe('Q.850 cause -> outcome', () => {
   const table: [number, string][] = [
@@ -37,23 +37,8 @@ describe('Q.850 cause -> outcome', () => {
   });
 });
 
-describe('hunt plan', () => {
-  it('one attempt per in-service PRI span in hunt order, skipping alarm and maintenance', () => {
-    const spans = [pri(3), pri(1, 'alarm'), pri(2), pri(4, 'maintenance')];
-    assert.deepEqual(planAttempts(1, 'ascending', spans, '013800138000'), [
-      { span: 3, dial: 'DAHDI/i3-g1/013800138000' }, { span: 2, dial: 'DAHDI/i2-g1/013800138000' },
-    ]);
-    assert.equal(planAttempts(5, 'round-robin-descending', [pri(1)], '1')[0]?.dial, 'DAHDI/i1-R5/1');
-    assert.equal(planAttempts(5, 'descending', [pri(1)], '1')[0]?.dial, 'DAHDI/i1-G5/1');
-  });
-
-  it('one group-wide attempt on R2/CAS spans (chan_dahdi cannot hold them to a span); none when all are down', () => {
-    const r2 = [{ span: 1, state: 'alarm', isdn: false }, { span: 2, state: 'in-service', isdn: false }] as GroupSpan[];
-    assert.deepEqual(planAttempts(1, 'round-robin', r2, '64001234'), [{ span: null, dial: 'DAHDI/r1/64001234' }]);
-    assert.deepEqual(planAttempts(1, 'ascending', [pri(1, 'alarm'), pri(2, 'maintenance')], '1'), []);
-  });
-
-  const attempts = planAttempts(1, 'ascending', [pri(1), pri(2)], '64001234');
+describe('next step', () => {
+  const attempts: DialAttempt[] = [{ span: 1, dial: 'DAHDI/i1-g1/64001234' }, { span: 2, dial: 'DAHDI/i2-g1/64001234' }];
   it('congestion -> the next span now, then a retry after the congestion delay once all spans are tried', () => {
     assert.deepEqual(nextStep(attempts, { attempt: 0, retries: 0 }, 'congestion', SETTINGS),
       { kind: 'next-span', attempt: attempts[1], progress: { attempt: 1, retries: 0 } });
@@ -85,7 +70,7 @@ describe('prepareCall', () => {
   const plan = compileNumbering({ country: '86', nationalPrefix: '0', internationalPrefix: '00', localAreaCode: '21', nationalPatterns: ['_1[3-9]XXXXXXXXX'] });
 
   it('normalises, writes the carrier\'s form and plans the attempts with the group\'s settings', () => {
-    const call = prepareCall('+86 21 6400 1234', group, [pri(1), pri(2, 'alarm')], plan, [{ ...SETTINGS, dial: 'local' }]);
+    const call = prepareCall('+86 21 6400 1234', group, plan, [{ ...SETTINGS, dial: 'local' }], (dial) => [{ span: 1, dial: `DAHDI/i1-r1/${dial}` }]);
     assert.equal(call.number.e164, '+862164001234');
     assert.equal(call.dialNumber, '64001234');
     assert.equal(call.callerId, '02164000000');
@@ -95,6 +80,10 @@ describe('prepareCall', () => {
 
   it('uses defaults for a group without settings and refuses a bad number before any attempt', () => {
     assert.deepEqual(settingsFor(7, [SETTINGS]), { group: 7, callerId: null, timeout: 45, maxRetries: 2, dial: 'national', retryDelay: { busy: 300, noAnswer: 900, congestion: 60, failed: 600 } });
-    assert.throws(() => prepareCall('call me', group, [pri(1)], plan, []), (e: unknown) => isOutboundError(e, 'INVALID_NUMBER') && e.input === 'call me');
+    const planned: string[] = [];
+    const plan1 = (dial: string): DialAttempt[] => (planned.push(dial), []);
+    assert.throws(() => prepareCall('call me', group, plan, [], plan1), (e: unknown) => isOutboundError(e, 'INVALID_NUMBER') && e.input === 'call me' && /^"call me" has "c"/.test(e.message));
+    assert.throws(() => prepareCall('64001234', group, null, [], plan1), (e: unknown) => isOutboundError(e, 'NO_NUMBERING'));
+    assert.deepEqual(planned, []);
   });
 });

@@ -1,47 +1,10 @@
-// The attempts of one outbound call on a trunk group and the step after each outcome. The
-// spans come in hunt order with their state (the TrunkMap knows the live side); spans in
-// alarm or maintenance get no attempt. Pure: no clock, no ARI, the retry count is a value.
+// The step after each outcome of an outbound attempt: the next span now, a retry later, or
+// give up. The attempts come from the TrunkMap (trunkMap.planAttempts). Pure: no clock, no
+// ARI, the retry count is a value.
 
 import type { OutboundSettings } from '../../provisioning/site/routing-types';
-import type { HuntOrder } from '../../provisioning/site/site-types';
+import type { DialAttempt as Attempt } from '../trunk-map';
 import { OUTCOME_ACTIONS, type Outcome } from './outcomes';
-
-export type SpanState = 'in-service' | 'alarm' | 'maintenance';
-
-export interface GroupSpan {
-  span: number;
-  state: SpanState;
-  /** PRI/BRI: chan_dahdi can be told to use this span only (`i<span>-`); R2/CAS/analog cannot. */
-  isdn: boolean;
-}
-
-export interface Attempt {
-  /** The span this attempt is held to, or null (chan_dahdi picks among the whole group). */
-  span: number | null;
-  /** Asterisk dial string: DAHDI/i<span>-g<n>/NUM or DAHDI/g<n>/NUM (G, r, R per hunt order). */
-  dial: string;
-}
-
-/** chan_dahdi's group letters: g lowest channel first, G highest, r/R round robin up/down. */
-const HUNT_LETTERS: Readonly<Record<HuntOrder, string>> = {
-  ascending: 'g',
-  descending: 'G',
-  'round-robin': 'r',
-  'round-robin-descending': 'R',
-};
-
-/**
- * One attempt per in-service span when every one is ISDN (chan_dahdi's `i<span>-` restriction
- * works on PRI/BRI spans only); otherwise one group-wide attempt, where chan_dahdi itself skips
- * channels in alarm. No span in service: no attempt (the caller treats it as congestion).
- */
-export function planAttempts(group: number, hunt: HuntOrder, spans: readonly GroupSpan[], number: string): Attempt[] {
-  const usable = spans.filter((s) => s.state === 'in-service');
-  if (usable.length === 0) return [];
-  const letter = `${HUNT_LETTERS[hunt]}${group}`;
-  if (usable.every((s) => s.isdn)) return usable.map((s) => ({ span: s.span, dial: `DAHDI/i${s.span}-${letter}/${number}` }));
-  return [{ span: null, dial: `DAHDI/${letter}/${number}` }];
-}
 
 export interface HuntProgress {
   /** Index of the attempt that just ended. */

@@ -3,8 +3,8 @@
 
 import assert from 'node:assert/strict';
 import type { DialForm, Numbering } from '../../../src/provisioning/site/routing-types';
-import { isOutboundError } from '../../../src/supervisor/outbound/errors';
-import { compileNumbering, dialForm, toE164 } from '../../../src/supervisor/outbound/numbering';
+import { isNumberingError } from '../../../src/supervisor/numbering/errors';
+import { compileNumbering, dialForm, toE164 } from '../../../src/supervisor/numbering/numbering';
 
 const CN = compileNumbering({ country: '86', nationalPrefix: '0', internationalPrefix: '00', localAreaCode: '21', nationalPatterns: ['_1[3-9]XXXXXXXXX'] });
 const DE = compileNumbering({ country: '49', nationalPrefix: '0', internationalPrefix: '00', localAreaCode: '69', nationalPatterns: [] });
@@ -65,7 +65,7 @@ describe('number normalisation', () => {
   for (const [input, message] of bad) {
     it(`refuses ${JSON.stringify(input)} with INVALID_NUMBER naming the input`, () => {
       assert.throws(() => toE164(input, CN), (err: unknown) => {
-        assert.ok(isOutboundError(err, 'INVALID_NUMBER'), String(err));
+        assert.ok(isNumberingError(err, 'INVALID_NUMBER'), String(err));
         assert.equal(err.input, input);
         assert.match(err.message, message);
         return true;
@@ -75,9 +75,9 @@ describe('number normalisation', () => {
 
   it('needs a numbering plan for anything but +E.164, and a local area code for bare local numbers', () => {
     assert.equal(toE164('+8613800138000', null).national, '13800138000');
-    assert.throws(() => toE164('13800138000', null), (e: unknown) => isOutboundError(e, 'NO_NUMBERING'));
+    assert.throws(() => toE164('13800138000', null), (e: unknown) => isNumberingError(e, 'NO_NUMBERING'));
     const noArea: Numbering = { country: '49', nationalPrefix: '0', internationalPrefix: '00', localAreaCode: null, nationalPatterns: [] };
-    assert.throws(() => toE164('123456', compileNumbering(noArea)), (e: unknown) => isOutboundError(e, 'INVALID_NUMBER') && /no localAreaCode/.test(e.message));
+    assert.throws(() => toE164('123456', compileNumbering(noArea)), (e: unknown) => isNumberingError(e, 'INVALID_NUMBER') && /no localAreaCode/.test(e.message));
     // Italy has no trunk prefix: every number is dialled in full, so a bare number is national.
     const it_ = compileNumbering({ country: '39', nationalPrefix: null, internationalPrefix: '00', localAreaCode: null, nationalPatterns: [] });
     assert.equal(toE164('0612345678', it_).e164, '+390612345678');
