@@ -1,13 +1,13 @@
 // /ari/channels: list, originate, get, hangup with reason or reason_code, answer, continue,
-// and channel variables - including chan_dahdi's CHANNEL(dahdi_channel|dahdi_span|dahdi_group|
-// dahdi_type), read from the timeslot the channel occupies.
+// play, DTMF, and channel variables - including chan_dahdi's CHANNEL(dahdi_channel|dahdi_span|
+// dahdi_group|dahdi_type), read from the timeslot the channel occupies.
 
 import type { SimAsterisk } from '../asterisk';
 import { HANGUP_REASONS } from '../causes';
 import type { Channel } from '../channel';
 import { AriHttpError, badRequest } from '../errors';
 import type { OriginateRequest, Originator } from '../originate';
-import { intParam, noContent, ok, strParam, type RestRequest, type Route } from '../router';
+import { created, intParam, noContent, ok, strParam, type RestReply, type RestRequest, type Route } from '../router';
 
 export function channelRoutes(asterisk: SimAsterisk, originator: Originator): Route[] {
   const id = (req: RestRequest): string => req.captures[0] ?? '';
@@ -40,6 +40,17 @@ export function channelRoutes(asterisk: SimAsterisk, originator: Originator): Ro
         return noContent();
       },
     },
+    { method: 'POST', pattern: /^\/ari\/channels\/([^/]+)\/play$/, handler: (req) => play(asterisk, req, strParam(req, 'playbackId')) },
+    { method: 'POST', pattern: /^\/ari\/channels\/([^/]+)\/play\/([^/]+)$/, handler: (req) => play(asterisk, req, req.captures[1]) },
+    {
+      method: 'POST', pattern: /^\/ari\/channels\/([^/]+)\/dtmf$/, handler: (req) => {
+        const dtmf = strParam(req, 'dtmf');
+        if (!dtmf) throw badRequest('DTMF is required');
+        for (const p of ['before', 'between', 'duration', 'after']) intParam(req, p);
+        asterisk.sendDtmf(asterisk.controlled(id(req)), dtmf);
+        return noContent();
+      },
+    },
     {
       method: 'GET', pattern: /^\/ari\/channels\/([^/]+)\/variable$/, handler: (req) => {
         const variable = strParam(req, 'variable');
@@ -58,6 +69,16 @@ export function channelRoutes(asterisk: SimAsterisk, originator: Originator): Ro
       },
     },
   ];
+}
+
+/** POST /channels/{id}/play[/{playbackId}]: 201 with the queued playback and its Location. */
+function play(asterisk: SimAsterisk, req: RestRequest, playbackId: string | undefined): RestReply {
+  const media = req.lists.get('media') ?? [];
+  if (media.length === 0) throw badRequest('media is required');
+  const ch = asterisk.controlled(req.captures[0] ?? '');
+  const lang = strParam(req, 'lang');
+  const pb = asterisk.playbacks.play(ch, media, { ...(playbackId ? { id: playbackId } : {}), ...(lang ? { lang } : {}) });
+  return created(`/playbacks/${pb.id}`, pb);
 }
 
 function originateRequest(req: RestRequest): OriginateRequest {
