@@ -59,7 +59,7 @@ const CAUSE_TEXT: Readonly<Record<number, string>> = {
 };
 
 /** Every cause Asterisk has a text for (the rest print "Unknown"). */
-export const NAMED_CAUSES: readonly number[] = Object.keys(CAUSE_TEXT).map(Number);
+export const NAMED_CAUSES: readonly number[] = Object.keys(CAUSE_TEXT).map(Number).filter((c) => c !== 0);
 
 export function causeText(cause: number): string {
   return CAUSE_TEXT[cause] ?? 'Unknown';

@@ -70,6 +70,21 @@ describe('ARI stand-in: originate', () => {
     assert.ok(trail(rig, cong.id).includes('Dial:CONGESTION'));
   });
 
+  it('far-end causes before answer follow the signalling: PRI 21 CONGESTION; analog 21 NOANSWER and 20 CHANUNAVAIL "Subscriber absent"', async () => {
+    rig.standin.onDial('21', { kind: 'reject', cause: 21, afterMs: 10 });
+    rig.standin.onDial('20', { kind: 'reject', cause: 20, afterMs: 10 });
+    const status = async (endpoint: string): Promise<[unknown, unknown, unknown]> => {
+      const ch = await client.channels.originate({ endpoint, app: 'tdmgate' });
+      const destroyed = await waitEvent(rig, 'ChannelDestroyed', (e) => channelOf(e).id === ch.id);
+      const dial = rig.events.filter((e) => e.type === 'Dial' && channelOf(e).id === ch.id).pop();
+      return [dial?.dialstatus, destroyed.cause, destroyed.cause_txt];
+    };
+    assert.deepEqual(await status('DAHDI/g1/21'), ['CONGESTION', 21, 'Call Rejected']);
+    // Channel 63 is an FXO port (analog signalling): the generic mapping.
+    assert.deepEqual(await status('DAHDI/63/21'), ['NOANSWER', 21, 'Call Rejected']);
+    assert.deepEqual(await status('DAHDI/63/20'), ['CHANUNAVAIL', 20, 'Subscriber absent']);
+  });
+
   it('all timeslots busy: originate fails with 500 "Allocation failed" as chan_dahdi refuses the request', async () => {
     rig.standin.setDefaultOutcome({ kind: 'noanswer' });
     // Group 1 = spans 1 and 2: 60 B-channels.
