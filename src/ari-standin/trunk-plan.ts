@@ -120,15 +120,16 @@ export function planFromSite(site: SiteConfig): TrunkPlan {
 }
 
 /**
- * The dialplan the site's routing targets assume: each target's context has its extension
- * (`{did}` stands for any called number, so it becomes a pattern), running Queue(<target>) -
- * what a call-centre dialplan does there; the stand-in only needs the place to exist.
+ * The dialplan the site's routing targets assume: each target's context has its extension,
+ * running Queue(<target>) - what a call-centre dialplan does there; the stand-in only needs the
+ * place to exist. `{did}` is the called number, or "s" when none came, so such a target has the
+ * pattern for digits there and the "s" form - not the literal text "{did}", which no dialplan has.
  */
 export function targetsDialplan(targets: readonly RoutingTarget[]): DialplanSpec {
   const out: Record<string, DialplanExtension[]> = {};
   for (const t of targets) {
-    const exten = t.extension.includes('{did}') ? `_${t.extension.replace('{did}', '!')}` : t.extension;
-    (out[t.context] ??= []).push({ exten, app: 'Queue', appData: t.name });
+    const extens = t.extension.includes('{did}') ? [`_${t.extension.replace('{did}', 'X.')}`, t.extension.replace('{did}', 's')] : [t.extension];
+    for (const exten of extens) (out[t.context] ??= []).push({ exten, app: 'Queue', appData: t.name });
   }
   return out;
 }

@@ -68,7 +68,7 @@ describe('ARI stand-in: dialplan', () => {
     assert.ok(!rig.events.some((e) => e.type === 'ChannelDestroyed'), 'not subscribed after leaving Stasis');
   });
 
-  it('derives the dialplan from the site: the routing targets\' places exist, `{did}` matching any number', () => {
+  it('derives the dialplan from the site: the routing targets\' places exist, `{did}` as any number or s', () => {
     const { site } = parseSite(`site: d
 toneZone: de
 cards:
@@ -88,6 +88,9 @@ routing:
     assert.deepEqual(dp.lookup('cc-sales', 's'), { app: 'Queue', appData: 'sales' });
     assert.equal(dp.lookup('cc-sales', '100'), null);
     assert.deepEqual(dp.lookup('cc-support', '6912347'), { app: 'Queue', appData: 'support' });
+    assert.deepEqual(dp.lookup('cc-support', 's'), { app: 'Queue', appData: 'support' });
+    // The placeholder itself is no extension: a caller that forgets to fill it in loses the call.
+    assert.equal(dp.lookup('cc-support', '{did}'), null);
     assert.equal(dp.lookup('tdmgate-outbound', 's'), null);
   });
 });
