@@ -221,10 +221,14 @@ export class SimAsterisk {
     else this.destroy(ch, 0);
   }
 
+  /**
+   * pbx_builtin_setvar_helper: a name ending in ")" is a dialplan function write (CDR(...),
+   * CHANNEL(...)) and publishes nothing; a plain variable gets ChannelVarset.
+   */
   setVar(ch: Channel, variable: string, value: string): void {
     if (variable === 'CDR(accountcode)' || variable === 'CHANNEL(accountcode)') ch.accountcode = value;
     else ch.vars.set(variable, value);
-    this.emit(ch, 'ChannelVarset', { variable, value });
+    if (!variable.endsWith(')')) this.emit(ch, 'ChannelVarset', { variable, value });
   }
 
   /**
