@@ -60,7 +60,10 @@ describe('ARI stand-in: inbound calls', () => {
     const client = await connectClient(rig);
     const placed = rig.standin.placeInboundCall({ did: '8001', callerId: '5551234' });
     await waitEvent(rig, 'StasisStart');
-    await assert.rejects(client.channels.hangup({ channelId: placed.id, reason: 'bogus' }), /Invalid reason/);
+    await assert.rejects(client.channels.hangup({ channelId: placed.id, reason: 'bogus' }), /Invalid reason for hangup reason provided/);
+    await assert.rejects(client.channels.hangup({ channelId: placed.id, reason_code: 'x' }), /Invalid reason for hangup reason code provided/);
+    // The channel is looked up before the reason is read.
+    await assert.rejects(client.channels.hangup({ channelId: 'no-such', reason: 'bogus' }), /Channel not found/);
     await client.channels.hangup({ channelId: placed.id, reason_code: '21' });
     assert.equal((await waitEvent(rig, 'ChannelDestroyed')).cause, 21);
   });

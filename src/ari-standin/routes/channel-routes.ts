@@ -18,8 +18,9 @@ export function channelRoutes(asterisk: SimAsterisk, originator: Originator): Ro
     { method: 'GET', pattern: /^\/ari\/channels\/([^/]+)$/, handler: (req) => ok(asterisk.get(id(req)).toJSON()) },
     {
       method: 'DELETE', pattern: /^\/ari\/channels\/([^/]+)$/, handler: (req) => {
-        const cause = hangupCause(req);
+        // ast_ari_channels_hangup: the channel first (404), then the reason (400).
         const ch = asterisk.get(id(req));
+        const cause = hangupCause(req);
         asterisk.requestHangup(ch, cause);
         return noContent();
       },
@@ -73,9 +74,12 @@ export function channelRoutes(asterisk: SimAsterisk, originator: Originator): Ro
 
 /** POST /channels/{id}/play[/{playbackId}]: 201 with the queued playback and its Location. */
 function play(asterisk: SimAsterisk, req: RestRequest, playbackId: string | undefined): RestReply {
-  const media = req.lists.get('media') ?? [];
-  if (media.length === 0) throw badRequest('media is required');
   const ch = asterisk.controlled(req.captures[0] ?? '');
+  // Missing media: res_ari's generated parser refuses the request (text not compared with Asterisk).
+  const media = req.lists.get('media') ?? [];
+  if (media.length === 0) throw badRequest('Missing required field media');
+  if ((intParam(req, 'skipms') ?? 0) < 0) throw badRequest('skipms cannot be negative');
+  if ((intParam(req, 'offsetms') ?? 0) < 0) throw badRequest('offsetms cannot be negative');
   const lang = strParam(req, 'lang');
   const pb = asterisk.playbacks.play(ch, media, { ...(playbackId ? { id: playbackId } : {}), ...(lang ? { lang } : {}) });
   return created(`/playbacks/${pb.id}`, pb);
@@ -97,13 +101,14 @@ function hangupCause(req: RestRequest): number {
   const code = strParam(req, 'reason_code');
   if (reason !== undefined && code !== undefined) throw badRequest("The reason and reason_code can't both be specified");
   if (code !== undefined) {
-    const n = Number(code);
-    if (!Number.isInteger(n) || n < 0) throw badRequest('Invalid reason for hangup provided');
-    return n;
+    // sscanf("%30d"): any leading integer is taken.
+    const m = /^\s*([-+]?\d+)/.exec(code);
+    if (!m) throw badRequest('Invalid reason for hangup reason code provided');
+    return Number(m[1]);
   }
   if (reason === undefined) return 16;
   const cause = HANGUP_REASONS[reason];
-  if (cause === undefined) throw badRequest('Invalid reason for hangup provided');
+  if (cause === undefined) throw badRequest('Invalid reason for hangup reason provided');
   return cause;
 }
 
