@@ -202,9 +202,12 @@ export class SimAsterisk {
    */
   continueInDialplan(ch: Channel & { stasisApp: string }, to: { context?: string; extension?: string; priority?: number; label?: string }): void {
     const app = ch.stasisApp;
-    const priority = to.priority ?? (to.extension !== undefined || to.context !== undefined ? 1 : ch.dialplan.priority + 1);
+    // ast_ari_channels_continue_in_dialplan: a context without an extension means "s"; no
+    // context keeps the current one (and its exten unless one is given); no priority is 1, or
+    // the next priority when neither context nor extension came.
+    const priority = to.priority || (to.extension !== undefined || to.context !== undefined ? 1 : ch.dialplan.priority + 1);
     const context = to.context ?? ch.dialplan.context;
-    const exten = to.extension ?? ch.dialplan.exten;
+    const exten = to.extension ?? (to.context !== undefined ? 's' : ch.dialplan.exten);
     ch.dialplan = { context, exten, priority, app_name: '', app_data: '' };
     this.playbacks.channelGone(ch);
     this.emitStasis(ch, app, 'StasisEnd');

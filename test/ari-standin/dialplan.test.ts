@@ -51,6 +51,13 @@ describe('ARI stand-in: dialplan', () => {
       assert.deepEqual(trail(rig, placed.id).slice(-2), ['StasisEnd', 'ChannelDestroyed'], to.context);
     }
     assert.equal(rig.standin.channels().length, 0);
+    // A context without an extension continues at "s", as Asterisk fills it in.
+    const sales = await client.channels.originate({ endpoint: 'DAHDI/g1/5551234', app: 'tdmgate' });
+    await waitEvent(rig, 'StasisStart', (e) => channelOf(e).id === sales.id);
+    await client.channels.continueInDialplan({ channelId: sales.id, context: 'cc-sales' });
+    const dp = await waitEvent(rig, 'ChannelDialplan', (e) => channelOf(e).id === sales.id);
+    assert.deepEqual([(dp.channel as { dialplan: { exten: string } }).dialplan.exten, dp.dialplan_app_data], ['s', 'sales']);
+    await client.channels.hangup({ channelId: sales.id });
   });
 
   it('an inbound call\'s app sees only StasisEnd after a continue; Stasis in the dialplan hands the channel back', async () => {

@@ -89,6 +89,7 @@ describe('ARI stand-in: playback and DTMF', () => {
   it('unknown channel: 404 "Channel not found" for play, dtmf and operations not modelled; 409 outside Stasis', async () => {
     await assert.rejects(client.channels.play({ channelId: 'nope', media: 'sound:x' }), /Channel not found/);
     await assert.rejects(client.channels.sendDTMF({ channelId: 'nope', dtmf: '1' }), /Channel not found/);
+    await assert.rejects(client.channels.sendDTMF({ channelId: 'nope' }), /Channel not found/);
     await assert.rejects(client.channels.hold({ channelId: 'nope' }), /Channel not found/);
     await assert.rejects(client.bridges.get({ bridgeId: 'nope' }), /Bridge not found/);
     await assert.rejects(client.playbacks.get({ playbackId: 'nope' }), /Playback not found/);

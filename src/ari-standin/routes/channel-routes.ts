@@ -45,10 +45,12 @@ export function channelRoutes(asterisk: SimAsterisk, originator: Originator): Ro
     { method: 'POST', pattern: /^\/ari\/channels\/([^/]+)\/play\/([^/]+)$/, handler: (req) => play(asterisk, req, req.captures[1]) },
     {
       method: 'POST', pattern: /^\/ari\/channels\/([^/]+)\/dtmf$/, handler: (req) => {
+        // ast_ari_channels_send_dtmf: the channel (404/409/412) before the digits (400).
+        const ch = asterisk.controlled(id(req));
         const dtmf = strParam(req, 'dtmf');
         if (!dtmf) throw badRequest('DTMF is required');
         for (const p of ['before', 'between', 'duration', 'after']) intParam(req, p);
-        asterisk.sendDtmf(asterisk.controlled(id(req)), dtmf);
+        asterisk.sendDtmf(ch, dtmf);
         return noContent();
       },
     },
