@@ -63,9 +63,9 @@ export interface AriStandinOptions {
 
 export interface AriStandinEvents {
   /**
-   * A `continue` was handled: the channel left Stasis for `to`. Emitted synchronously inside the
-   * request, so a listener sees the moment the decision reached "Asterisk" (the supervisor bench
-   * times routing from StasisStart to here).
+   * A `continue` was accepted for `to` (the channel leaves Stasis right after, or once its
+   * playbacks are over). Emitted synchronously inside the request, so a listener sees the moment
+   * the decision reached "Asterisk" (the supervisor bench times routing from StasisStart to here).
    */
   continued: [channelId: string, to: { context: string; exten: string; priority: number }];
 }
@@ -108,7 +108,7 @@ export class AriStandin extends EventEmitter<AriStandinEvents> {
     const dialplan = new Dialplan(mergeDialplans(inboundDialplan(plan, defaultApp), o.dialplan ?? plan.dialplan));
     const asterisk = new SimAsterisk({
       pool, hub, now: Date.now, defaultApp, dialplan, ...(o.media ? { media: o.media } : {}),
-      onContinued: (ch) => this.emit('continued', ch.id, ch.dialplan),
+      onContinued: (ch, to) => this.emit('continued', ch.id, to),
     });
     const docs = loadApiDocs(o.docsDir);
     const router = new Router();

@@ -48,8 +48,8 @@ export interface DtmfTiming {
 
 const DTMF_DEFAULT_MS = 100;
 
-/** Told of each `continue` once handled: the stand-in's observation hook (AriStandin 'continued'). */
-export type ContinuedListener = (ch: Channel) => void;
+/** Told of each `continue` as the request is handled: the stand-in's observation hook (AriStandin 'continued'). */
+export type ContinuedListener = (ch: Channel, to: { context: string; exten: string; priority: number }) => void;
 
 export interface SimAsteriskDeps {
   pool: TrunkPool;
@@ -196,26 +196,33 @@ export class SimAsterisk {
   }
 
   /**
-   * POST continue: leaves Stasis (StasisEnd) and runs the dialplan at the new location - the
-   * application there (ChannelDialplan), or, where no such extension exists, the end of the
+   * POST continue: a command on the channel's control, so it runs once earlier playbacks are
+   * over; then the channel leaves Stasis (StasisEnd) and runs the dialplan at the new location -
+   * the application there (ChannelDialplan), or, where no such extension exists, the end of the
    * channel at once with no cause (pbx finds nothing to run). Asterisk answers 204 either way.
    */
   continueInDialplan(ch: Channel & { stasisApp: string }, to: { context?: string; extension?: string; priority?: number; label?: string }): void {
-    const app = ch.stasisApp;
     // ast_ari_channels_continue_in_dialplan: a context without an extension means "s"; no
     // context keeps the current one (and its exten unless one is given); no priority is 1, or
     // the next priority when neither context nor extension came.
     const priority = to.priority || (to.extension !== undefined || to.context !== undefined ? 1 : ch.dialplan.priority + 1);
     const context = to.context ?? ch.dialplan.context;
     const exten = to.extension ?? (to.context !== undefined ? 's' : ch.dialplan.exten);
-    ch.dialplan = { context, exten, priority, app_name: '', app_data: '' };
+    const place = { context, exten, priority };
+    this.onContinued(ch, place);
+    this.playbacks.afterPlaybacks(ch, () => this.leaveForDialplan(ch, place));
+  }
+
+  private leaveForDialplan(ch: Channel, place: { context: string; exten: string; priority: number }): void {
+    const app = ch.stasisApp;
+    if (!ch.alive || app === null) return;
+    ch.dialplan = { ...place, app_name: '', app_data: '' };
     this.playbacks.channelGone(ch);
     this.emitStasis(ch, app, 'StasisEnd');
-    (ch as Channel).stasisApp = null;
-    this.onContinued(ch);
-    const step = this.dialplan.lookup(context, exten);
+    ch.stasisApp = null;
+    const step = this.dialplan.lookup(place.context, place.exten);
     if (!step) return this.destroy(ch, 0);
-    ch.dialplan = { context, exten, priority, app_name: step.app, app_data: step.appData };
+    ch.dialplan = { ...place, app_name: step.app, app_data: step.appData };
     this.emit(ch, 'ChannelDialplan', { dialplan_app: step.app, dialplan_app_data: step.appData });
     if (step.app !== 'Stasis') return;
     // Stasis(app[,args]) in the dialplan: back into an app, or the end when nobody registered it.

@@ -1,9 +1,13 @@
-// Playback of media on channels (POST /channels/{id}/play, GET/DELETE /playbacks/{id}): each
-// channel plays one playback at a time and queues the rest, as a Stasis control's command queue
-// does; the 201 answer shows the playback "queued", then PlaybackStarted ("playing"),
-// PlaybackContinuing for each further media of a list, and PlaybackFinished ("done") when the
-// media ran out, was stopped or the channel went. How long a media plays is data (MediaTiming).
+// Playback of media on channels (POST /channels/{id}/play, GET/DELETE /playbacks/{id}) as
+// res_stasis_playback runs it: each play is a command on the channel's Stasis control, run one
+// after another (so a continue asked for during a playback waits for it); the 201 answer shows
+// the playback "queued"; each media of the list gives PlaybackStarted ("playing") and, unless it
+// is the last, PlaybackContinuing; the end gives PlaybackFinished - "done" when the media ran out
+// or was stopped, "failed" when the channel hung up under it. A playback stopped while queued
+// is cancelled: it says PlaybackFinished ("done") when its turn comes. How long a media plays is
+// data (MediaTiming).
 
+import { randomUUID } from 'node:crypto';
 import type { SimAsterisk } from './asterisk';
 import type { Channel } from './channel';
 import { notFound } from './errors';
@@ -15,7 +19,11 @@ export interface MediaTiming {
   durations?: Readonly<Record<string, number>>;
 }
 
-export type PlaybackState = 'queued' | 'playing' | 'continuing' | 'done' | 'failed';
+/** stasis_app_playback's states; STOPPED, COMPLETE and CANCELED all print as "done". */
+type InternalState = 'queued' | 'playing' | 'continuing' | 'stopped' | 'complete' | 'canceled' | 'failed';
+const STATE_TEXT: Readonly<Record<InternalState, string>> = {
+  queued: 'queued', playing: 'playing', continuing: 'continuing', stopped: 'done', complete: 'done', canceled: 'done', failed: 'failed',
+};
 
 /** The Playback model of playbacks.json. */
 export interface PlaybackJson {
@@ -24,7 +32,7 @@ export interface PlaybackJson {
   next_media_uri?: string;
   target_uri: string;
   language: string;
-  state: PlaybackState;
+  state: string;
 }
 
 interface Playback {
@@ -33,7 +41,7 @@ interface Playback {
   media: string[];
   index: number;
   language: string;
-  state: PlaybackState;
+  state: InternalState;
   timer: NodeJS.Timeout | null;
 }
 
@@ -41,9 +49,8 @@ const DEFAULT_MEDIA_MS = 500;
 
 export class Playbacks {
   private readonly byId = new Map<string, Playback>();
-  /** Channel id -> its playbacks, the first one playing. */
-  private readonly queues = new Map<string, Playback[]>();
-  private seq = 0;
+  /** Channel id -> its control's pending work: playbacks (the first one running) and deferred commands. */
+  private readonly queues = new Map<string, (Playback | (() => void))[]>();
 
   constructor(
     private readonly asterisk: SimAsterisk,
@@ -52,35 +59,36 @@ export class Playbacks {
 
   /** Queues a playback on a channel in Stasis; the answer is its JSON in state "queued". */
   play(ch: Channel, media: readonly string[], options: { id?: string; lang?: string } = {}): PlaybackJson {
-    const id = options.id ?? `${this.asterisk.startupTime}-pb-${++this.seq}`;
-    const pb: Playback = { id, channel: ch, media: [...media], index: 0, language: options.lang ?? 'en', state: 'queued', timer: null };
-    this.byId.set(id, pb);
-    const queue = this.queues.get(ch.id) ?? [];
-    this.queues.set(ch.id, [...queue, pb]);
-    const answer = toJson(pb);
-    if (queue.length === 0) this.asterisk.later(ch, 0, () => this.begin(pb));
-    return answer;
+    const pb: Playback = { id: options.id ?? randomUUID(), channel: ch, media: [...media], index: 0, language: options.lang ?? 'en', state: 'queued', timer: null };
+    this.byId.set(pb.id, pb);
+    this.enqueue(ch, pb);
+    return toJson(pb);
+  }
+
+  /** Runs `command` once the channel's earlier playbacks are over (a command queued on the control). */
+  afterPlaybacks(ch: Channel, command: () => void): void {
+    if ((this.queues.get(ch.id) ?? []).length === 0) command();
+    else this.enqueue(ch, command);
   }
 
   get(id: string): PlaybackJson {
     return toJson(this.require(id));
   }
 
-  /** DELETE /playbacks/{id}: a playing one finishes ("done") now; a queued one is dropped silently. */
+  /** DELETE /playbacks/{id}: a running one stops ("done"); a queued one is cancelled. */
   stop(id: string): void {
     const pb = this.require(id);
-    if (pb.state === 'queued') this.drop(pb);
-    else this.finish(pb);
+    if (pb.state === 'queued') pb.state = 'canceled';
+    else if (pb.state === 'playing' || pb.state === 'continuing') this.finish(pb, 'stopped');
   }
 
-  /** The channel left Stasis or went: the playing media stops (PlaybackFinished), the queue is dropped. */
+  /** The channel is going: the running playback fails, queued work never runs. */
   channelGone(ch: Channel): void {
     const queue = this.queues.get(ch.id) ?? [];
-    const [current, ...rest] = queue;
-    for (const pb of rest) this.drop(pb);
-    if (current && current.state !== 'queued') this.finish(current);
-    else if (current) this.drop(current);
     this.queues.delete(ch.id);
+    const [current] = queue;
+    if (current && typeof current !== 'function' && current.state === 'playing') this.finish(current, 'failed');
+    for (const item of queue) if (typeof item !== 'function') this.forget(item);
   }
 
   clear(): void {
@@ -95,42 +103,68 @@ export class Playbacks {
     return pb;
   }
 
-  private begin(pb: Playback): void {
-    if (!pb.channel.alive || !this.byId.has(pb.id)) return;
-    pb.state = 'playing';
-    this.asterisk.emitFor(pb.channel, 'PlaybackStarted', { playback: toJson(pb) });
-    this.schedule(pb);
+  private enqueue(ch: Channel, item: Playback | (() => void)): void {
+    const queue = this.queues.get(ch.id) ?? [];
+    queue.push(item);
+    this.queues.set(ch.id, queue);
+    if (queue.length === 1) this.asterisk.later(ch, 0, () => this.runHead(ch));
   }
 
-  private schedule(pb: Playback): void {
+  private runHead(ch: Channel): void {
+    const head = this.queues.get(ch.id)?.[0];
+    if (!head || !ch.alive) return;
+    if (typeof head === 'function') {
+      this.shift(ch);
+      head();
+      return;
+    }
+    if (head.state === 'canceled') return this.finish(head, 'canceled');
+    this.startMedia(head);
+  }
+
+  /** playback_first_update: "playing" with this media (PlaybackStarted). */
+  private startMedia(pb: Playback): void {
+    pb.state = 'playing';
+    this.publish(pb);
     const uri = pb.media[pb.index] ?? '';
     pb.timer = setTimeout(() => {
       pb.timer = null;
-      if (pb.index + 1 < pb.media.length) {
-        pb.index++;
-        pb.state = 'continuing';
-        this.asterisk.emitFor(pb.channel, 'PlaybackContinuing', { playback: toJson(pb) });
-        this.schedule(pb);
-      } else this.finish(pb);
+      if (pb.index + 1 >= pb.media.length) return this.finish(pb, 'complete');
+      // playback_final_update: "continuing" for a media that is not the last, then the next one.
+      pb.state = 'continuing';
+      this.publish(pb);
+      pb.index++;
+      this.startMedia(pb);
     }, this.timing.durations?.[uri] ?? this.timing.defaultMs ?? DEFAULT_MEDIA_MS);
   }
 
-  private finish(pb: Playback): void {
+  /** PlaybackFinished, then the control goes on with its next command. */
+  private finish(pb: Playback, state: 'complete' | 'stopped' | 'canceled' | 'failed'): void {
     if (pb.timer) clearTimeout(pb.timer);
     pb.timer = null;
-    pb.state = 'done';
-    this.asterisk.emitFor(pb.channel, 'PlaybackFinished', { playback: toJson(pb) });
-    this.drop(pb);
-    const next = this.queues.get(pb.channel.id)?.[0];
-    if (next && next.state === 'queued') this.asterisk.later(pb.channel, 0, () => this.begin(next));
+    pb.state = state;
+    this.publish(pb);
+    this.forget(pb);
+    if (this.queues.get(pb.channel.id)?.[0] === pb) {
+      this.shift(pb.channel);
+      if ((this.queues.get(pb.channel.id) ?? []).length > 0) this.asterisk.later(pb.channel, 0, () => this.runHead(pb.channel));
+    }
   }
 
-  private drop(pb: Playback): void {
+  private shift(ch: Channel): void {
+    const queue = this.queues.get(ch.id) ?? [];
+    queue.shift();
+    if (queue.length === 0) this.queues.delete(ch.id);
+  }
+
+  private forget(pb: Playback): void {
     if (pb.timer) clearTimeout(pb.timer);
     this.byId.delete(pb.id);
-    const queue = (this.queues.get(pb.channel.id) ?? []).filter((p) => p !== pb);
-    if (queue.length > 0) this.queues.set(pb.channel.id, queue);
-    else this.queues.delete(pb.channel.id);
+  }
+
+  private publish(pb: Playback): void {
+    const type = pb.state === 'playing' ? 'PlaybackStarted' : pb.state === 'continuing' ? 'PlaybackContinuing' : 'PlaybackFinished';
+    this.asterisk.emitFor(pb.channel, type, { playback: toJson(pb) });
   }
 }
 
@@ -142,6 +176,6 @@ function toJson(pb: Playback): PlaybackJson {
     ...(next !== undefined ? { next_media_uri: next } : {}),
     target_uri: `channel:${pb.channel.id}`,
     language: pb.language,
-    state: pb.state,
+    state: STATE_TEXT[pb.state],
   };
 }

@@ -30,6 +30,7 @@ describe('ARI stand-in: playback and DTMF', () => {
     const fields = (({ id, media_uri, target_uri, language, state }) => ({ id, media_uri, target_uri, language, state }))(first);
     assert.deepEqual(fields, { id: 'pb-1', media_uri: 'sound:confirm-call', target_uri: `channel:${id}`, language: 'en', state: 'queued' });
     const second = await client.channels.play({ channelId: id, media: 'sound:press-1' });
+    assert.match(second.id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'playback_create makes a UUID');
     const finished = await waitUntil(() => rig.events.filter((e) => e.type === 'PlaybackFinished').length === 2 && rig.events, 'both playbacks finished');
     const order = finished.filter((e) => e.type.startsWith('Playback')).map((e) => `${e.type}:${(e.playback as { id: string; state: string }).id}:${(e.playback as { state: string }).state}`);
     assert.deepEqual(order, ['PlaybackStarted:pb-1:playing', 'PlaybackFinished:pb-1:done', `PlaybackStarted:${second.id}:playing`, `PlaybackFinished:${second.id}:done`]);
@@ -49,21 +50,40 @@ describe('ARI stand-in: playback and DTMF', () => {
     await assert.rejects(client.playbacks.stop({ playbackId: 'pb-9' }), /Playback not found/);
   });
 
-  it('a list of media: PlaybackStarted with next_media_uri, PlaybackContinuing, PlaybackFinished', async () => {
+  it('a list of media: Started and Continuing for each but the last, Started and Finished for the last', async () => {
     const id = await inStasis();
     await client.channels.play({ channelId: id, media: ['sound:a', 'sound:b'] });
     await waitEvent(rig, 'PlaybackFinished');
-    const pbs = rig.events.filter((e) => e.type.startsWith('Playback')).map((e) => [e.type, (e.playback as { media_uri: string }).media_uri, (e.playback as { next_media_uri?: string }).next_media_uri]);
-    assert.deepEqual(pbs, [['PlaybackStarted', 'sound:a', 'sound:b'], ['PlaybackContinuing', 'sound:b', undefined], ['PlaybackFinished', 'sound:b', undefined]]);
+    const pbs = rig.events.filter((e) => e.type.startsWith('Playback')).map((e) => {
+      const pb = e.playback as { media_uri: string; next_media_uri?: string; state: string };
+      return [e.type, pb.media_uri, pb.next_media_uri, pb.state];
+    });
+    assert.deepEqual(pbs, [
+      ['PlaybackStarted', 'sound:a', 'sound:b', 'playing'], ['PlaybackContinuing', 'sound:a', 'sound:b', 'continuing'],
+      ['PlaybackStarted', 'sound:b', undefined, 'playing'], ['PlaybackFinished', 'sound:b', undefined, 'done'],
+    ]);
   });
 
-  it('a hangup during playback finishes it before StasisEnd', async () => {
+  it('a hangup during playback: PlaybackFinished "failed" before StasisEnd; a queued one stopped says Finished "done" on its turn', async () => {
     const id = await inStasis();
-    await client.channels.play({ channelId: id, media: 'sound:long-prompt' });
-    await waitEvent(rig, 'PlaybackStarted');
+    await client.channels.play({ channelId: id, media: 'sound:x', playbackId: 'first' });
+    await client.channels.play({ channelId: id, media: 'sound:long-prompt', playbackId: 'cancelled' });
+    await client.channels.play({ channelId: id, media: 'sound:long-prompt', playbackId: 'second' });
+    await client.playbacks.stop({ playbackId: 'cancelled' });
+    await waitEvent(rig, 'PlaybackStarted', (e) => (e.playback as { id: string }).id === 'second');
     rig.standin.remoteHangup(id);
     await waitEvent(rig, 'ChannelDestroyed');
+    const seen = rig.events.filter((e) => e.type.startsWith('Playback')).map((e) => `${e.type}:${(e.playback as { id: string }).id}:${(e.playback as { state: string }).state}`);
+    assert.deepEqual(seen, ['PlaybackStarted:first:playing', 'PlaybackFinished:first:done', 'PlaybackFinished:cancelled:done', 'PlaybackStarted:second:playing', 'PlaybackFinished:second:failed']);
     assert.deepEqual(rig.events.slice(-4).map((e) => e.type), ['ChannelHangupRequest', 'PlaybackFinished', 'StasisEnd', 'ChannelDestroyed']);
+  });
+
+  it('a continue asked for during a playback waits for it (commands on the control run in order)', async () => {
+    const id = await inStasis();
+    await client.channels.play({ channelId: id, media: 'sound:x' });
+    await client.channels.continueInDialplan({ channelId: id, context: 'cc-queue', extension: 's' });
+    await waitEvent(rig, 'StasisEnd');
+    assert.deepEqual(rig.events.slice(-3).map((e) => e.type), ['PlaybackStarted', 'PlaybackFinished', 'StasisEnd']);
   });
 
   it('sends DTMF (204, 400 without digits); the far end presses a digit: ChannelDtmfReceived with digit and duration_ms', async () => {
@@ -97,6 +117,10 @@ describe('ARI stand-in: playback and DTMF', () => {
     // A known channel and an operation the stand-in does not model: 501, not a made-up success.
     const held = await raw(rig.port, 'POST', `/ari/channels/${id}/hold`, true);
     assert.equal(held.status, 501);
+    const noMedia = await raw(rig.port, 'POST', `/ari/channels/${id}/play`, true);
+    assert.deepEqual([noMedia.status, JSON.parse(noMedia.body)], [500, { message: 'Failed to queue media for playback' }]);
+    const negative = await raw(rig.port, 'POST', `/ari/channels/${id}/play?media=sound:x&skipms=-1`, true);
+    assert.deepEqual([negative.status, JSON.parse(negative.body)], [400, { message: 'skipms cannot be negative' }]);
     await client.channels.continueInDialplan({ channelId: id, context: 'cc-queue', extension: 's' });
     await waitEvent(rig, 'StasisEnd');
     await assert.rejects(client.channels.play({ channelId: id, media: 'sound:x' }), /Channel not in Stasis application/);

@@ -27,7 +27,9 @@ export function channelRoutes(asterisk: SimAsterisk, originator: Originator): Ro
     },
     {
       method: 'POST', pattern: /^\/ari\/channels\/([^/]+)\/answer$/, handler: (req) => {
-        asterisk.answer(asterisk.controlled(id(req)));
+        // A command on the channel's control: after any playback in progress.
+        const ch = asterisk.controlled(id(req));
+        asterisk.playbacks.afterPlaybacks(ch, () => asterisk.answer(ch));
         return noContent();
       },
     },
@@ -77,13 +79,14 @@ export function channelRoutes(asterisk: SimAsterisk, originator: Originator): Ro
 /** POST /channels/{id}/play[/{playbackId}]: 201 with the queued playback and its Location. */
 function play(asterisk: SimAsterisk, req: RestRequest, playbackId: string | undefined): RestReply {
   const ch = asterisk.controlled(req.captures[0] ?? '');
-  // Missing media: res_ari's generated parser refuses the request (text not compared with Asterisk).
+  // stasis_app_control_play_uri refuses no media or an empty URI, after the checks above.
   const media = req.lists.get('media') ?? [];
-  if (media.length === 0) throw badRequest('Missing required field media');
+  if (media.length === 0 || media.includes('')) throw new AriHttpError(500, 'Failed to queue media for playback');
   if ((intParam(req, 'skipms') ?? 0) < 0) throw badRequest('skipms cannot be negative');
   if ((intParam(req, 'offsetms') ?? 0) < 0) throw badRequest('offsetms cannot be negative');
-  const lang = strParam(req, 'lang');
-  const pb = asterisk.playbacks.play(ch, media, { ...(playbackId ? { id: playbackId } : {}), ...(lang ? { lang } : {}) });
+  // The channel's language when none is asked for.
+  const lang = strParam(req, 'lang') ?? ch.toJSON().language;
+  const pb = asterisk.playbacks.play(ch, media, { ...(playbackId ? { id: playbackId } : {}), lang });
   return created(`/playbacks/${pb.id}`, pb);
 }
 
