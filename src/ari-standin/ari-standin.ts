@@ -1,30 +1,35 @@
 // The ARI stand-in: one object that owns a simulated Asterisk's ARI - the HTTP server, the
 // events WebSocket, the channels on DAHDI timeslots of a trunk plan (mirrored into the sim's
-// channels), the span watch - and the control API tests and the demo use: inbound calls, far-end
-// outcomes, remote hangups and faults (socket drop, REST stall, unknown and malformed events,
-// an Asterisk restart), plus the traffic generator.
+// channels), the span watch, the dialplan continue goes into - and the control API tests and the
+// demo use: inbound calls, far-end outcomes, remote hangups, far-end DTMF and faults (socket
+// drop, REST stall, unknown and malformed events, `core restart now`, a crash), plus the
+// traffic generator.
 
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { HardwareBackend } from '../hardware/types';
 import { loadApiDocs } from './api-docs';
-import { dialStatusForCause } from './causes';
-import { SimAsterisk, type InboundCall } from './asterisk';
+import { SimAsterisk, type DtmfTiming, type InboundCall } from './asterisk';
 import type { ChannelJson } from './channel';
 import { DialScript, type DialOutcome, type DialScriptOptions, type OutcomeMix } from './dial-script';
+import { Dialplan, mergeDialplans, type DialplanSpec } from './dialplan';
 import { StandinError } from './errors';
 import { EventsHub } from './events-hub';
 import { AriHttpServer } from './http-server';
 import { Originator } from './originate';
+import type { MediaTiming } from './playbacks';
+import { runRestart, type RestartPhases } from './restart';
 import { RestGate } from './rest-gate';
 import { Router } from './router';
 import { asteriskRoutes, type ModuleState } from './routes/asterisk-routes';
 import { channelRoutes } from './routes/channel-routes';
 import { miscRoutes } from './routes/misc-routes';
+import { playbackRoutes } from './routes/playback-routes';
+import { unmodelledRoutes } from './routes/unmodelled-routes';
 import { SpanWatch } from './span-watch';
 import { TrafficGenerator, type TrafficOptions } from './traffic';
 import { TrunkPool, type InUseMarker } from './trunk-pool';
-import { planFromHardware, type SimpleTrunkConfig, type TrunkPlan } from './trunk-plan';
+import { inboundDialplan, planFromHardware, type SimpleTrunkConfig, type TrunkPlan } from './trunk-plan';
 
 export interface AriStandinOptions {
   user?: string;
@@ -43,6 +48,14 @@ export interface AriStandinOptions {
   spanWatchMs?: number;
   /** Loaded modules for PUT /asterisk/modules (default chan_dahdi.so and res_ari.so running). */
   modules?: Record<string, ModuleState>;
+  /**
+   * Contexts and extensions that exist besides the trunks' inbound contexts (those always do,
+   * running Stasis(defaultApp)). Default: the trunk plan's (planFromSite: the routing targets).
+   * A continue anywhere else ends the channel, as Asterisk's pbx does.
+   */
+  dialplan?: DialplanSpec;
+  /** How long media plays (POST /channels/{id}/play). */
+  media?: MediaTiming;
   /** Folder with resources.json and api-docs/ (default: the copy shipped in the package). */
   docsDir?: string;
   asteriskId?: string;
@@ -50,9 +63,9 @@ export interface AriStandinOptions {
 
 export interface AriStandinEvents {
   /**
-   * A `continue` was handled: the channel left Stasis for `to`. Emitted synchronously inside the
-   * request, so a listener sees the moment the decision reached "Asterisk" (the supervisor bench
-   * times routing from StasisStart to here).
+   * A `continue` was accepted for `to` (the channel leaves Stasis right after, or once its
+   * playbacks are over). Emitted synchronously inside the request, so a listener sees the moment
+   * the decision reached "Asterisk" (the supervisor bench times routing from StasisStart to here).
    */
   continued: [channelId: string, to: { context: string; exten: string; priority: number }];
 }
@@ -72,6 +85,8 @@ export class AriStandin extends EventEmitter<AriStandinEvents> {
   private asterisk: SimAsterisk | null = null;
   private watch: SpanWatch | null = null;
   private readonly traffic = new Set<TrafficGenerator>();
+  /** Bumped by stop(): a restart still running notices and does not bring the server back. */
+  private generation = 0;
 
   constructor(private readonly options: AriStandinOptions = {}) {
     super();
@@ -89,7 +104,13 @@ export class AriStandin extends EventEmitter<AriStandinEvents> {
     const user = o.user ?? 'asterisk';
     const password = o.password ?? 'asterisk';
     const hub = new EventsHub((u, p) => u === user && p === password, this.asteriskId, Date.now);
-    const asterisk = new SimAsterisk(pool, hub, Date.now, o.defaultApp ?? 'tdmgate', (ch) => this.emit('continued', ch.id, ch.dialplan));
+    const defaultApp = o.defaultApp ?? 'tdmgate';
+    const dialplan = new Dialplan(mergeDialplans(inboundDialplan(plan, defaultApp), o.dialplan ?? plan.dialplan));
+    const asterisk = new SimAsterisk({
+      pool, hub, now: Date.now, defaultApp, dialplan, ...(o.media ? { media: o.media } : {}),
+      onContinued: (ch, to) => this.emit('continued', ch.id, to),
+    });
+    const docs = loadApiDocs(o.docsDir);
     const router = new Router();
     router.add(
       ...asteriskRoutes({
@@ -99,8 +120,10 @@ export class AriStandin extends EventEmitter<AriStandinEvents> {
       }),
       ...miscRoutes({ apps: () => hub.apps(), channelIdsOf: (app) => asterisk.list().filter((c) => c.stasisApp === app).map((c) => c.id) }),
       ...channelRoutes(asterisk, new Originator(asterisk, this.script)),
+      ...playbackRoutes(asterisk.playbacks),
+      ...unmodelledRoutes(docs, { channel: (id) => void asterisk.get(id), playback: (id) => void asterisk.playbacks.get(id) }),
     );
-    const http = new AriHttpServer({ host: o.host ?? '127.0.0.1', port: o.port ?? 0, user, password }, loadApiDocs(o.docsDir), router, hub, this.gate);
+    const http = new AriHttpServer({ host: o.host ?? '127.0.0.1', port: o.port ?? 0, user, password }, docs, router, hub, this.gate);
     const started = await http.listen();
     this.hub = hub;
     this.asterisk = asterisk;
@@ -113,6 +136,7 @@ export class AriStandin extends EventEmitter<AriStandinEvents> {
   }
 
   async stop(): Promise<void> {
+    this.generation++;
     for (const t of this.traffic) t.stop();
     this.traffic.clear();
     await this.watch?.stop();
@@ -137,12 +161,23 @@ export class AriStandin extends EventEmitter<AriStandinEvents> {
     return this.running().asterisk.inbound(call).channel.toJSON();
   }
 
-  /** The far end hangs up (default cause 16); before answer it is a DISCONNECT with that cause. */
+  /**
+   * The far end hangs up (default cause 16): ChannelHangupRequest with the cause; before answer
+   * it is a DISCONNECT whose Dial status the channel's signalling decides (causes.ts).
+   */
   remoteHangup(channelId: string, cause = 16): void {
     const a = this.running().asterisk;
-    const ch = a.find(channelId);
-    if (!ch) throw new StandinError('UNKNOWN_CHANNEL', `no channel ${channelId}`);
-    a.remoteHangup(ch, cause, a.isDialing(ch) ? (cause === 16 ? 'CANCEL' : dialStatusForCause(cause)) : null);
+    a.remoteHangup(this.channel(channelId), cause);
+  }
+
+  /** The far end presses DTMF on a call: ChannelDtmfReceived per digit (digit, duration_ms). */
+  pressDtmf(channelId: string, digits: string, timing: DtmfTiming = {}): void {
+    this.running().asterisk.pressDtmf(this.channel(channelId), digits, timing);
+  }
+
+  /** DTMF the app sent to the far end on a channel (POST /channels/{id}/dtmf), in order. */
+  sentDtmf(channelId: string): string {
+    return this.channel(channelId).sentDtmf;
   }
 
   /** Scripted far-end behaviour for numbers matching `pattern` (exact, _Asterisk pattern, RegExp), on `span` only if given. */
@@ -199,8 +234,35 @@ export class AriStandin extends EventEmitter<AriStandinEvents> {
   }
 
   /**
-   * Asterisk dies and comes back: sockets cut, connections refused for `downMs`, every channel
-   * lost (no events), then listening again on the same port with a new startup time.
+   * `core restart now` with Asterisk's phases in order (restart.ts): channels hung up with
+   * events, 503 "Shutdown in progress", sockets cut, refused, 404, 503 "Asterisk not booted",
+   * up with a new startup time. Resolves when it is up again.
+   */
+  async restart(phases: Partial<RestartPhases> = {}): Promise<void> {
+    const { http, hub, asterisk } = this.running();
+    const gen = this.generation;
+    const live = (): boolean => gen === this.generation;
+    await runRestart({
+      hangupAll: () => live() && asterisk.shutdownChannels(),
+      setAvailability: (a) => {
+        if (live()) http.availability = a;
+      },
+      goDown: async () => {
+        if (!live()) return;
+        hub.dropAll();
+        await http.close(false);
+      },
+      comeBack: async () => {
+        if (!live()) return;
+        asterisk.reset(Date.now());
+        await http.listen();
+      },
+    }, phases);
+  }
+
+  /**
+   * Asterisk crashes and comes back: sockets cut, connections refused for `downMs`, every
+   * channel lost (no events), then listening again on the same port with a new startup time.
    */
   async restartAsterisk(options: { downMs?: number } = {}): Promise<void> {
     const { http, hub, asterisk } = this.running();
@@ -216,6 +278,12 @@ export class AriStandin extends EventEmitter<AriStandinEvents> {
   setModule(name: string, state: ModuleState | null): void {
     if (state === null) this.modules.delete(name);
     else this.modules.set(name, state);
+  }
+
+  private channel(id: string): ReturnType<SimAsterisk['list']>[number] {
+    const ch = this.running().asterisk.find(id);
+    if (!ch) throw new StandinError('UNKNOWN_CHANNEL', `no channel ${id}`);
+    return ch;
   }
 
   private running(): { http: AriHttpServer; hub: EventsHub; asterisk: SimAsterisk } {

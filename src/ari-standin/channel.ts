@@ -24,6 +24,24 @@ for (const [from, tos] of Object.entries(TRANSITIONS)) {
   }
 }
 
+/**
+ * The device state Asterisk derives for a channel's device (its name without the "-<seq>"
+ * suffix) when the driver reports none for it: ast_parse_device_state says RINGING for a
+ * Ringing channel, INUSE for any other, UNKNOWN once no channel holds the device.
+ */
+export type DeviceState = 'UNKNOWN' | 'INUSE' | 'RINGING';
+const DEVICE_STATE_OF: Readonly<Partial<Record<ChannelState, DeviceState>>> = { Ringing: 'RINGING' };
+
+export function deviceStateOf(state: ChannelState | null): DeviceState {
+  return state === null ? 'UNKNOWN' : DEVICE_STATE_OF[state] ?? 'INUSE';
+}
+
+/** "DAHDI/i1/5551234-1" -> "DAHDI/i1/5551234": the device, as ast_setstate cuts the name at the last dash. */
+export function deviceNameOf(channelName: string): string {
+  const dash = channelName.lastIndexOf('-');
+  return dash < 0 ? channelName : channelName.slice(0, dash);
+}
+
 export interface CallerId {
   name: string;
   number: string;
@@ -58,14 +76,22 @@ export class Channel {
   phase: ChannelPhase = 'alive';
   /** The Stasis application holding the channel, or null outside Stasis. */
   stasisApp: string | null = null;
-  /** Apps that see this channel's events (the originating app stays subscribed while dialing). */
+  /**
+   * Apps subscribed to the channel besides the Stasis app holding it: the originating app
+   * (stasis_app_subscribe_channel at originate) stays subscribed until the channel is gone,
+   * also after a continue; an inbound call's app sees nothing more once it left Stasis.
+   */
   readonly subscribers = new Set<string>();
+  /** The device state last published for this channel's device. */
+  deviceState: DeviceState = 'UNKNOWN';
   readonly vars = new Map<string, string>();
   connected: CallerId = { name: '', number: '' };
   accountcode = '';
   /** Set when a timer of the dial or traffic simulation belongs to the channel. */
   readonly timers = new Set<NodeJS.Timeout>();
   answeredAt: number | null = null;
+  /** DTMF sent to the far end with POST /channels/{id}/dtmf, in order. */
+  sentDtmf = '';
   /** Outbound: the resource dialled (Dial events' dialstring). */
   dialstring = '';
 
@@ -74,7 +100,7 @@ export class Channel {
     readonly name: string,
     readonly trunk: TrunkChannel,
     readonly direction: 'inbound' | 'outbound',
-    readonly caller: CallerId,
+    public caller: CallerId,
     public dialplan: DialplanLocation,
     readonly createdAt: number,
     initial: ChannelState,
@@ -89,6 +115,11 @@ export class Channel {
     if (!allowed.includes(to)) throw new Error(`channel ${this.name}: no state change ${this.state} -> ${to}`);
     this.state = to;
     return true;
+  }
+
+  /** Apps that get this channel's topic: its subscribers and the Stasis app holding it. */
+  audience(): string[] {
+    return this.stasisApp === null ? [...this.subscribers] : [...new Set([...this.subscribers, this.stasisApp])];
   }
 
   get alive(): boolean {

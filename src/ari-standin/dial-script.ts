@@ -5,11 +5,14 @@
 import { Prng } from '../hardware/sim/prng';
 
 export type DialOutcome =
-  /** Alerting after ringMs (default half of afterMs), CONNECT after afterMs; optional far-end clearing after talkMs. */
-  | { kind: 'answer'; afterMs?: number; ringMs?: number; talkMs?: number }
+  /**
+   * Alerting after ringMs (default half of afterMs), CONNECT after afterMs; optional far-end
+   * clearing after talkMs; optionally the far end presses DTMF `press.afterMs` after answer.
+   */
+  | { kind: 'answer'; afterMs?: number; ringMs?: number; talkMs?: number; press?: DtmfPress }
   /** DISCONNECT cause 17 before alerting. */
   | { kind: 'busy'; afterMs?: number }
-  /** Alerting, never answered: the originate timeout ends it (Dial NOANSWER). */
+  /** Alerting, never answered: the originate timeout ends it (cause 19, no Dial status after RINGING). */
   | { kind: 'noanswer'; ringMs?: number }
   /** The network refuses: cause 34 by default (or 41, 42, 44, ...). */
   | { kind: 'congestion'; afterMs?: number; cause?: number }
@@ -17,6 +20,14 @@ export type DialOutcome =
   | { kind: 'invalid'; afterMs?: number; cause?: 1 | 28 }
   /** Any other far-end clearing before answer, optionally after alerting. */
   | { kind: 'reject'; cause: number; afterMs?: number; alerting?: boolean };
+
+/** Digits the far end presses after answer (a confirmation), when and how long each. */
+export interface DtmfPress {
+  digits: string;
+  afterMs?: number;
+  durationMs?: number;
+  gapMs?: number;
+}
 
 export interface DialRule {
   /** "5551234" exactly, "_9NXX." as an Asterisk pattern, or a RegExp on the number. */

@@ -1,13 +1,17 @@
 // The ARI stand-in's public face: a faithful stand-in for Asterisk's ARI on DAHDI trunks, for
 // tests and the demo. Owns src/ari-standin/** (server, routes, events, channel model, DAHDI
-// naming, dial simulation, control API, traffic) and the Swagger copy in api-docs/.
+// naming, dial simulation, dialplan, playbacks, restart phases, control API, traffic) and the
+// Swagger copy in api-docs/.
 
 export { AriStandin, type AriStandinEvents, type AriStandinOptions, type StartedStandin } from './ari-standin';
-export type { InboundCall } from './asterisk';
+export type { DtmfTiming, InboundCall } from './asterisk';
 export type { ChannelJson, ChannelState } from './channel';
-export { HANGUP_REASONS, causeText } from './causes';
-export type { DialOutcome, DialRule, OutcomeMix, DialScriptOptions } from './dial-script';
+export { HANGUP_REASONS, NAMED_CAUSES, SOFT_HANGUP, causeText, dialStatusForCause, type DialStatus } from './causes';
+export type { DialOutcome, DialRule, DtmfPress, OutcomeMix, DialScriptOptions } from './dial-script';
+export type { DialplanExtension, DialplanSpec } from './dialplan';
+export type { MediaTiming, PlaybackJson } from './playbacks';
+export { ASTERISK_RESTART_PHASES, type RestartPhases } from './restart';
 export { AriHttpError, StandinError, type StandinErrorCode } from './errors';
 export type { TrafficGenerator, TrafficOptions, TrafficStats } from './traffic';
-export { planFromHardware, planFromSite, type DahdiType, type SimpleTrunkConfig, type TrunkChannel, type TrunkGroupSpec, type TrunkPlan } from './trunk-plan';
+export { planFromHardware, planFromSite, targetsDialplan, type DahdiType, type SimpleTrunkConfig, type TrunkChannel, type TrunkGroupSpec, type TrunkPlan } from './trunk-plan';
 export type { ModuleState } from './routes/asterisk-routes';

@@ -1,15 +1,16 @@
 // POST /channels (originate) and the dial that goes on after it: the channel is made on a free
-// timeslot and returned in state Down at once; then Dialing, CALL PROCEEDING, alerting and
-// answer (or the far end's clearing, or the originate timeout) arrive as ChannelStateChange and
-// Dial events; StasisStart only after answer. No free timeslot (all busy, spans in alarm) fails
-// the request as chan_dahdi's refused ast_request does: 500 "Allocation failed".
+// timeslot and returned in state Down at once (ChannelCreated, ChannelCallerId, ChannelVarset,
+// ChannelConnectedLine to subscribeAll apps on the way); then Dialing, CALL PROCEEDING, alerting
+// and answer (or the far end's clearing, or the originate timeout) arrive as ChannelStateChange
+// and Dial events; StasisStart only after answer, and only when the app is registered. No free
+// timeslot (all busy, spans in alarm) fails the request as chan_dahdi's refused ast_request
+// does: 500 {"error":"Allocation failed"}.
 
 import type { SimAsterisk } from './asterisk';
-import { dialStatusForCause } from './causes';
 import type { CallerId, Channel } from './channel';
 import { parseEndpoint } from './dahdi-naming';
 import type { DialOutcome, DialScript } from './dial-script';
-import { AriHttpError, badRequest } from './errors';
+import { AriHttpError, allocationFailed, badRequest } from './errors';
 
 export interface OriginateRequest {
   endpoint?: string;
@@ -38,22 +39,23 @@ export class Originator {
     if (!req.app && !req.extension) throw badRequest('Application or extension must be specified');
     if (req.channelId && this.asterisk.find(req.channelId)) throw new AriHttpError(409, 'Channel with given unique ID already exists');
     const parsed = parseEndpoint(req.endpoint);
-    if (!parsed.ok) throw new AriHttpError(500, 'Allocation failed');
+    if (!parsed.ok) throw allocationFailed();
     const trunk = this.asterisk.pool.take(parsed.dial.target);
-    if (!trunk) throw new AriHttpError(500, 'Allocation failed');
-    const ch = this.asterisk.createChannel({
+    if (!trunk) throw allocationFailed();
+    const a = this.asterisk;
+    const ch = a.createChannel({
       ...(req.channelId ? { id: req.channelId } : {}),
       trunk, direction: 'outbound', address: parsed.dial.number, state: 'Down',
-      caller: parseCallerId(req.callerId ?? ''),
+      caller: { name: '', number: '' },
       dialplan: { context: req.context ?? 'default', exten: req.extension ?? 's', priority: req.priority ?? 1, app_name: '', app_data: '' },
     });
     ch.dialstring = parsed.dial.resource;
-    ch.connected = { name: '', number: parsed.dial.number };
+    // Set on the channel after ast_request made it, so each shows as a change of the snapshot.
+    a.setCaller(ch, parseCallerId(req.callerId ?? ''));
+    for (const [k, v] of Object.entries(req.variables ?? {})) a.setVar(ch, k, String(v));
+    a.setConnected(ch, { name: '', number: parsed.dial.number });
+    // The originating app is subscribed to the channel from here until it is gone.
     if (req.app) ch.subscribers.add(req.app);
-    for (const [k, v] of Object.entries(req.variables ?? {})) {
-      if (k === 'CDR(accountcode)' || k === 'CHANNEL(accountcode)') ch.accountcode = String(v);
-      else ch.vars.set(k, String(v));
-    }
     const outcome = this.script.outcomeFor(parsed.dial.number, trunk.span);
     const args = req.appArgs ? req.appArgs.split(',') : [];
     this.asterisk.later(ch, 0, () => this.dial(ch, outcome, req, args));
@@ -64,21 +66,21 @@ export class Originator {
     const a = this.asterisk;
     if (!ch.alive) return;
     a.changeState(ch, 'Dialing');
-    a.emitDial(ch, ch.dialstring, '');
-    if (ch.trunk.type === 'pri') a.emitDial(ch, ch.dialstring, 'PROCEEDING');
+    a.emitDial(ch, '');
+    if (ch.trunk.type === 'pri') a.emitDial(ch, 'PROCEEDING');
     const timeoutS = req.timeout ?? 30;
-    if (timeoutS > 0) a.later(ch, timeoutS * 1000, () => a.isDialing(ch) && a.remoteHangup(ch, 0, 'NOANSWER'));
-    const clear = (ms: number, cause: number): void => a.later(ch, ms, () => a.isDialing(ch) && a.remoteHangup(ch, cause, dialStatusForCause(cause)));
+    if (timeoutS > 0) a.later(ch, timeoutS * 1000, () => a.dialTimedOut(ch));
+    const clear = (ms: number, cause: number): void => a.later(ch, ms, () => a.isDialing(ch) && a.remoteHangup(ch, cause));
     const ring = (ms: number): void => a.later(ch, ms, () => {
       if (!a.isDialing(ch)) return;
       a.changeState(ch, 'Ringing');
-      a.emitDial(ch, ch.dialstring, 'RINGING');
+      a.emitDial(ch, 'RINGING');
     });
     switch (outcome.kind) {
       case 'answer': {
         const after = outcome.afterMs ?? 200;
         ring(outcome.ringMs ?? Math.min(DEFAULT_RING_MS, after / 2));
-        a.later(ch, after, () => this.answered(ch, req, args, outcome.talkMs));
+        a.later(ch, after, () => this.answered(ch, req, args, outcome));
         return;
       }
       case 'noanswer':
@@ -97,13 +99,20 @@ export class Originator {
     }
   }
 
-  private answered(ch: Channel, req: OriginateRequest, args: string[], talkMs: number | undefined): void {
+  private answered(ch: Channel, req: OriginateRequest, args: string[], outcome: Extract<DialOutcome, { kind: 'answer' }>): void {
     const a = this.asterisk;
     if (!a.isDialing(ch)) return;
     a.answer(ch);
-    a.emitDial(ch, ch.dialstring, 'ANSWER');
+    a.emitDial(ch, 'ANSWER');
+    if (req.app && !a.hub.isRegistered(req.app)) {
+      // Stasis() finds no such app: no StasisStart, the channel ends without a cause.
+      a.destroy(ch, 0);
+      return;
+    }
     if (req.app) a.enterStasis(ch, req.app, args);
-    if (talkMs !== undefined) a.later(ch, talkMs, () => a.remoteHangup(ch, 16, null));
+    if (outcome.talkMs !== undefined) a.later(ch, outcome.talkMs, () => a.remoteHangup(ch, 16));
+    const press = outcome.press;
+    if (press) a.later(ch, press.afterMs ?? 0, () => a.pressDtmf(ch, press.digits, press));
   }
 }
 

@@ -9,6 +9,8 @@ export interface RestRequest {
   path: string;
   /** Query parameters, with a JSON object body's fields merged in (body wins, as res_ari). */
   params: Map<string, string>;
+  /** Every value of each query parameter, comma lists split (allowMultiple parameters). */
+  lists: Map<string, string[]>;
   body: unknown;
   /** Captures of the path pattern, URI-decoded. */
   captures: string[];
@@ -18,18 +20,21 @@ export interface RestRequest {
 export interface RestReply {
   status: number;
   json?: unknown;
+  /** 201 Created: where the new resource lives (res_ari's ast_ari_response_created). */
+  location?: string;
 }
 
 export type Handler = (req: RestRequest) => RestReply;
 
 export interface Route {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: string;
   pattern: RegExp;
   handler: Handler;
 }
 
 export const ok = (json: unknown): RestReply => ({ status: 200, json });
 export const noContent = (): RestReply => ({ status: 204 });
+export const created = (location: string, json: unknown): RestReply => ({ status: 201, json, location });
 
 export class Router {
   private readonly routes: Route[] = [];

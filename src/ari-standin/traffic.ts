@@ -85,7 +85,7 @@ export class TrafficGenerator {
       this.asterisk.later(channel, ms, () => {
         if (abandon) this.stats.abandoned++;
         else this.stats.completed++;
-        this.asterisk.remoteHangup(channel, 16, this.asterisk.isDialing(channel) ? 'CANCEL' : null);
+        this.asterisk.remoteHangup(channel, 16);
       });
     } catch (err) {
       if (err instanceof StandinError && err.code === 'NO_FREE_CHANNEL') this.stats.blocked++;

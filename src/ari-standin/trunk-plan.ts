@@ -1,10 +1,13 @@
 // The trunk description the stand-in works from: which DAHDI channels exist, their span,
 // timeslot, trunk group, chan_dahdi signalling type and inbound context. Built from a simple
 // `{ groups: [{ number, spans, hunt }] }` over a hardware backend, or from the site file's groups
-// and channel sets (what the supervisor loads), or given as is.
+// and channel sets (what the supervisor loads, with the dialplan its routing targets need), or
+// given as is.
 
 import type { HardwareBackend } from '../hardware/types';
 import type { HuntOrder, SiteConfig } from '../provisioning/site/site-types';
+import type { RoutingTarget } from '../provisioning/site/routing-types';
+import type { DialplanExtension, DialplanSpec } from './dialplan';
 import { StandinError } from './errors';
 
 /** What CHANNEL(dahdi_type) answers: chan_dahdi says "pri" for PRI and BRI, "mfc/r2", else "analog". */
@@ -32,6 +35,8 @@ export interface TrunkGroupSpec {
 export interface TrunkPlan {
   channels: TrunkChannel[];
   groups: TrunkGroupSpec[];
+  /** Contexts beyond the trunks' inbound ones that the Asterisk behind this plan has. */
+  dialplan?: DialplanSpec;
 }
 
 export interface SimpleTrunkConfig {
@@ -111,5 +116,29 @@ export function planFromSite(site: SiteConfig): TrunkPlan {
     }
   }
   channels.sort((a, b) => a.channel - b.channel);
-  return { channels, groups: site.groups.map((g) => ({ number: g.number, hunt: g.hunt, context: g.context })) };
+  return { channels, groups: site.groups.map((g) => ({ number: g.number, hunt: g.hunt, context: g.context })), dialplan: targetsDialplan(site.routing?.targets ?? []) };
+}
+
+/**
+ * The dialplan the site's routing targets assume: each target's context has its extension,
+ * running Queue(<target>) - what a call-centre dialplan does there; the stand-in only needs the
+ * place to exist. `{did}` is the called number, or "s" when none came, so such a target has the
+ * pattern for digits there and the "s" form - not the literal text "{did}", which no dialplan has.
+ */
+export function targetsDialplan(targets: readonly RoutingTarget[]): DialplanSpec {
+  const out: Record<string, DialplanExtension[]> = {};
+  for (const t of targets) {
+    const extens = t.extension.includes('{did}') ? [`_${t.extension.replace('{did}', 'X.')}`, t.extension.replace('{did}', 's')] : [t.extension];
+    for (const exten of extens) (out[t.context] ??= []).push({ exten, app: 'Queue', appData: t.name });
+  }
+  return out;
+}
+
+/** Every trunk's inbound context, with the extensions the recommended dialplan gives it. */
+export function inboundDialplan(plan: TrunkPlan, app: string): DialplanSpec {
+  const out: Record<string, DialplanExtension[]> = {};
+  for (const context of new Set([...plan.channels.map((c) => c.context), ...plan.groups.map((g) => g.context)])) {
+    out[context] = [{ exten: '_X.', app: 'Stasis', appData: app }, { exten: 's', app: 'Stasis', appData: app }];
+  }
+  return out;
 }

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { AriStandin, planFromSite, type TrafficGenerator } from '../ari-standin';
 import type { HardwareBackend } from '../hardware/types';
 import type { SiteConfig } from '../provisioning/site/site-types';
+import { DEFAULT_OUTBOUND_PLACE } from '../supervisor/outbound/request';
 import type { TrunkMapLogger } from '../supervisor/trunk-map';
 import { DEMO_DIAL_MIX, startDemoDialler, type DemoDialler } from './demo-dialler';
 
@@ -48,8 +49,12 @@ export class Demo {
   static async start(o: DemoOptions): Promise<Demo> {
     const password = randomBytes(12).toString('hex');
     const traffic = o.callsPerMinute > 0;
+    const trunks = planFromSite(o.site);
     const standin = new AriStandin({
-      user: 'tdmgate', password, hardware: o.backend, trunks: planFromSite(o.site), defaultApp: o.app,
+      user: 'tdmgate', password, hardware: o.backend, trunks, defaultApp: o.app,
+      // The site's routing targets, and the place answered outbound calls without a target go to
+      // (docs/supervisor.md): what the dialplan of a real box beside this site would have.
+      dialplan: { ...trunks.dialplan, [DEFAULT_OUTBOUND_PLACE.context]: [{ exten: DEFAULT_OUTBOUND_PLACE.extension, app: 'Queue', appData: 'outbound' }] },
       ...(traffic ? { dial: { ...DEMO_DIAL_MIX, seed: Date.now() % 100_000 } } : {}),
       ...(o.spanWatchMs ? { spanWatchMs: o.spanWatchMs } : {}),
     });

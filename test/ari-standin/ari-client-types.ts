@@ -18,6 +18,15 @@ export interface AriChannelJson {
   dialplan: { context: string; exten: string; priority: number; app_name: string; app_data: string };
 }
 
+export interface AriPlaybackJson {
+  id: string;
+  media_uri: string;
+  next_media_uri?: string;
+  target_uri: string;
+  language: string;
+  state: string;
+}
+
 export interface AriClient {
   start(apps: string | string[], subscribeAll?: boolean): Promise<void>;
   stop(): void;
@@ -31,6 +40,9 @@ export interface AriClient {
     answer(p: { channelId: string }): Promise<void>;
     continueInDialplan(p: { channelId: string; context?: string; extension?: string; priority?: number }): Promise<void>;
     getChannelVar(p: { channelId: string; variable: string }): Promise<{ value: string }>;
+    play(p: { channelId: string; media: string | string[]; playbackId?: string; lang?: string }): Promise<AriPlaybackJson>;
+    sendDTMF(p: { channelId: string; dtmf?: string; between?: number; duration?: number }): Promise<void>;
+    hold(p: { channelId: string }): Promise<void>;
     setChannelVar(p: { channelId: string; variable: string; value?: string }): Promise<void>;
   };
   asterisk: {
@@ -38,6 +50,11 @@ export interface AriClient {
     reloadModule(p: { moduleName: string }): Promise<void>;
   };
   applications: { list(): Promise<{ name: string }[]> };
+  playbacks: {
+    get(p: { playbackId: string }): Promise<AriPlaybackJson>;
+    stop(p: { playbackId: string }): Promise<void>;
+  };
+  bridges: { get(p: { bridgeId: string }): Promise<unknown> };
   endpoints: { listByTech(p: { tech: string }): Promise<unknown[]> };
 }
 

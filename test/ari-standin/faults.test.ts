@@ -1,12 +1,14 @@
 // Injected faults seen through ari-client 2.2.0: the events socket dropped (the client
-// reconnects), REST stalled (calls hang until resumed), an Asterisk restart (refused, back with
-// a new startup time and no channels), and unknown or malformed events - which the library
-// throws as uncaught exceptions, so they are observed in a child process.
+// reconnects), REST stalled (calls hang until resumed), `core restart now` (channels hung up
+// with events, then each answer of a stopping and booting Asterisk in order), a crash (refused,
+// back with a new startup time and no channels, no events), and unknown or malformed events -
+// which the library throws as uncaught exceptions, so they are observed in a child process.
 
 import assert from 'node:assert/strict';
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { connectClient, PASSWORD, raw, startRig, stopRig, USER, waitEvent, waitUntil, type Rig } from './helpers';
+import { channelOf, connectClient, PASSWORD, raw, startRig, stopRig, USER, waitEvent, waitUntil, type Rig } from './helpers';
+import { WebSocket } from 'ws';
 
 describe('ARI stand-in: faults', () => {
   let rig: Rig;
@@ -39,7 +41,62 @@ describe('ARI stand-in: faults', () => {
     assert.deepEqual(await client.channels.list(), []);
   });
 
-  it('restartAsterisk: connections refused while down, channels lost, a new startup time', async () => {
+  it('restart (core restart now): hangup events, 503 Shutdown with the socket open, 1006, refused, 404, 503 not booted, up', async () => {
+    const client = await connectClient(rig);
+    const placed = rig.standin.placeInboundCall({ did: '1', callerId: '2' });
+    await waitEvent(rig, 'StasisStart');
+    const before = (await client.asterisk.getInfo()).status.startup_time;
+    let reconnected = 0;
+    client.on('WebSocketConnected', () => reconnected++);
+    let closedAt: number | null = null;
+    let closeCode = 0;
+    const seen: string[] = [];
+    const note = (what: string): void => {
+      if (seen[seen.length - 1] !== what) seen.push(what);
+    };
+    const probe = async (): Promise<void> => {
+      try {
+        const r = await raw(rig.port, 'GET', '/ari/asterisk/info', true);
+        const type = String(r.headers['content-type'] ?? '');
+        if (r.status === 200) note('200');
+        else if (type.startsWith('text/html')) note(`${r.status} html${r.body.includes('Shutdown in progress') ? ' Shutdown in progress' : ''}`);
+        else note(`${r.status} ${(JSON.parse(r.body) as { message: string }).message}`);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        // A probe in flight at the moment the server closes is cut (reset): no phase of its own.
+        if (code !== 'ECONNRESET') note(code === 'ECONNREFUSED' ? 'refused' : String(err));
+      }
+    };
+    const ws = new WebSocket(`ws://127.0.0.1:${rig.port}/ari/events?app=closer&api_key=${encodeURIComponent(USER)}:${encodeURIComponent(PASSWORD)}`);
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.on('close', (code) => {
+      closedAt = seen.length;
+      closeCode = code;
+    });
+    const restarting = rig.standin.restart({ hangupMs: 5, drainMs: 60, shutdownMs: 200, refusedMs: 150, notFoundMs: 150, notBootedMs: 150 });
+    let done = false;
+    void restarting.then(() => (done = true));
+    while (!done) {
+      await probe();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await probe();
+    assert.deepEqual(seen, ['200', '503 html Shutdown in progress', 'refused', '404 html', '503 Asterisk not booted', '200']);
+    // The socket was still open while REST said 503, and was cut without a close frame.
+    assert.equal(closeCode, 1006);
+    assert.ok(closedAt !== null && closedAt >= 2, `closed after the 503 was seen (${String(closedAt)})`);
+    const destroyed = rig.events.find((e) => e.type === 'ChannelDestroyed');
+    assert.deepEqual([destroyed?.cause, destroyed?.cause_txt], [0, 'Unknown']);
+    const request = rig.events.find((e) => e.type === 'ChannelHangupRequest');
+    assert.deepEqual([request?.cause, request?.soft], [4, true]);
+    assert.deepEqual(rig.events.filter((e) => channelOf(e)?.id === placed.id).map((e) => e.type), ['StasisStart', 'ChannelHangupRequest', 'StasisEnd', 'ChannelDestroyed']);
+    assert.deepEqual(await client.channels.list(), []);
+    assert.notEqual((await client.asterisk.getInfo()).status.startup_time, before);
+    // ari-client's reconnect loop gets through the refusals and registers the app again.
+    await waitUntil(() => reconnected >= 1 && rig.standin.apps().includes('tdmgate'), 'the client reconnected after the restart', 8000);
+  });
+
+  it('restartAsterisk (a crash): connections refused while down, channels lost, a new startup time', async () => {
     const client = await connectClient(rig);
     rig.standin.placeInboundCall({ did: '1', callerId: '2' });
     await waitEvent(rig, 'StasisStart');

@@ -3,6 +3,7 @@
 // bounded waits on events (no sleeps), and raw HTTP for what the client hides.
 
 import { request } from 'node:http';
+import { WebSocket } from 'ws';
 import { AriStandin, type AriStandinOptions } from '../../src/ari-standin';
 import { createSimBackend, type SimBackend } from '../../src/hardware/sim';
 import { ari, type AriClient, type AriEvent } from './ari-client-types';
@@ -87,4 +88,17 @@ export function raw(port: number, method: string, path: string, auth: boolean, h
     req.on('error', reject);
     req.end();
   });
+}
+
+/** Another Stasis app registered with a plain WebSocket (ari-client is one per process): its events. */
+export async function rawApp(rig: Rig, app: string, subscribeAll = false): Promise<{ events: AriEvent[]; close(): void }> {
+  const key = `${encodeURIComponent(USER)}:${encodeURIComponent(PASSWORD)}`;
+  const ws = new WebSocket(`ws://127.0.0.1:${rig.port}/ari/events?app=${app}&api_key=${key}${subscribeAll ? '&subscribeAll=true' : ''}`);
+  const events: AriEvent[] = [];
+  ws.on('message', (data: Buffer) => events.push(JSON.parse(data.toString()) as AriEvent));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return { events, close: () => ws.terminate() };
 }

@@ -7,7 +7,8 @@ import { channelOf, connectClient, startRig, stopRig, trail, waitEvent, waitUnti
 
 describe('ARI stand-in: inbound calls', () => {
   let rig: Rig;
-  beforeEach(async () => (rig = await startRig()));
+  // The Asterisk behind has a tdmgate-in context with a sales extension to continue into.
+  beforeEach(async () => (rig = await startRig({ dialplan: { 'tdmgate-in': [{ exten: 'sales', app: 'Queue', appData: 'sales' }] } })));
   afterEach(async () => stopRig(rig));
 
   it('delivers StasisStart for a call on a PRI timeslot, with chan_dahdi variables', async () => {
@@ -48,8 +49,9 @@ describe('ARI stand-in: inbound calls', () => {
     assert.equal(destroyed.cause, 17);
     assert.equal(destroyed.cause_txt, 'User busy');
     assert.deepEqual(trail(rig, placed.id), ['StasisStart', 'State:Up', 'ChannelHangupRequest', 'StasisEnd', 'ChannelDestroyed']);
+    // A REST DELETE is ast_softhangup(EXPLICIT): the flag 32, whatever the reason's cause.
     const request = rig.events.find((e) => e.type === 'ChannelHangupRequest');
-    assert.equal(request?.soft, true);
+    assert.deepEqual([request?.cause, request?.soft], [32, true]);
     assert.deepEqual(await inUse(), []);
     await assert.rejects(client.channels.get({ channelId: placed.id }), /Channel not found/);
   });
@@ -58,7 +60,10 @@ describe('ARI stand-in: inbound calls', () => {
     const client = await connectClient(rig);
     const placed = rig.standin.placeInboundCall({ did: '8001', callerId: '5551234' });
     await waitEvent(rig, 'StasisStart');
-    await assert.rejects(client.channels.hangup({ channelId: placed.id, reason: 'bogus' }), /Invalid reason/);
+    await assert.rejects(client.channels.hangup({ channelId: placed.id, reason: 'bogus' }), /Invalid reason for hangup reason provided/);
+    await assert.rejects(client.channels.hangup({ channelId: placed.id, reason_code: 'x' }), /Invalid reason for hangup reason code provided/);
+    // The channel is looked up before the reason is read.
+    await assert.rejects(client.channels.hangup({ channelId: 'no-such', reason: 'bogus' }), /Channel not found/);
     await client.channels.hangup({ channelId: placed.id, reason_code: '21' });
     assert.equal((await waitEvent(rig, 'ChannelDestroyed')).cause, 21);
   });

@@ -3,7 +3,7 @@
 // generator placing and ending calls.
 
 import assert from 'node:assert/strict';
-import { AriStandin, planFromHardware, planFromSite } from '../../src/ari-standin';
+import { AriStandin, causeText, dialStatusForCause, NAMED_CAUSES, planFromHardware, planFromSite } from '../../src/ari-standin';
 import { ChannelNamer, parseEndpoint } from '../../src/ari-standin/dahdi-naming';
 import { asteriskPattern, DialScript } from '../../src/ari-standin/dial-script';
 import { parseCallerId } from '../../src/ari-standin/originate';
@@ -27,6 +27,21 @@ describe('ARI stand-in: parts', () => {
     const n = new ChannelNamer();
     const pri = { channel: 3, span: 1, type: 'pri' };
     assert.deepEqual([n.name(pri, '555'), n.name(pri, '556'), n.name({ channel: 64, span: 3, type: 'analog' }, '1')], ['DAHDI/i1/555-1', 'DAHDI/i1/556-2', 'DAHDI/64-1']);
+  });
+
+  it('names every cause Asterisk names (26 of them used to print "Unknown")', () => {
+    const once = [5, 7, 8, 14, 20, 23, 30, 43, 50, 52, 54, 57, 65, 66, 69, 81, 88, 95, 96, 97, 98, 99, 100, 101, 103, 111];
+    for (const c of once) assert.notEqual(causeText(c), 'Unknown', `cause ${c}`);
+    assert.equal(NAMED_CAUSES.length, 49); // main/channel.c causes[]
+    assert.deepEqual([causeText(20), causeText(30), causeText(97), causeText(4)], ['Subscriber absent', 'Response to STATus ENQuiry', 'Message type nonexist.', 'Unknown']);
+  });
+
+  it('maps a clearing before answer to a Dial status by signalling: PRI congestion causes, the generic table otherwise', () => {
+    const generic = [2, 3, 16, 17, 19, 20, 21, 27, 34, 38, 41, 42].map((c) => dialStatusForCause(c));
+    assert.deepEqual(generic, ['NOANSWER', 'CHANUNAVAIL', 'NOANSWER', 'BUSY', 'NOANSWER', 'CHANUNAVAIL', 'NOANSWER', 'NOANSWER', 'CONGESTION', 'NOANSWER', 'NOANSWER', 'NOANSWER']);
+    const pri = [17, 20, 21, 27, 34, 38, 41, 42, 16].map((c) => dialStatusForCause(c, 'pri'));
+    assert.deepEqual(pri, ['BUSY', 'CHANUNAVAIL', 'CONGESTION', 'CONGESTION', 'CONGESTION', 'CONGESTION', 'CONGESTION', 'CONGESTION', 'NOANSWER']);
+    assert.deepEqual([21, 20].map((c) => dialStatusForCause(c, 'analog')), ['NOANSWER', 'CHANUNAVAIL']);
   });
 
   it('matches Asterisk patterns and draws a seeded mix', () => {

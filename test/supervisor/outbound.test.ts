@@ -82,14 +82,14 @@ for (const variant of dbVariants()) {
       assert.equal(row?.q850_cause, 17);
     });
 
-    it('no answer: the ringing timeout ends it (Dial NOANSWER); the last retry gives up', async () => {
+    it('no answer: the ringing timeout ends it (cause 19 after RINGING, no Dial NOANSWER, as Asterisk does); the last retry gives up', async () => {
       sup.standin!.onDial('_X.', { kind: 'noanswer' });
       const result = await sup.calls.outbound.originate({ group: 'carrier', number: '+4930555222', timeoutSeconds: 5, retriesUsed: 2 });
       assert.equal(result.outcome, 'no-answer');
-      assert.equal(result.attempts[0]?.dialStatus, 'NOANSWER');
+      assert.deepEqual([result.attempts[0]?.dialStatus, result.attempts[0]?.cause], ['RINGING', 19]);
       assert.equal(result.next.kind, 'give-up');
       const [row] = await recorded(result.callId, 1);
-      assert.equal(row?.disposition, 'NO ANSWER');
+      assert.deepEqual([row?.disposition, row?.q850_cause], ['NO ANSWER', 19]);
     });
 
     it('congestion on span 1, then answered on span 2: two CDRs with one linkedid', async () => {

@@ -1,13 +1,13 @@
 // /ari/channels: list, originate, get, hangup with reason or reason_code, answer, continue,
-// and channel variables - including chan_dahdi's CHANNEL(dahdi_channel|dahdi_span|dahdi_group|
-// dahdi_type), read from the timeslot the channel occupies.
+// play, DTMF, and channel variables - including chan_dahdi's CHANNEL(dahdi_channel|dahdi_span|
+// dahdi_group|dahdi_type), read from the timeslot the channel occupies.
 
 import type { SimAsterisk } from '../asterisk';
 import { HANGUP_REASONS } from '../causes';
 import type { Channel } from '../channel';
 import { AriHttpError, badRequest } from '../errors';
 import type { OriginateRequest, Originator } from '../originate';
-import { intParam, noContent, ok, strParam, type RestRequest, type Route } from '../router';
+import { created, intParam, noContent, ok, strParam, type RestReply, type RestRequest, type Route } from '../router';
 
 export function channelRoutes(asterisk: SimAsterisk, originator: Originator): Route[] {
   const id = (req: RestRequest): string => req.captures[0] ?? '';
@@ -18,15 +18,18 @@ export function channelRoutes(asterisk: SimAsterisk, originator: Originator): Ro
     { method: 'GET', pattern: /^\/ari\/channels\/([^/]+)$/, handler: (req) => ok(asterisk.get(id(req)).toJSON()) },
     {
       method: 'DELETE', pattern: /^\/ari\/channels\/([^/]+)$/, handler: (req) => {
-        const cause = hangupCause(req);
+        // ast_ari_channels_hangup: the channel first (404), then the reason (400).
         const ch = asterisk.get(id(req));
+        const cause = hangupCause(req);
         asterisk.requestHangup(ch, cause);
         return noContent();
       },
     },
     {
       method: 'POST', pattern: /^\/ari\/channels\/([^/]+)\/answer$/, handler: (req) => {
-        asterisk.answer(asterisk.controlled(id(req)));
+        // A command on the channel's control: after any playback in progress.
+        const ch = asterisk.controlled(id(req));
+        asterisk.playbacks.afterPlaybacks(ch, () => asterisk.answer(ch));
         return noContent();
       },
     },
@@ -37,6 +40,19 @@ export function channelRoutes(asterisk: SimAsterisk, originator: Originator): Ro
           context: strParam(req, 'context'), extension: strParam(req, 'extension'),
           priority: intParam(req, 'priority'), label: strParam(req, 'label'),
         });
+        return noContent();
+      },
+    },
+    { method: 'POST', pattern: /^\/ari\/channels\/([^/]+)\/play$/, handler: (req) => play(asterisk, req, strParam(req, 'playbackId')) },
+    { method: 'POST', pattern: /^\/ari\/channels\/([^/]+)\/play\/([^/]+)$/, handler: (req) => play(asterisk, req, req.captures[1]) },
+    {
+      method: 'POST', pattern: /^\/ari\/channels\/([^/]+)\/dtmf$/, handler: (req) => {
+        // ast_ari_channels_send_dtmf: the channel (404/409/412) before the digits (400).
+        const ch = asterisk.controlled(id(req));
+        const dtmf = strParam(req, 'dtmf');
+        if (!dtmf) throw badRequest('DTMF is required');
+        for (const p of ['before', 'between', 'duration', 'after']) intParam(req, p);
+        asterisk.sendDtmf(ch, dtmf);
         return noContent();
       },
     },
@@ -60,6 +76,20 @@ export function channelRoutes(asterisk: SimAsterisk, originator: Originator): Ro
   ];
 }
 
+/** POST /channels/{id}/play[/{playbackId}]: 201 with the queued playback and its Location. */
+function play(asterisk: SimAsterisk, req: RestRequest, playbackId: string | undefined): RestReply {
+  const ch = asterisk.controlled(req.captures[0] ?? '');
+  // stasis_app_control_play_uri refuses no media or an empty URI, after the checks above.
+  const media = req.lists.get('media') ?? [];
+  if (media.length === 0 || media.includes('')) throw new AriHttpError(500, 'Failed to queue media for playback');
+  if ((intParam(req, 'skipms') ?? 0) < 0) throw badRequest('skipms cannot be negative');
+  if ((intParam(req, 'offsetms') ?? 0) < 0) throw badRequest('offsetms cannot be negative');
+  // The channel's language when none is asked for.
+  const lang = strParam(req, 'lang') ?? ch.toJSON().language;
+  const pb = asterisk.playbacks.play(ch, media, { ...(playbackId ? { id: playbackId } : {}), lang });
+  return created(`/playbacks/${pb.id}`, pb);
+}
+
 function originateRequest(req: RestRequest): OriginateRequest {
   const body = req.body as { variables?: unknown } | null;
   const variables = body && typeof body === 'object' && body.variables && typeof body.variables === 'object' ? (body.variables as Record<string, string>) : undefined;
@@ -76,13 +106,14 @@ function hangupCause(req: RestRequest): number {
   const code = strParam(req, 'reason_code');
   if (reason !== undefined && code !== undefined) throw badRequest("The reason and reason_code can't both be specified");
   if (code !== undefined) {
-    const n = Number(code);
-    if (!Number.isInteger(n) || n < 0) throw badRequest('Invalid reason for hangup provided');
-    return n;
+    // sscanf("%30d"): any leading integer is taken.
+    const m = /^\s*([-+]?\d+)/.exec(code);
+    if (!m) throw badRequest('Invalid reason for hangup reason code provided');
+    return Number(m[1]);
   }
   if (reason === undefined) return 16;
   const cause = HANGUP_REASONS[reason];
-  if (cause === undefined) throw badRequest('Invalid reason for hangup provided');
+  if (cause === undefined) throw badRequest('Invalid reason for hangup reason provided');
   return cause;
 }
 

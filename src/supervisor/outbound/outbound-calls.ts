@@ -316,7 +316,8 @@ export class OutboundCalls implements LegOwner<OutboundData> {
       if (leg.span !== null) await this.o.ari.setVariable(leg.id, 'TDMGATE_SPAN', String(leg.span));
       if (leg.timeslot !== null) await this.o.ari.setVariable(leg.id, 'TDMGATE_TIMESLOT', String(leg.timeslot));
       const t = leg.data.target;
-      const place: DialplanPlace = { context: t.context, extension: t.extension, priority: t.priority };
+      // A routing target's `{did}` is the called number: for an outbound call, the one dialled.
+      const place: DialplanPlace = { context: t.context, extension: t.extension.replaceAll('{did}', leg.data.dialNumber === '' ? 's' : leg.data.dialNumber), priority: t.priority };
       await this.o.ari.continueInDialplan(leg.id, place);
       if (!this.o.legs.continued(leg, place)) return;
       this.log.info({ call: leg.data.callId, channelId: leg.id, channel: leg.name, span: leg.span, timeslot: leg.timeslot, context: place.context, extension: place.extension }, 'outbound call answered: sent to its target');
