@@ -10,12 +10,10 @@ import { openBackend } from '../hardware/open-backend';
 import type { HardwareBackend } from '../hardware/types';
 import { loadSiteFile } from '../provisioning/site/load';
 import type { SiteConfig } from '../provisioning/site/site-types';
-import { CdrRepository } from '../store/cdr-repository';
-import { Database } from '../store/database';
 import { redact } from '../store/database-url';
 import { AriAdapter } from './ari/ari-adapter';
 import { CdrSink } from './cdr/cdr-sink';
-import { SchemaFirstWriter } from './cdr/schema-first-writer';
+import { openCdrWriter, type OpenedCdrWriter } from './cdr/open-cdr-writer';
 import type { SupervisorConfig } from './config';
 import { DEMO_DIAL_MIX, startDemoDialler, type DemoDialler } from './demo-dialler';
 import { HealthServer } from './health-server';
@@ -51,7 +49,7 @@ export class Supervisor {
     readonly site: SiteConfig,
     readonly backend: HardwareBackend,
     readonly trunkMap: TrunkMap,
-    readonly db: Database,
+    readonly db: OpenedCdrWriter,
     readonly sink: CdrSink,
     readonly standin: AriStandin | null,
     readonly ari: AriAdapter,
@@ -84,19 +82,10 @@ export class Supervisor {
       await trunkMap.start();
       cleanups.push(() => trunkMap.stop());
 
-      const db = Database.open({
-        url: config.dbUrl, dataDir: config.dataDir,
-        log: { warn: (m: unknown) => log.warn({ knex: String(m) }, 'database'), error: (m: unknown) => log.error({ knex: String(m) }, 'database'), deprecate: () => undefined, debug: () => undefined },
-      });
+      // SQLite CDRs are written on a worker thread, MySQL on this one; migrations run inside.
+      const db = await openCdrWriter({ url: config.dbUrl, dataDir: config.dataDir, log });
       cleanups.push(() => db.close());
-      const writer = new SchemaFirstWriter(db, new CdrRepository(db), (names) => log.info({ migrations: names }, 'database migrations ran: the database answers again'));
-      try {
-        await db.migrateLatest();
-        writer.markMigrated();
-      } catch (err) {
-        // The database may be down at start: records spool, the migrations run when it answers.
-        log.warn({ err: (err as Error).message }, 'database migrations not run: CDRs spool until the database answers');
-      }
+      const { writer } = db;
       const sink = new CdrSink({ writer, spoolDir: config.dataDir, ...(t.cdrFlushMs ? { flushIntervalMs: t.cdrFlushMs } : {}) });
       sink.on('status', (status) => log.info({ status }, 'CDR sink'));
       await sink.start();
