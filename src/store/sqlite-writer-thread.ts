@@ -83,6 +83,11 @@ export class SqliteWriterThread {
     return this.worker?.threadId ?? null;
   }
 
+  /** Requests posted to the thread and not answered yet. */
+  get inFlight(): number {
+    return this.waiting.size;
+  }
+
   /** Threads started so far: 1 after the first request, one more after each crash. */
   get threadsStarted(): number {
     return this.started;
