@@ -5,6 +5,8 @@
 // CdrRepository code, the migrations run here at open when the database answers (else on its
 // first contact, as SchemaFirstWriter does), and errors reach the sink as the same typed errors.
 
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Knex } from 'knex';
 import { CdrRepository } from '../../store/cdr-repository';
 import { Database } from '../../store/database';
@@ -73,6 +75,9 @@ export async function openCdrWriter(options: OpenCdrWriterOptions): Promise<Open
   let writerThread: SqliteWriterThread | null = null;
   let db: Database | null = null;
   if (target.dialect === 'sqlite' && (options.sqliteThread ?? 'worker') === 'worker') {
+    // As Database.open does on this thread: a folder that cannot be made fails the start here,
+    // not as a writer thread dying on every probe.
+    mkdirSync(dirname(target.filename), { recursive: true });
     writerThread = new SqliteWriterThread({
       filename: target.filename,
       log,
