@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CdrRow } from './cdr-columns';
-import { WRITER_WORKER_FILE, type WriterMessage, type WriterRequest, type WriterRequestBody, type WriterThreadInit } from './sqlite-writer-protocol';
+import { ROWS_PER_MESSAGE, WRITER_WORKER_FILE, type WriterMessage, type WriterRequest, type WriterRequestBody, type WriterThreadInit } from './sqlite-writer-protocol';
 import { StoreError } from './store-errors';
 import type { StoreLogger } from './store-logger';
 import { errorFromWire } from './wire-errors';
@@ -39,6 +39,8 @@ export type SqliteWriterThreadStatus = 'open' | 'closing' | 'closed';
 interface Waiting {
   resolve: (migrations: string[] | undefined) => void;
   reject: (err: Error) => void;
+  /** Settles with the request (never rejects): what close() waits for. */
+  settled: Promise<unknown>;
 }
 
 const SILENT: StoreLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -124,6 +126,8 @@ export class SqliteWriterThread {
 
   private async shutDown(): Promise<void> {
     this.state = 'closing';
+    // A batch still being posted in parts must be whole before the close request follows it.
+    await Promise.all([...this.waiting.values()].map((w) => w.settled));
     const worker = this.worker;
     if (worker !== null) {
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
@@ -149,13 +153,32 @@ export class SqliteWriterThread {
 
   private post(worker: Worker, body: WriterRequestBody): Promise<string[] | undefined> {
     const id = ++this.nextId;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      // Only a thread with work in hand keeps the process alive; an idle one never holds exit.
-      worker.ref();
-      const request: WriterRequest = { ...body, id };
-      worker.postMessage(request);
+    let resolve!: Waiting['resolve'];
+    let reject!: Waiting['reject'];
+    const answer = new Promise<string[] | undefined>((res, rej) => {
+      resolve = res;
+      reject = rej;
     });
+    this.waiting.set(id, { resolve, reject, settled: answer.catch(() => undefined) });
+    // Only a thread with work in hand keeps the process alive; an idle one never holds exit.
+    worker.ref();
+    if (body.op === 'insertMany' && body.rows.length > ROWS_PER_MESSAGE) void this.postInParts(worker, id, body.rows);
+    else worker.postMessage({ ...body, id } satisfies WriterRequest);
+    return answer;
+  }
+
+  private async postInParts(worker: Worker, id: number, rows: readonly CdrRow[]): Promise<void> {
+    for (let at = 0; ; at += ROWS_PER_MESSAGE) {
+      // The thread died meanwhile: the request has already failed, and the rest has nowhere to go.
+      if (!this.waiting.has(id)) return;
+      const part = rows.slice(at, at + ROWS_PER_MESSAGE);
+      if (at + ROWS_PER_MESSAGE >= rows.length) {
+        worker.postMessage({ op: 'insertMany', id, rows: part } satisfies WriterRequest);
+        return;
+      }
+      worker.postMessage({ op: 'rows', id, rows: part } satisfies WriterRequest);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   private spawn(): Worker {

@@ -5,6 +5,7 @@
 // the order they arrived, and each is answered with its result or its error in wire form.
 
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { CdrRow } from './cdr-columns';
 import { CdrRepository } from './cdr-repository';
 import { Database } from './database';
 import type { WriterMessage, WriterRequest, WriterThreadInit } from './sqlite-writer-protocol';
@@ -26,10 +27,18 @@ function serve(port: MessagePort, init: WriterThreadInit): void {
   });
   const repo = new CdrRepository(db);
 
+  // Rows of batches that came in parts, by request id, until their insertMany arrives.
+  const parts = new Map<number, CdrRow[]>();
+
   const run = async (req: WriterRequest): Promise<string[] | undefined> => {
     switch (req.op) {
-      case 'insertMany':
-        await repo.insertMany(req.rows);
+      case 'insertMany': {
+        const before = parts.get(req.id);
+        parts.delete(req.id);
+        await repo.insertMany(before === undefined ? req.rows : [...before, ...req.rows]);
+        return undefined;
+      }
+      case 'rows':
         return undefined;
       case 'ping':
         await repo.ping();
@@ -44,6 +53,14 @@ function serve(port: MessagePort, init: WriterThreadInit): void {
 
   let tail: Promise<void> = Promise.resolve();
   port.on('message', (req: WriterRequest) => {
+    if (req.op === 'rows') {
+      // Kept at once, not queued: the port delivers in order, so they are all here before the
+      // batch's insertMany, whatever is still running.
+      const held = parts.get(req.id);
+      if (held === undefined) parts.set(req.id, [...req.rows]);
+      else held.push(...req.rows);
+      return;
+    }
     tail = tail.then(async () => {
       try {
         const migrations = await run(req);

@@ -15,7 +15,7 @@ import { CdrRepository } from '../../src/store/cdr-repository';
 import { Database } from '../../src/store/database';
 import { packageRoot } from '../../src/package-root';
 import { SqliteWriterThread, writerWorkerScript } from '../../src/store/sqlite-writer-thread';
-import { WRITER_WORKER_FILE } from '../../src/store/sqlite-writer-protocol';
+import { ROWS_PER_MESSAGE, WRITER_WORKER_FILE } from '../../src/store/sqlite-writer-protocol';
 import { classifyDbError, isStoreError } from '../../src/store/store-errors';
 import { CdrSink } from '../../src/supervisor/cdr/cdr-sink';
 import { SchemaFirstWriter } from '../../src/supervisor/cdr/schema-first-writer';
@@ -94,7 +94,7 @@ describe('SqliteWriterThread (SQLite on a worker thread)', function () {
     assert.equal(w.threadsStarted, 1);
   });
 
-  it('a locked database is a transient SqliteError SQLITE_BUSY; refused values a data one', async () => {
+  it('a locked database is a transient SqliteError SQLITE_BUSY; refused values a data one, also in a batch sent in parts', async () => {
     const w = open();
     await w.migrateLatest();
     lock();
@@ -109,6 +109,13 @@ describe('SqliteWriterThread (SQLite on a worker thread)', function () {
     assert.ok(refused instanceof BetterSqlite3.SqliteError);
     assert.equal((refused as SqliteError).code, 'SQLITE_CONSTRAINT_NOTNULL');
     assert.equal(classifyDbError(refused), 'data');
+    // A batch long enough to travel in parts is still one transaction: a bad last row, no rows.
+    const long = [...range(10, 130).map((i) => row(i)), row(130, { uniqueid: null as unknown as string })];
+    assert.ok(long.length > ROWS_PER_MESSAGE * 2);
+    await assert.rejects(w.insertMany(long), (err) => classifyDbError(err) === 'data');
+    assert.equal(await repo.count(), 0);
+    await w.insertMany(long.slice(0, -1));
+    assert.equal(await repo.count(), 120);
     assert.equal(w.threadsStarted, 1, 'errors do not cost the thread');
   });
 
