@@ -8,6 +8,7 @@ import { importBench } from './import-bench';
 import { provisioningBench } from './provisioning-bench';
 import { runSections, type BenchSection } from './report';
 import { simEdgeLatency, simThroughput, simWatcherOverhead } from './sim-bench';
+import { sqliteLoopBench } from './sqlite-loop-bench';
 import { supervisorBench } from './supervisor-bench';
 
 function main(): void {
@@ -19,6 +20,7 @@ function main(): void {
     ['CLI process', () => Promise.resolve(diagScanProcess(20, cli))],
     ['provisioning, 32-span site', async () => [...(await provisioningBench()), ...(await importBench())]],
     ['CDR ingest', cdrBench],
+    ['CDR writes on SQLite and the event loop', sqliteLoopBench],
     ['supervisor, 32 E1 PRI', supervisorBench],
   ];
   runSections(sections);

@@ -12,13 +12,11 @@ import { openBackend } from '../hardware/open-backend';
 import type { HardwareBackend } from '../hardware/types';
 import { loadSiteFile } from '../provisioning/site/load';
 import type { SiteConfig } from '../provisioning/site/site-types';
-import { CdrRepository } from '../store/cdr-repository';
-import { Database } from '../store/database';
 import { redact } from '../store/database-url';
 import { AriAdapter } from '../supervisor/ari/ari-adapter';
 import { CallControl, STASIS_APP } from '../supervisor/call-control';
 import { CdrSink } from '../supervisor/cdr/cdr-sink';
-import { SchemaFirstWriter } from '../supervisor/cdr/schema-first-writer';
+import { openCdrWriter, type OpenedCdrWriter } from '../supervisor/cdr/open-cdr-writer';
 import type { SupervisorConfig } from '../supervisor/config';
 import { SupervisorError } from '../supervisor/supervisor-errors';
 import { TrunkMap, type TrunkMapLogger } from '../supervisor/trunk-map';
@@ -44,7 +42,8 @@ export class App {
     readonly site: SiteConfig,
     readonly backend: HardwareBackend,
     readonly trunkMap: TrunkMap,
-    readonly db: Database,
+    /** The CDR store's writer (and `knex` for reads). */
+    readonly db: OpenedCdrWriter,
     readonly sink: CdrSink,
     readonly ari: AriAdapter,
     readonly calls: CallControl,
@@ -148,25 +147,15 @@ export class App {
   }
 }
 
-/** The CDR store (SQLite by default, MySQL/MariaDB by URL) and the durable sink in front of it. */
-async function openCdrStore(config: SupervisorConfig, log: TrunkMapLogger, lifecycle: Lifecycle, flushMs: number | undefined): Promise<{ db: Database; sink: CdrSink }> {
-  const db = Database.open({
-    url: config.dbUrl, dataDir: config.dataDir,
-    log: { warn: (m: unknown) => log.warn({ knex: String(m) }, 'database'), error: (m: unknown) => log.error({ knex: String(m) }, 'database'), deprecate: () => undefined, debug: () => undefined },
-  });
+/** The CDR store (SQLite by default, on its writer thread; MySQL/MariaDB by URL) and the durable sink in front of it. */
+async function openCdrStore(config: SupervisorConfig, log: TrunkMapLogger, lifecycle: Lifecycle, flushMs: number | undefined): Promise<{ db: OpenedCdrWriter; sink: CdrSink }> {
+  // Migrations run inside; a database down at start spools records until it answers.
+  const db = await openCdrWriter({ url: config.dbUrl, dataDir: config.dataDir, log });
   lifecycle.started('database', () => db.close());
-  const writer = new SchemaFirstWriter(db, new CdrRepository(db), (names) => log.info({ migrations: names }, 'database migrations ran: the database answers again'));
-  try {
-    await db.migrateLatest();
-    writer.markMigrated();
-  } catch (err) {
-    // The database may be down at start: records spool, the migrations run when it answers.
-    log.warn({ err: (err as Error).message }, 'database migrations not run: CDRs spool until the database answers');
-  }
-  const sink = new CdrSink({ writer, spoolDir: config.dataDir, ...(flushMs ? { flushIntervalMs: flushMs } : {}) });
+  const sink = new CdrSink({ writer: db.writer, spoolDir: config.dataDir, ...(flushMs ? { flushIntervalMs: flushMs } : {}) });
   sink.on('status', (status) => log.info({ status }, 'CDR sink'));
   await sink.start();
   lifecycle.started('CDR sink', () => sink.close());
-  log.info({ database: db.target.dialect === 'sqlite' ? `sqlite ${db.target.filename}` : redact(config.dbUrl ?? ''), dataDir: config.dataDir }, 'CDR store');
+  log.info({ database: db.target.dialect === 'sqlite' ? `sqlite ${db.target.filename}` : redact(config.dbUrl ?? ''), dataDir: config.dataDir, writer: db.thread }, 'CDR store');
   return { db, sink };
 }

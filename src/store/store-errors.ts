@@ -9,7 +9,11 @@ export type StoreErrorCode =
   | 'URL_INVALID'
   | 'MIGRATION_FAILED'
   | 'TIMEOUT'
-  | 'CLOSED';
+  | 'CLOSED'
+  /** The SQLite writer thread died or exited mid-request (transient: a new thread is started). */
+  | 'WORKER_EXITED'
+  /** The SQLite writer thread's script is not where the build puts it (a packaging fault). */
+  | 'WORKER_MISSING';
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;
@@ -92,7 +96,7 @@ const DATA_CODES = new Set([
 ]);
 
 export function classifyDbError(err: unknown): DbErrorClass {
-  if (err instanceof KnexTimeoutError || isStoreError(err, 'TIMEOUT')) return 'transient';
+  if (err instanceof KnexTimeoutError || isStoreError(err, 'TIMEOUT') || isStoreError(err, 'WORKER_EXITED')) return 'transient';
   if (typeof err !== 'object' || err === null) return 'fatal';
   const { code, errno } = err as { code?: unknown; errno?: unknown };
   if (typeof code === 'string') {

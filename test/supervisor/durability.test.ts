@@ -223,6 +223,8 @@ describe('supervisor durability: the database down with calls flowing (in-proces
       return ch.id;
     };
 
+    // The supervisor writes SQLite CDRs on the writer thread: the outage below goes through it.
+    assert.equal(sup.db.thread, 'worker');
     // Two calls with the database up: written directly.
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) ids.push(await call(i));
