@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { AriStandin, planFromSite, type InboundCall } from '../src/ari-standin';
+import { AriStandin, planFromSite, type InboundCall } from '../src/demo/ari-standin';
 import { createSimBackend, parseScenario } from '../src/hardware/sim';
 import { loadSiteFile } from '../src/provisioning/site/load';
 import { loadConfig } from '../src/supervisor/config';

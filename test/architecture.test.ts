@@ -17,10 +17,9 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   provisioning: ['hardware', 'validation'],
   diagnostics: ['hardware'],
   supervisor: ['hardware', 'provisioning', 'store', 'validation'],
-  'ari-standin': ['hardware', 'provisioning'],
-  demo: ['ari-standin', 'hardware', 'provisioning', 'supervisor'],
+  demo: ['hardware', 'provisioning', 'supervisor'],
   api: ['hardware', 'provisioning', 'store', 'supervisor'],
-  app: ['api', 'ari-standin', 'demo', 'hardware', 'provisioning', 'store', 'supervisor', 'validation'],
+  app: ['api', 'demo', 'hardware', 'provisioning', 'store', 'supervisor', 'validation'],
   cli: ['app', 'diagnostics', 'hardware', 'provisioning', 'store', 'supervisor', 'validation'],
 };
 

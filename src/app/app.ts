@@ -6,7 +6,7 @@
 
 import { healthRoutes } from '../api/health-routes';
 import { ApiServer } from '../api/api-server';
-import type { AriStandin } from '../ari-standin';
+import type { AriStandin } from '../demo/ari-standin';
 import { Demo } from '../demo/demo';
 import { openBackend } from '../hardware/open-backend';
 import type { HardwareBackend } from '../hardware/types';

@@ -3,7 +3,7 @@
 // `tdmgate supervise --backend sim` shows outbound attempts, hunting and their CDRs beside the
 // inbound traffic. The far end's answers come from the stand-in's dial mix (DEMO_DIAL_MIX).
 
-import type { DialScriptOptions } from '../ari-standin';
+import type { DialScriptOptions } from './ari-standin';
 import type { TrunkMapLogger } from '../supervisor/trunk-map';
 
 /** Mostly answered with a talk time, some busy, unanswered and congested: what a campaign meets. */

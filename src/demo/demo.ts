@@ -5,7 +5,7 @@
 // whether it talks to this or to a real Asterisk.
 
 import { randomBytes } from 'node:crypto';
-import { AriStandin, planFromSite, type TrafficGenerator } from '../ari-standin';
+import { AriStandin, planFromSite, type TrafficGenerator } from './ari-standin';
 import type { HardwareBackend } from '../hardware/types';
 import type { SiteConfig } from '../provisioning/site/site-types';
 import { DEFAULT_OUTBOUND_PLACE } from '../supervisor/outbound/request';

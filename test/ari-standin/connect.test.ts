@@ -9,7 +9,7 @@ import path from 'node:path';
 import { WebSocket } from 'ws';
 import { connectClient, raw, startRig, stopRig, USER, PASSWORD, type Rig } from './helpers';
 
-const SHIPPED = path.resolve(__dirname, '../../../src/ari-standin/api-docs');
+const SHIPPED = path.resolve(__dirname, '../../../src/demo/ari-standin/api-docs');
 
 describe('ARI stand-in: connecting', () => {
   let rig: Rig;

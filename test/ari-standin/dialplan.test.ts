@@ -5,8 +5,8 @@
 // default dialplan of a site plan holds its routing targets.
 
 import assert from 'node:assert/strict';
-import { planFromSite } from '../../src/ari-standin';
-import { Dialplan } from '../../src/ari-standin/dialplan';
+import { planFromSite } from '../../src/demo/ari-standin';
+import { Dialplan } from '../../src/demo/ari-standin/dialplan';
 import { parseSite } from '../../src/provisioning/site/load';
 import { channelOf, connectClient, startRig, stopRig, trail, waitEvent, waitUntil, type Rig } from './helpers';
 

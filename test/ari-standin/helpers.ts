@@ -4,7 +4,7 @@
 
 import { request } from 'node:http';
 import { WebSocket } from 'ws';
-import { AriStandin, type AriStandinOptions } from '../../src/ari-standin';
+import { AriStandin, type AriStandinOptions } from '../../src/demo/ari-standin';
 import { createSimBackend, type SimBackend } from '../../src/hardware/sim';
 import { ari, type AriClient, type AriEvent } from './ari-client-types';
 

@@ -3,13 +3,13 @@
 // generator placing and ending calls.
 
 import assert from 'node:assert/strict';
-import { AriStandin, causeText, dialStatusForCause, NAMED_CAUSES, planFromHardware, planFromSite } from '../../src/ari-standin';
-import { ChannelNamer, parseEndpoint } from '../../src/ari-standin/dahdi-naming';
-import { asteriskPattern, DialScript } from '../../src/ari-standin/dial-script';
-import { parseCallerId } from '../../src/ari-standin/originate';
-import { readVariable } from '../../src/ari-standin/routes/channel-routes';
-import { ariTimestamp } from '../../src/ari-standin/timestamp';
-import { TrunkPool } from '../../src/ari-standin/trunk-pool';
+import { AriStandin, causeText, dialStatusForCause, NAMED_CAUSES, planFromHardware, planFromSite } from '../../src/demo/ari-standin';
+import { ChannelNamer, parseEndpoint } from '../../src/demo/ari-standin/dahdi-naming';
+import { asteriskPattern, DialScript } from '../../src/demo/ari-standin/dial-script';
+import { parseCallerId } from '../../src/demo/ari-standin/originate';
+import { readVariable } from '../../src/demo/ari-standin/routes/channel-routes';
+import { ariTimestamp } from '../../src/demo/ari-standin/timestamp';
+import { TrunkPool } from '../../src/demo/ari-standin/trunk-pool';
 import { parseSite } from '../../src/provisioning/site/load';
 import { createSimBackend } from '../../src/hardware/sim';
 import { waitUntil } from './helpers';

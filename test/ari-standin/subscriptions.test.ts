@@ -5,7 +5,7 @@
 // type sent is a model of events.json (ari-client throws on any other).
 
 import assert from 'node:assert/strict';
-import { loadApiDocs } from '../../src/ari-standin/api-docs';
+import { loadApiDocs } from '../../src/demo/ari-standin/api-docs';
 import { channelOf, connectClient, rawApp, startRig, stopRig, trail, waitEvent, waitUntil, type Rig } from './helpers';
 
 describe('ARI stand-in: subscriptions', () => {

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { WebSocket } from 'ws';
-import { AriStandin } from '../../../src/ari-standin';
+import { AriStandin } from '../../../src/demo/ari-standin';
 import { createSimBackend, type SimBackend } from '../../../src/hardware/sim';
 import { packageRoot } from '../../../src/package-root';
 

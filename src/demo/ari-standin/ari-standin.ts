@@ -7,7 +7,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { HardwareBackend } from '../hardware/types';
+import type { HardwareBackend } from '../../hardware/types';
 import { loadApiDocs } from './api-docs';
 import { SimAsterisk, type DtmfTiming, type InboundCall } from './asterisk';
 import type { ChannelJson } from './channel';

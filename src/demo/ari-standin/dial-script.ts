@@ -2,7 +2,7 @@
 // like _9X. , or a RegExp), optionally only on one span (the carrier behind it), or a default,
 // either one outcome or a seeded weighted mix.
 
-import { Prng } from '../hardware/sim/prng';
+import { Prng } from '../../hardware/sim/prng';
 
 export type DialOutcome =
   /**

@@ -3,7 +3,7 @@
 // hanging up) or abandoning after a short wait; calls that find every timeslot busy are counted
 // as blocked. Outbound answers come from the dial script's mix.
 
-import { Prng } from '../hardware/sim/prng';
+import { Prng } from '../../hardware/sim/prng';
 import type { SimAsterisk } from './asterisk';
 import { StandinError } from './errors';
 

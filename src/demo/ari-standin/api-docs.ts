@@ -4,7 +4,7 @@
 
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { packageRoot } from '../package-root';
+import { packageRoot } from '../../package-root';
 
 export interface ApiDocs {
   /** File name ("resources.json", "channels.json") -> parsed document. */
@@ -14,7 +14,7 @@ export interface ApiDocs {
 }
 
 export function defaultDocsDir(): string {
-  return path.join(packageRoot(), 'src', 'ari-standin', 'api-docs');
+  return path.join(packageRoot(), 'src', 'demo', 'ari-standin', 'api-docs');
 }
 
 export function loadApiDocs(dir: string = defaultDocsDir()): ApiDocs {

@@ -4,9 +4,9 @@
 // and channel sets (what the supervisor loads, with the dialplan its routing targets need), or
 // given as is.
 
-import type { HardwareBackend } from '../hardware/types';
-import type { HuntOrder, SiteConfig } from '../provisioning/site/site-types';
-import type { RoutingTarget } from '../provisioning/site/routing-types';
+import type { HardwareBackend } from '../../hardware/types';
+import type { HuntOrder, SiteConfig } from '../../provisioning/site/site-types';
+import type { RoutingTarget } from '../../provisioning/site/routing-types';
 import type { DialplanExtension, DialplanSpec } from './dialplan';
 import { StandinError } from './errors';
 

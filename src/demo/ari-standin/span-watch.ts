@@ -3,7 +3,7 @@
 // timeslots out of hunting, and its calls are cleared with cause 38 (network out of order),
 // as sig_pri does on an alarm; no alarm and the D-channel up bring it back.
 
-import type { HardwareBackend, HardwareEvent, Subscription } from '../hardware/types';
+import type { HardwareBackend, HardwareEvent, Subscription } from '../../hardware/types';
 
 export interface SpanSink {
   setSpanUp(span: number, up: boolean): boolean;

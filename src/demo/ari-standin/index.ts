@@ -1,5 +1,5 @@
 // The ARI stand-in's public face: a faithful stand-in for Asterisk's ARI on DAHDI trunks, for
-// tests and the demo. Owns src/ari-standin/** (server, routes, events, channel model, DAHDI
+// tests and the demo. Owns src/demo/ari-standin/** (server, routes, events, channel model, DAHDI
 // naming, dial simulation, dialplan, playbacks, restart phases, control API, traffic) and the
 // Swagger copy in api-docs/.
 
