@@ -15,7 +15,7 @@ import { dbVariants, startTestSupervisor, type TestSupervisor } from './supervis
 interface CdrRow {
   uniqueid: string; linkedid: string; disposition: string; q850_cause: number | null; span: number | null; timeslot: number | null;
   trunk_group: string; direction: string; dst: string; src: string; lastapp: string; lastdata: string; dcontext: string; userfield: string;
-  accountcode: string; route: string; billsec: number;
+  accountcode: string; route: string; billsec: number; channel: string; amaflags: number;
 }
 
 for (const variant of dbVariants()) {
@@ -80,6 +80,16 @@ for (const variant of dbVariants()) {
       const [row] = await recorded(result.callId, 1);
       assert.equal(row?.disposition, 'BUSY');
       assert.equal(row?.q850_cause, 17);
+    });
+
+    it('busy within 100 ms: the record still names the span and B-channel Asterisk seized, no "not placed" warning', async () => {
+      sup.standin!.onDial('_X.', { kind: 'busy', afterMs: 100 }); // as fast as a real PRI refusal
+      const result = await sup.calls.outbound.originate({ group: 'carrier', number: '+4930555444' });
+      assert.equal(result.outcome, 'busy');
+      const [row] = await recorded(result.callId, 1);
+      assert.equal(row?.span, 1);
+      assert.ok(row?.timeslot !== null && row?.timeslot !== undefined && row.timeslot >= 1 && row.timeslot <= 31, `timeslot ${String(row?.timeslot)}`);
+      assert.match(row?.channel ?? '', /^DAHDI\/i1\//);
     });
 
     it('no answer: the ringing timeout ends it (cause 19 after RINGING, no Dial NOANSWER, as Asterisk does); the last retry gives up', async () => {

@@ -19,6 +19,8 @@ import { TrackedCalls } from './tracked-calls';
 export interface LegOwner<T> {
   /** The leg's CDR (pure: its facts and how it ended). */
   record(leg: Leg<T>, end: LegEnd): CdrInput;
+  /** The leg's channel name became known (its span is placed already when the name tells it). */
+  named?(leg: Leg<T>): void;
   /** The leg was answered (ChannelStateChange Up or found Up). */
   answered?(leg: Leg<T>): void;
   /** The leg ended; its record is being written. */
@@ -120,8 +122,18 @@ export class CallLegs {
     leg.name = name;
     const resolved = this.o.trunkMap.resolveChannelName(name);
     if (!resolved.ok) return;
-    if (resolved.value.kind === 'channel') this.place(leg, resolved.value.info.channel);
+    if (resolved.value.kind === 'channel') this.placeQuietly(leg, resolved.value.info.channel);
     else if (resolved.value.kind === 'span' && leg.span === null) leg.span = resolved.value.span.span;
+    this.owner(leg)?.named?.(leg as Leg<never>);
+  }
+
+  /** place() for a channel Asterisk already holds: our map refusing it changes nothing there. */
+  private placeQuietly(leg: Leg<unknown>, channel: number): void {
+    try {
+      this.place(leg, channel);
+    } catch (err) {
+      this.log.warn({ call: leg.id, channel, err: err instanceof Error ? err.message : String(err) }, 'channel not claimed in the trunk map: the call goes on unclaimed');
+    }
   }
 
   /** Fills span/timeslot/group and claims the TrunkMap channel; throws TrunkMapError when it cannot be had. */

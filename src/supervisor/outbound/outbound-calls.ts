@@ -198,12 +198,11 @@ export class OutboundCalls implements LegOwner<OutboundData> {
       data: {
         callId: ch.id.replace(/-\d+$/, ''), callerName: ch.caller.name, callerNumber: ch.caller.number, dialNumber: '', dial: '', timeoutSeconds: 0,
         target: { context: ch.dialplan.context, extension: ch.dialplan.exten, priority: ch.dialplan.priority }, route: 'outbound', accountcode: '',
-        settle: null, located: Promise.resolve(), guard: null,
+        settle: null, located: null, guard: null,
       },
     }, inStasis ? 'orphaned' : 'continued', this);
     legs.nameKnown(leg, ch.name);
     if (ch.state === 'Up') legs.answered(leg, null);
-    leg.data.located = this.locate(leg);
     this.log.warn({ channelId: ch.id, channel: ch.name, state: ch.state }, 'adopted an outbound channel this supervisor did not place');
     if (inStasis) void this.hangup(leg, 'adopted in Stasis with no target to send it to');
   }
@@ -212,6 +211,14 @@ export class OutboundCalls implements LegOwner<OutboundData> {
 
   record(leg: OutboundLeg, end: LegEnd): CdrInput {
     return outboundCdr(leg, end, this.outcome(leg, end));
+  }
+
+  /**
+   * The channel's name is known (ChannelCreated, a Dial, or the originate's answer, whichever
+   * came first): ask for its B-channel now, while a channel that fails fast still exists.
+   */
+  named(leg: OutboundLeg): void {
+    leg.data.located ??= this.locate(leg);
   }
 
   answered(leg: OutboundLeg): void {
@@ -240,7 +247,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
       data: {
         callId, callerName: '', callerNumber: call.callerId ?? '', dialNumber: call.dialNumber, dial: attempt.dial, timeoutSeconds: call.timeoutSeconds,
         target: req.target, route: req.target.name === '' ? 'outbound' : `outbound:${req.target.name}`, accountcode: req.accountcode,
-        settle: null, located: Promise.resolve(), guard: null,
+        settle: null, located: null, guard: null,
       },
     }, 'dialing', this);
     return new Promise((resolve) => {
@@ -263,7 +270,6 @@ export class OutboundCalls implements LegOwner<OutboundData> {
           if (leg.state === 'ended') return;
           this.o.legs.nameKnown(leg, ch.name);
           this.guard(leg, () => this.overdue(leg));
-          leg.data.located = this.locate(leg);
         },
         (err: unknown) => this.originateFailed(leg, err),
       );

@@ -24,8 +24,8 @@ export interface OutboundData {
   accountcode: string;
   /** Resolves the caller's wait for this attempt's outcome; null once told (or nobody waits). */
   settle: ((r: { outcome: Outcome; cause: number | null }) => void) | null;
-  /** The trunk channel lookup started at the originate's answer. */
-  located: Promise<void>;
+  /** The trunk channel lookup, started as soon as the channel's name is known; null before. */
+  located: Promise<void> | null;
   /** Our own end of an attempt Asterisk should have ended (ringing timeout + grace). */
   guard: NodeJS.Timeout | null;
 }
