@@ -35,24 +35,36 @@ export interface AppOptions {
   demoTraffic?: boolean;
 }
 
-export class App {
+/** The running pieces, as the composition root built them. */
+export interface AppParts {
+  site: SiteConfig;
+  backend: HardwareBackend;
+  trunkMap: TrunkMap;
+  /** The CDR store's writer (and `knex` for reads). */
+  db: OpenedCdrWriter;
+  sink: CdrSink;
+  ari: AriAdapter;
+  calls: CallControl;
+  demo: Demo | null;
+  /** The HTTP server's base URL (health today, the API next). */
+  url: string;
+}
+
+export class App implements AppParts {
+  readonly site: SiteConfig;
+  readonly backend: HardwareBackend;
+  readonly trunkMap: TrunkMap;
+  readonly db: OpenedCdrWriter;
+  readonly sink: CdrSink;
+  readonly ari: AriAdapter;
+  readonly calls: CallControl;
+  readonly demo: Demo | null;
+  readonly url: string;
   private stopped = false;
 
-  private constructor(
-    readonly site: SiteConfig,
-    readonly backend: HardwareBackend,
-    readonly trunkMap: TrunkMap,
-    /** The CDR store's writer (and `knex` for reads). */
-    readonly db: OpenedCdrWriter,
-    readonly sink: CdrSink,
-    readonly ari: AriAdapter,
-    readonly calls: CallControl,
-    readonly demo: Demo | null,
-    /** The HTTP server's base URL (health today, the API next). */
-    readonly url: string,
-    private readonly lifecycle: Lifecycle,
-    private readonly log: TrunkMapLogger,
-  ) {}
+  private constructor(parts: AppParts, private readonly lifecycle: Lifecycle, private readonly log: TrunkMapLogger) {
+    ({ site: this.site, backend: this.backend, trunkMap: this.trunkMap, db: this.db, sink: this.sink, ari: this.ari, calls: this.calls, demo: this.demo, url: this.url } = parts);
+  }
 
   /** The demo's in-process Asterisk, when it runs (tests drive it). */
   get standin(): AriStandin | null {
@@ -125,7 +137,7 @@ export class App {
       lifecycle.started('HTTP server', () => api.close());
       log.info({ url: listening.url, healthz: `${listening.url}/healthz`, readyz: `${listening.url}/readyz` }, 'health endpoints listening');
 
-      app = new App(site, backend, trunkMap, db, sink, ari, calls, demo, listening.url, lifecycle, log);
+      app = new App({ site, backend, trunkMap, db, sink, ari, calls, demo, url: listening.url }, lifecycle, log);
       const running = app;
       // The demo's calls only make sense once our app is registered with the stand-in.
       if (demo) ari.once('ready', () => !running.stopped && demo.startCalls((r) => calls.outbound.originate(r)));

@@ -93,10 +93,16 @@ for (const variant of dbVariants()) {
       sup.standin!.stallRest(1500);
       const b = sup.standin!.placeInboundCall({ did: '6912347', callerId: '0692' });
       await waitFor(() => sup.standin!.channels().find((c) => c.id === b.id && c.dialplan.context === 'cc-support'), 'b routed after the stall', 10_000);
-      // An event type ari-client does not know: the adapter replaces the connection; calls keep flowing.
-      const faults = sup.ari.stats().libraryFaults;
+      // An event type ari-client's models do not name (it would throw on it): the adapter parses
+      // events itself, ignores it and keeps the connection; calls keep flowing.
+      const ignored = sup.ari.stats().ignoredEvents;
+      const connections = sup.ari.stats().connections;
       sup.standin!.sendUnknownEvent();
-      await waitFor(() => sup.ari.stats().libraryFaults > faults && sup.ari.status === 'ready', 'connection replaced');
+      await waitFor(() => sup.ari.stats().ignoredEvents > ignored, 'unknown event ignored');
+      const malformed = sup.ari.stats().malformedEvents;
+      sup.standin!.sendMalformedEvent();
+      await waitFor(() => sup.ari.stats().malformedEvents > malformed, 'malformed event refused');
+      assert.deepEqual([sup.ari.stats().connections, sup.ari.status], [connections, 'ready']);
       const c = sup.standin!.placeInboundCall({ did: '100', callerId: '0693' });
       await waitFor(() => sup.standin!.channels().find((x) => x.id === c.id && x.dialplan.context === 'cc-reception'), 'c routed');
       sup.standin!.remoteHangup(b.id);

@@ -1,8 +1,8 @@
 // The ARI adapter: the only file that imports ari-client 2.2.0, and the guard around its traps
 // (docs/supervisor.md, "ari-client 2.2.0"). One "connection" is one ari-client Client with its
-// events socket; any sign that it is dead - the socket closed, no pong, a REST call past its timeout, or an exception
-// thrown inside the library while parsing an event - retires the whole client and a fresh one
-// is made, with capped exponential backoff that never gives up. The supervisor sees a status
+// events socket, whose messages we parse ourselves (guardSocket); any sign that it is dead - the
+// socket closed, no pong, a REST call past its timeout - retires the whole client and a fresh
+// one is made, with capped exponential backoff that never gives up. The supervisor sees a status
 // ('connecting' | 'ready' | 'closing' | 'closed'), a typed event stream, a 'ready' signal after
 // every (re)connect (its cue to reconcile), and REST calls that always settle.
 
@@ -48,10 +48,10 @@ export interface AriAdapterEvents {
 
 export interface AriStats {
   connections: number;
-  /** Connections retired because they looked dead (socket, pong, REST, library fault). */
+  /** Connections retired because they looked dead (socket, pong, REST timeout). */
   replaced: number;
-  /** Exceptions ari-client threw while handling an event. */
-  libraryFaults: number;
+  /** Event types we do not act on (Asterisk sends many with subscribeAll). */
+  ignoredEvents: number;
   malformedEvents: number;
   restTimeouts: number;
 }
@@ -113,7 +113,7 @@ export class AriAdapter extends EventEmitter<AriAdapterEvents> {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private state: AriStatus = 'closed';
   private stopping = false;
-  private readonly counters: AriStats = { connections: 0, replaced: 0, libraryFaults: 0, malformedEvents: 0, restTimeouts: 0 };
+  private readonly counters: AriStats = { connections: 0, replaced: 0, ignoredEvents: 0, malformedEvents: 0, restTimeouts: 0 };
   private readonly restTimeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly log: AriLogger;
@@ -265,7 +265,6 @@ export class AriAdapter extends EventEmitter<AriAdapterEvents> {
       if (conn.retired) return;
       conn.client = client;
       this.guardSocket(conn, client);
-      client.on('*', (raw: unknown) => this.onRawEvent(conn, raw));
       client.on('WebSocketReconnecting', () => this.connectionLost(conn, 'events socket closed'));
       client.on('WebSocketMaxRetries', () => this.connectionLost(conn, 'events socket gave up'));
       client.on('pong', () => (conn.lastPong = Date.now()));
@@ -286,10 +285,13 @@ export class AriAdapter extends EventEmitter<AriAdapterEvents> {
 
   /**
    * ari-client assigns `client._ws = new WebSocket(...)` and then adds its listeners. An accessor
-   * on the instance sees each new socket first: its 'message' listener is wrapped so an exception
-   * from the library's parser (unknown event type, malformed JSON) is caught here instead of
-   * killing the process or leaving a socket that silently delivers nothing; and a socket the
-   * library makes after we retired the client (its own reconnect) is closed at once.
+   * on the instance sees each new socket first. Its 'message' listener is replaced by ours: the
+   * library would turn every event into resource instances with their operations attached (we
+   * use none: the supervisor reads the plain event), costing more than all our own handling of
+   * the event, and would throw - killing the process or the socket - on an event type its
+   * Swagger models do not name or on malformed JSON. Ours parses the text once, refuses what is
+   * malformed and ignores what it does not use, keeping the connection. A socket the library
+   * makes after we retired the client (its own reconnect) is closed at once.
    */
   private guardSocket(conn: Connection, client: AriClientLike): void {
     let socket: AriWs | undefined;
@@ -312,17 +314,22 @@ export class AriAdapter extends EventEmitter<AriAdapterEvents> {
         }
         conn.ws = ws;
         ws.on = (event: string, listener: (...args: unknown[]) => void) =>
-          on(event, event !== 'message' ? listener : (...args: unknown[]) => {
-            try {
-              listener(...args);
-            } catch (err) {
-              this.counters.libraryFaults++;
-              this.log.error({ err: errText(err), connection: conn.id }, 'ari-client threw while handling an event: replacing the connection');
-              this.connectionLost(conn, 'library fault');
-            }
-          });
+          on(event, event === 'message' ? (data: unknown) => this.onMessage(conn, data) : listener);
       },
     });
+  }
+
+  private onMessage(conn: Connection, data: unknown): void {
+    if (conn.retired) return;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(String(data));
+    } catch (err) {
+      this.counters.malformedEvents++;
+      this.log.warn({ reason: errText(err), connection: conn.id }, 'ARI event refused: not JSON');
+      return;
+    }
+    this.onRawEvent(conn, raw);
   }
 
   private onRawEvent(conn: Connection, raw: unknown): void {
@@ -336,6 +343,7 @@ export class AriAdapter extends EventEmitter<AriAdapterEvents> {
         return;
       }
       if (parsed.kind === 'event') this.emit('event', parsed.event);
+      else this.counters.ignoredEvents++;
     } catch (err) {
       this.log.error({ err: errText(err) }, 'ARI event listener threw');
     }

@@ -31,6 +31,11 @@ export type SupervisorEvent = { at: Date | null } & (
 export type SupervisorEventType = SupervisorEvent['type'];
 export const SUPERVISOR_EVENT_TYPES: readonly SupervisorEventType[] = ['StasisStart', 'StasisEnd', 'ChannelCreated', 'ChannelStateChange', 'ChannelDialplan', 'ChannelDestroyed', 'ChannelHangupRequest', 'Dial'];
 
+/** A listed channel is waiting in Stasis application `app` (its dialplan app is Stasis(app,...)). */
+export function inStasisOf(ch: AriChannel, app: string): boolean {
+  return ch.dialplan.app_name === 'Stasis' && ch.dialplan.app_data.split(',')[0] === app;
+}
+
 /** The channel an event is about (a Dial's is its peer, the channel being dialled). */
 export function eventChannel(e: SupervisorEvent): AriChannel {
   return e.type === 'Dial' ? e.peer : e.channel;

@@ -7,7 +7,7 @@
 import type { SiteConfig } from '../../provisioning/site/site-types';
 import { isTransientAriError } from '../ari/ari-errors';
 import type { AriChannel } from '../ari/ari-events';
-import { ariTime } from '../ari/ari-events';
+import { ariTime, inStasisOf } from '../ari/ari-events';
 import type { CdrInput } from '../cdr/cdr-record';
 import type { CallLegs, LegOwner } from '../calls/call-legs';
 import type { Leg, LegEnd } from '../calls/leg';
@@ -107,7 +107,7 @@ export class InboundCalls implements LegOwner<InboundData> {
     const legs = this.o.legs;
     if (legs.tracked.isFinished(ch.id)) return;
     const known = legs.get<InboundData>(ch.id);
-    const inOurStasis = ch.dialplan.app_name === 'Stasis' && ch.dialplan.app_data.split(',')[0] === this.o.app;
+    const inOurStasis = inStasisOf(ch, this.o.app);
     if (known) {
       if (ch.state === 'Up') legs.answered(known, null);
       if (known.state === 'pending' && inOurStasis && legs.fire(known, 'retry')) void this.route(known);

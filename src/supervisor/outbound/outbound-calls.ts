@@ -13,7 +13,7 @@ import type { SiteConfig } from '../../provisioning/site/site-types';
 import type { OriginateParams } from '../ari/ari-adapter';
 import { AriAllocationFailedError, AriNotFoundError, AriNotReadyError, isTransientAriError } from '../ari/ari-errors';
 import type { AriChannel } from '../ari/ari-events';
-import { ariTime } from '../ari/ari-events';
+import { ariTime, inStasisOf } from '../ari/ari-events';
 import type { CdrInput } from '../cdr/cdr-record';
 import type { CallLegs, LegOwner } from '../calls/call-legs';
 import type { DialplanPlace, Leg, LegEnd } from '../calls/leg';
@@ -381,8 +381,4 @@ export class OutboundCalls implements LegOwner<OutboundData> {
     this.log.info({ call: callId, number: call.number.e164, outcome: last.outcome, cause: last.cause, attempts: attempts.length, next: next.kind }, 'outbound call decided');
     return result;
   }
-}
-
-function inStasisOf(ch: AriChannel, app: string): boolean {
-  return ch.dialplan.app_name === 'Stasis' && ch.dialplan.app_data.split(',')[0] === app;
 }
