@@ -77,6 +77,8 @@ for (const variant of dbVariants()) {
       assert.equal(result.outcome, 'busy');
       assert.equal(result.cause, 17);
       assert.deepEqual(result.next, { kind: 'retry-later', delaySeconds: 300, retriesUsed: 1 });
+      const stats = sup.calls.outbound.stats;
+      assert.deepEqual([stats.requested, stats.attempts, stats.outcomes.busy], [1, 1, 1]);
       const [row] = await recorded(result.callId, 1);
       assert.equal(row?.disposition, 'BUSY');
       assert.equal(row?.q850_cause, 17);

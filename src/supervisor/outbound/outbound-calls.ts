@@ -132,7 +132,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
     const req = checkRequest(input, this.o.site);
     const call = this.prepare(req);
     if (this.o.ari.status !== 'ready') throw new AriNotReadyError(`call to ${call.number.e164}: ARI is ${this.o.ari.status}; nothing was dialled`, { operation: 'outbound.originate' });
-    this.stats.requested++;
+    this.counts.requested++;
     const callId = `${OUTBOUND_ID_PREFIX}${randomBytes(6).toString('hex')}`;
     const reports: AttemptReport[] = [];
     let progress: HuntProgress = { attempt: 0, retries: req.retriesUsed };
