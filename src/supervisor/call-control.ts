@@ -43,7 +43,7 @@ export class CallControl {
     this.log = logger;
     this.legs = new CallLegs({ trunkMap, site, cdr, spanAlarms, logger, hangup: (id, cause) => ari.hangup(id, cause) });
     this.inbound = new InboundCalls({
-      legs: this.legs, ari, trunkMap, rules: compileInbound(site), site, logger, app: STASIS_APP,
+      legs: this.legs, ari, trunkMap, rules: compileInbound(site), logger, app: STASIS_APP,
       answerBeforeContinue: o.answerBeforeContinue ?? false,
     });
     this.outbound = new OutboundCalls({ legs: this.legs, ari, trunkMap, site, logger, app: STASIS_APP });

@@ -4,7 +4,6 @@
 // TDMGATE_* variables or hung up with the decided cause. The engine does the rest: answer,
 // interruption, the end and the record. Nothing here throws into the ARI adapter.
 
-import type { SiteConfig } from '../../provisioning/site/site-types';
 import { isTransientAriError } from '../ari/ari-errors';
 import type { AriChannel } from '../ari/ari-events';
 import { ariTime, inStasisOf } from '../ari/ari-events';
@@ -32,7 +31,6 @@ export interface InboundCallsOptions {
   ari: InboundAri;
   trunkMap: TrunkMap;
   rules: InboundRules;
-  site: SiteConfig;
   logger: TrunkMapLogger;
   app: string;
   /**
