@@ -115,8 +115,6 @@ export class App implements AppParts {
       const calls = new CallControl({
         ari, trunkMap, site, cdr: sink, logger: log,
         spanAlarms: async (span) => (await backend.span(span)).alarmNames,
-        // The stand-in runs no dialplan: answering in Stasis stands for the IVR's Answer().
-        answerBeforeContinue: demo !== null,
       });
       calls.attach();
       lifecycle.started('call control', async () => {

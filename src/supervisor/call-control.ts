@@ -27,8 +27,6 @@ export interface CallControlOptions {
   /** The span's alarm names now (hardware), to tell an alarm from a far-end cause 38. */
   spanAlarms: (span: number) => Promise<string[]>;
   logger: TrunkMapLogger;
-  /** Answer in Stasis before `continue`: only for an Asterisk that runs no dialplan (the demo's). */
-  answerBeforeContinue?: boolean;
 }
 
 export class CallControl {
@@ -44,7 +42,6 @@ export class CallControl {
     this.legs = new CallLegs({ trunkMap, site, cdr, spanAlarms, logger, hangup: (id, cause) => ari.hangup(id, cause) });
     this.inbound = new InboundCalls({
       legs: this.legs, ari, trunkMap, rules: compileInbound(site), logger, app: STASIS_APP,
-      answerBeforeContinue: o.answerBeforeContinue ?? false,
     });
     this.outbound = new OutboundCalls({ legs: this.legs, ari, trunkMap, site, logger, app: STASIS_APP });
     // Outbound first: it owns our originated channels by id; inbound takes every other DAHDI one.

@@ -92,10 +92,10 @@ routing:
 `, 'site.yaml');
     const plan = planFromSite(site);
     const dp = new Dialplan(plan.dialplan ?? {});
-    assert.deepEqual(dp.lookup('cc-sales', 's'), { app: 'Queue', appData: 'sales' });
+    assert.deepEqual(dp.lookup('cc-sales', 's'), { app: 'Answer', appData: '' });
     assert.equal(dp.lookup('cc-sales', '100'), null);
-    assert.deepEqual(dp.lookup('cc-support', '6912347'), { app: 'Queue', appData: 'support' });
-    assert.deepEqual(dp.lookup('cc-support', 's'), { app: 'Queue', appData: 'support' });
+    assert.deepEqual(dp.lookup('cc-support', '6912347'), { app: 'Answer', appData: '' });
+    assert.deepEqual(dp.lookup('cc-support', 's'), { app: 'Answer', appData: '' });
     // The placeholder itself is no extension: a caller that forgets to fill it in loses the call.
     assert.equal(dp.lookup('cc-support', '{did}'), null);
     assert.equal(dp.lookup('tdmgate-outbound', 's'), null);

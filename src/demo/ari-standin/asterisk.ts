@@ -224,6 +224,8 @@ export class SimAsterisk {
     if (!step) return this.destroy(ch, 0);
     ch.dialplan = { ...place, app_name: step.app, app_data: step.appData };
     this.emit(ch, 'ChannelDialplan', { dialplan_app: step.app, dialplan_app_data: step.appData });
+    // Answer() answers; the other applications modelled (Queue, Wait...) leave the state as it is.
+    if (step.app === 'Answer' && ch.state !== 'Up') this.answer(ch);
     if (step.app !== 'Stasis') return;
     // Stasis(app[,args]) in the dialplan: back into an app, or the end when nobody registered it.
     const [next = '', ...args] = step.appData.split(',');

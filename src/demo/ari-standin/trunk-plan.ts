@@ -121,15 +121,15 @@ export function planFromSite(site: SiteConfig): TrunkPlan {
 
 /**
  * The dialplan the site's routing targets assume: each target's context has its extension,
- * running Queue(<target>) - what a call-centre dialplan does there; the stand-in only needs the
- * place to exist. `{did}` is the called number, or "s" when none came, so such a target has the
+ * starting with Answer() as a call-centre dialplan does before its queue or IVR (the stand-in
+ * runs that first application, so the call is answered as on a real box). `{did}` is the called number, or "s" when none came, so such a target has the
  * pattern for digits there and the "s" form - not the literal text "{did}", which no dialplan has.
  */
 export function targetsDialplan(targets: readonly RoutingTarget[]): DialplanSpec {
   const out: Record<string, DialplanExtension[]> = {};
   for (const t of targets) {
     const extens = t.extension.includes('{did}') ? [`_${t.extension.replace('{did}', 'X.')}`, t.extension.replace('{did}', 's')] : [t.extension];
-    for (const exten of extens) (out[t.context] ??= []).push({ exten, app: 'Queue', appData: t.name });
+    for (const exten of extens) (out[t.context] ??= []).push({ exten, app: 'Answer', appData: '' });
   }
   return out;
 }

@@ -11,7 +11,7 @@ import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { ariFailure, AriNotFoundError, AriNotReadyError, AriRejectedError, AriTimeoutError } from './ari-errors';
 import { parseChannel, parseEvent, type AriChannel, type SupervisorEvent } from './ari-events';
-import { installStatusTap, readTappedError } from './status-tap';
+import { readTappedError, tapStatus } from './status-tap';
 
 export type AriStatus = 'connecting' | 'ready' | 'closing' | 'closed';
 
@@ -113,6 +113,8 @@ export class AriAdapter extends EventEmitter<AriAdapterEvents> {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private state: AriStatus = 'closed';
   private stopping = false;
+  /** Stops marking our Asterisk's failed requests with their status (status-tap.ts). */
+  private untap: (() => void) | null = null;
   private readonly counters: AriStats = { connections: 0, replaced: 0, ignoredEvents: 0, malformedEvents: 0, restTimeouts: 0 };
   private readonly restTimeoutMs: number;
   private readonly connectTimeoutMs: number;
@@ -137,6 +139,7 @@ export class AriAdapter extends EventEmitter<AriAdapterEvents> {
   start(): void {
     if (this.state !== 'closed') return;
     this.stopping = false;
+    this.untap = tapStatus(this.options.url);
     this.setStatus('connecting');
     void this.connect();
   }
@@ -149,6 +152,8 @@ export class AriAdapter extends EventEmitter<AriAdapterEvents> {
     this.reconnectTimer = null;
     if (this.current) this.retire(this.current);
     this.current = null;
+    this.untap?.();
+    this.untap = null;
     this.setStatus('closed');
   }
 
@@ -413,7 +418,6 @@ function loadAriClient(): AriModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ari = require('ari-client') as AriModule;
   silenceSwaggerLog();
-  installStatusTap();
   return ari;
 }
 

@@ -22,7 +22,6 @@ export interface InboundAri {
   getVariable(channelId: string, variable: string): Promise<string>;
   setVariable(channelId: string, variable: string, value: string): Promise<void>;
   continueInDialplan(channelId: string, to: { context: string; extension: string; priority: number }): Promise<void>;
-  answer(channelId: string): Promise<void>;
   hangup(channelId: string, cause: number): Promise<void>;
 }
 
@@ -33,11 +32,6 @@ export interface InboundCallsOptions {
   rules: InboundRules;
   logger: TrunkMapLogger;
   app: string;
-  /**
-   * Answer in Stasis before `continue`. Only for an Asterisk that runs no dialplan of its own
-   * (the demo's stand-in): it stands for the IVR's Answer(), so the demo's CDRs have talk time.
-   */
-  answerBeforeContinue?: boolean;
   now?: () => Date;
 }
 
@@ -193,7 +187,6 @@ export class InboundCalls implements LegOwner<InboundData> {
       d.context = decision.context;
       // Independent of each other: sent together, so they cost one round trip, not four.
       await Promise.all(Object.entries(decision.variables).map(([name, value]) => this.o.ari.setVariable(leg.id, name, value)));
-      if (this.o.answerBeforeContinue) await this.o.ari.answer(leg.id);
       const place = { context: decision.context, extension: decision.extension, priority: decision.priority };
       await this.o.ari.continueInDialplan(leg.id, place);
       if (!this.o.legs.continued(leg, place)) return;

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { AriAdapter } from '../../../src/supervisor/ari/ari-adapter';
 import { ariFailure, AriAllocationFailedError, AriNotFoundError, AriNotReadyError, AriRejectedError, AriUnavailableError, isTransientAriError } from '../../../src/supervisor/ari/ari-errors';
+import { ari } from '../../ari-standin/ari-client-types';
 import { PASSWORD, startRig, stopRig, USER, type Rig } from '../../ari-standin/helpers';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -59,6 +60,16 @@ describe('ARI errors: decided once, by status', () => {
         assert.equal(e.status, 500);
         return true;
       });
+    });
+
+    it('the status tap marks only our Asterisk: another ari-client in the process sees the library unchanged', async () => {
+      const other = await startRig();
+      try {
+        const client = await ari.connect(other.url, USER, PASSWORD);
+        await assert.rejects(client.channels.originate({ endpoint: 'DAHDI/g99/5551234', app: 'tdmgate' }), (e: Error) => e.message === '{"error":"Allocation failed"}');
+      } finally {
+        await stopRig(other);
+      }
     });
 
     it('a 409 keeps its status, is a refusal and is not transient', async () => {
