@@ -96,15 +96,17 @@ export class App implements AppParts {
       const { db, sink } = await openCdrStore(config, log, lifecycle, t.cdrFlushMs);
 
       // No Asterisk configured on simulated cards: the demo's stand-in plays it.
-      const demo = config.ari === null
-        ? await Demo.start({
+      let demo: Demo | null = null;
+      let target = config.ari;
+      if (target === null) {
+        const started = await Demo.start({
           backend, site, app: STASIS_APP, logger: log, callsPerMinute: (options.demoTraffic ?? true) ? config.demoRate : 0,
           outbound: config.site === null, ...(t.standinSpanWatchMs ? { spanWatchMs: t.standinSpanWatchMs } : {}),
-        })
-        : null;
-      if (demo) lifecycle.started('ARI stand-in', () => demo.stop());
-      const target = demo ? demo.ari : config.ari;
-      if (target === null) throw new Error('unreachable: no ARI target');
+        });
+        lifecycle.started('ARI stand-in', () => started.stop());
+        demo = started;
+        target = started.ari;
+      }
 
       const ari = new AriAdapter({
         url: target.url, user: target.user, password: target.password, app: STASIS_APP, logger: log,

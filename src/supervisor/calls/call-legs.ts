@@ -276,7 +276,7 @@ export class CallLegs {
   /** Stops tracking a leg that never had a channel (no record: there was no call). */
   forget(leg: Leg<unknown>): void {
     if (leg.state === 'ended') return;
-    leg.state = 'ended';
+    this.fire(leg, 'end');
     this.tracked.drop(leg.id);
     this.owners.delete(leg.id);
     if (this.tracked.size === 0) for (const w of this.idleWaiters.splice(0)) w();
