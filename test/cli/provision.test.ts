@@ -241,6 +241,23 @@ describe('cli: tdmgate provision', function () {
     assert.deepEqual(calls(cfg.log).slice(1), [`-c ${conf} -S 2 -C 32-62`, `-c ${conf} -S 2 -C 32-62`]);
   });
 
+  it('a failed apply offers no undo (the old files are back), a good one does', async () => {
+    const good = await apply(['--json']);
+    assert.equal(good.code, 0, good.stdout + good.stderr);
+    const applied = JSON.parse(good.stdout) as { backup: string; undo: { command: string; backup: string } | null };
+    assert.deepEqual(applied.undo, { command: 'tdmgate provision apply --rollback', backup: applied.backup });
+    writeFileSync(site, siteYaml(0));
+    const text = await apply([], { FAKE_CFG_FAIL: '1' });
+    assert.equal(text.code, 65, text.stdout + text.stderr);
+    assert.doesNotMatch(text.stdout, /undo with/);
+    assert.match(text.stdout, /^Backup: .* nothing to undo\)$/m);
+    const json = await apply(['--json'], { FAKE_CFG_FAIL: '1' });
+    assert.equal(json.code, 65);
+    const failed = JSON.parse(json.stdout) as { outcome: string; undo: unknown };
+    assert.equal(failed.outcome, 'rolled-back');
+    assert.equal(failed.undo, null);
+  });
+
   it('only the changed span is reconfigured, and --rollback restores the previous files', async () => {
     assert.equal((await apply()).code, 0);
     const v1 = readFileSync(join(root, 'etc/dahdi/system.conf'), 'utf8');

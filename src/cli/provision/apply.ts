@@ -89,9 +89,22 @@ const OUTCOME_TEXT: Record<ApplyReport['outcome'], string> = {
   'write-failed': 'writing failed: the previous files are in place',
 };
 
+const UNDO_COMMAND = 'tdmgate provision apply --rollback';
+
+/**
+ * How to undo this apply, or null when there is nothing to undo: only an apply that left its new
+ * files on disk can be undone. A failed one already put the old files back (its backup is marked
+ * restored), and following a hint there would undo the apply before it instead.
+ */
+function undoOf(report: ApplyReport): { command: string; backup: string } | null {
+  return report.outcome === 'applied' && report.backup !== null ? { command: UNDO_COMMAND, backup: report.backup } : null;
+}
+
 function summary(report: ApplyReport, pal: Palette): string[] {
   const lines = ['Files:', ...report.changes.map(changeLine)];
-  if (report.backup) lines.push(`Backup: ${report.backup} (undo with: tdmgate provision apply --rollback)`);
+  const undo = undoOf(report);
+  if (undo) lines.push(`Backup: ${undo.backup} (undo with: ${undo.command})`);
+  else if (report.backup) lines.push(`Backup: ${report.backup} (the previous files are in place: nothing to undo)`);
   const plan = report.dahdiCfg.plan;
   if (plan) {
     const ran = report.dahdiCfg.runs.map((r) => `dahdi_cfg ${r.args.join(' ')}: ${r.ok ? 'ok' : 'FAILED'}`);
@@ -173,7 +186,7 @@ async function run(ctx: CliContext, argv: readonly string[]): Promise<number> {
     }
     if (!args.json) for (const warning of compiled.loaded.warnings) ctx.stderr.write(`${issueLine(file, warning)}\n`);
     const report = await applyFiles(applyDeps, { files: compiled.files, root: args.root, dryRun, site: compiled.loaded.source, takeBackup: true });
-    if (args.json) ctx.stdout.write(`${JSON.stringify({ site: compiled.loaded.source, warnings: compiled.loaded.warnings, ...report }, null, 2)}\n`);
+    if (args.json) ctx.stdout.write(`${JSON.stringify({ site: compiled.loaded.source, warnings: compiled.loaded.warnings, ...report, undo: undoOf(report) }, null, 2)}\n`);
     else ctx.stdout.write(`${summary(report, pal).join('\n')}\n`);
     return exitCodeOf(report, compiled.loaded.warnings.length);
   } catch (err) {

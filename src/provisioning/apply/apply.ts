@@ -202,6 +202,9 @@ export async function applyFiles(deps: ApplyDeps, request: ApplyRequest): Promis
   } catch (err) {
     await staged.discard();
     report.errors.push(`writing the files failed, the old ones are in place: ${(err as Error).message}`);
+    // The old files are in place, so this backup holds nothing to undo: a later --rollback
+    // must pass over it to the last apply that did change the disk.
+    if (backup) await markRestored(ops, backup, now()).catch((e: Error) => report.errors.push(`marking the backup ${backup?.dir} restored failed: ${e.message}`));
     return { ...report, outcome: 'write-failed' };
   }
 
