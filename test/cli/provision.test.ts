@@ -273,12 +273,59 @@ describe('cli: tdmgate provision', function () {
     assert.equal(readFileSync(join(root, 'etc/dahdi/system.conf'), 'utf8'), v1);
     assert.equal(treeHash(join(root, 'etc')), etcBefore);
     assert.equal(calls(cfg.log)[2], `-c ${join(root, 'etc/dahdi/system.conf')} -S 2 -C 32-62`);
-    // The next rollback goes one further back: to before the first apply, when no file existed.
-    assert.equal((await runCli(['provision', 'apply', '--rollback', '--root', root, '--backend', 'sim', '--dahdi-cfg', cfg.bin])).code, 0);
+    assert.match(r.stdout, /^Rollback to the backup of \S+ \(.*\):\n {2}restore +\/etc\/dahdi\/system\.conf$/m);
+    // The next rollback goes one further back: to before the first apply, when no file existed,
+    // which removes the files: only with --force.
+    const refused = await runCli(['provision', 'apply', '--rollback', '--root', root, '--backend', 'sim', '--dahdi-cfg', cfg.bin]);
+    assert.equal(refused.code, 64, refused.stdout + refused.stderr);
+    assert.ok(existsSync(join(root, 'etc/dahdi/system.conf')));
+    assert.equal((await runCli(['provision', 'apply', '--rollback', '--force', '--root', root, '--backend', 'sim', '--dahdi-cfg', cfg.bin])).code, 0);
     assert.equal(existsSync(join(root, 'etc/dahdi/system.conf')), false);
     const none = await runCli(['provision', 'apply', '--rollback', '--root', root, '--backend', 'sim']);
     assert.equal(none.code, 65);
     assert.match(none.stderr, /no backup to restore/);
+  });
+
+  it('--rollback after a failed apply shows its plan and removes no working file without --force', async () => {
+    // The field report: first apply on a fresh box, a second apply that dahdi_cfg fails (files
+    // put back), then the rollback the old hint suggested.
+    assert.equal((await apply()).code, 0);
+    writeFileSync(site, siteYaml(0));
+    assert.equal((await apply([], { FAKE_CFG_FAIL: '1' })).code, 65);
+    const etc = join(root, 'etc');
+    const working = treeHash(etc);
+    const targets = ['/etc/dahdi/system.conf', '/etc/dahdi/assigned-spans.conf', '/etc/dahdi/span-types.conf', '/etc/asterisk/chan_dahdi.conf'];
+    const rollback = (extra: readonly string[]) => runCli(['provision', 'apply', '--rollback', '--root', root, '--backend', 'sim', '--dahdi-cfg', cfg.bin, '--timeout', '10', ...extra]);
+
+    const refused = await rollback([]);
+    assert.equal(refused.code, 64, refused.stdout + refused.stderr);
+    assert.match(refused.stdout, /^Rollback to the backup of /m);
+    for (const target of targets) assert.match(refused.stdout, new RegExp(`^ {2}REMOVE +${target.replace(/[.]/g, '\\.')} `, 'm'));
+    assert.match(refused.stderr, /refusing to roll back: .*\/etc\/dahdi\/system\.conf.* Add --force/);
+    assert.equal(treeHash(etc), working, 'nothing removed');
+
+    const json = await rollback(['--json']);
+    assert.equal(json.code, 64);
+    const report = JSON.parse(json.stdout) as { ok: boolean; code: string; removes: string[]; plan: { files: Array<{ target: string; action: string }> } };
+    assert.equal(report.code, 'ROLLBACK_REMOVES');
+    assert.deepEqual([...report.removes].sort(), [...targets].sort());
+
+    const dry = await rollback(['--dry-run', '--force']);
+    assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+    assert.match(dry.stdout, /dry run, nothing will change/);
+    assert.equal(treeHash(etc), working, 'a dry run changes nothing');
+
+    const forced = await rollback(['--force', '--json']);
+    assert.equal(forced.code, 0, forced.stdout + forced.stderr);
+    const done = JSON.parse(forced.stdout) as { plan: { files: Array<{ target: string; action: string }> }; changes: Array<{ target: string; status: string }> };
+    assert.deepEqual(done.plan.files.map((f) => [f.target, f.action]), done.changes.map((c) => [c.target, c.status === 'removed' ? 'remove' : c.status]), 'did only what it showed');
+    for (const target of targets) assert.equal(existsSync(join(root, target)), false);
+  });
+
+  it('--force without --rollback is a usage error', async () => {
+    const r = await apply(['--force']);
+    assert.equal(r.code, 64, r.stdout + r.stderr);
+    assert.equal(existsSync(join(root, 'etc/dahdi/system.conf')), false);
   });
 
   it('exits 2 when a span stays in alarm after --timeout', async () => {

@@ -19,6 +19,7 @@ export const PROVISION_EXIT = {
   WARNING: 1,
   /** apply: the files are in place but a span is still in alarm (or missing) after --timeout. */
   SPANS_DOWN: 2,
+  /** Also: `apply --rollback` would remove files the backup predates and --force was not given. */
   USAGE: 64,
   /** EX_DATAERR: the site file (or dahdi_cfg, on the generated system.conf) refused. */
   DATA_ERROR: 65,
@@ -42,10 +43,11 @@ export const PROVISION_HELP = [
   '  --root DIR              install prefix (default /): files go to DIR/etc/dahdi/...',
   '  --chan-dahdi-mode full|include  write chan_dahdi.conf, or an include file for an existing one',
   '  --dry-run               (apply, generate, import) show what would happen, write nothing',
+  '  --force                 (apply --rollback) also remove files the backup predates',
   '  -h, --help              this help',
   '',
   'Exit codes: 0 ok, 1 warnings (site warnings, ARI reload failed), 2 spans not up after apply,',
-  '64 usage error, 65 invalid site or config refused by dahdi_cfg (every issue printed as',
+  '64 usage error or a rollback that would remove files without --force, 65 invalid site or config refused by dahdi_cfg (every issue printed as',
   'file:line: path: message; nothing on disk changed), 69 dahdi_cfg could not run, 74 write failed.',
   'Details: docs/provision.md',
 ];
