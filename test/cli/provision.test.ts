@@ -167,15 +167,17 @@ describe('cli: tdmgate provision', function () {
     assert.equal(existsSync(join(dir, 'dry')), false);
   });
 
-  it('diff shows new files, then nothing, then the changed line', async () => {
+  it('diff shows new files, then nothing, then the changed line; exits 1 on differences like diff(1)', async () => {
     let r = await runCli(['provision', 'diff', site, '--root', root]);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, /^--- \/dev\/null\n\+\+\+ b\/etc\/dahdi\/system\.conf$/m);
     assert.equal((await apply()).code, 0);
     r = await runCli(['provision', 'diff', site, '--root', root]);
     assert.match(r.stdout, /No changes/);
+    assert.equal(r.code, 0, r.stderr);
     writeFileSync(site, siteYaml(0));
     r = await runCli(['provision', 'diff', site, '--root', root, '--json']);
+    assert.equal(r.code, 1, r.stderr);
     const report = JSON.parse(r.stdout) as { changed: boolean; files: Array<{ target: string; status: string; diff: string }> };
     assert.equal(report.changed, true);
     const conf = report.files.find((f) => f.target === '/etc/dahdi/system.conf');
@@ -415,5 +417,8 @@ describe('cli: tdmgate provision', function () {
     assert.equal((await runCli(['provision', 'apply', '--rollback', site])).code, 64);
     assert.equal((await runCli(['provision', 'generate', site])).code, 64);
     assert.equal((await runCli(['provision', 'apply', site, '--timeout', 'soon'])).code, 64);
+    assert.equal((await runCli(['provision', 'diff'])).code, 64);
+    writeFileSync(site, INVALID_SITE);
+    assert.equal((await runCli(['provision', 'diff', site, '--root', root])).code, 65, 'an invalid site is an error, not a difference');
   });
 });
