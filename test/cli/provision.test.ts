@@ -412,6 +412,20 @@ describe('cli: tdmgate provision', function () {
     assert.match(refused.stderr, new RegExp(`^${broken.replace(/[.]/g, '\\.')}:4: `, 'm'));
   });
 
+  it('provision --help lists the provision commands and their exit codes; provision alone is a usage error with the same list', async () => {
+    const help = await runCli(['provision', '--help']);
+    assert.equal(help.code, 0, help.stderr);
+    for (const name of ['validate', 'generate', 'diff', 'apply', 'import']) assert.match(help.stdout, new RegExp(`^ {2}provision ${name} `, 'm'));
+    assert.doesNotMatch(help.stdout, /diag scan/, 'the provision topic, not every command');
+    assert.match(help.stdout, /--force/);
+    assert.match(help.stdout, /provision diff exits like diff\(1\)/);
+    assert.equal((await runCli(['provision', '-h'])).stdout, help.stdout);
+    const bare = await runCli(['provision']);
+    assert.equal(bare.code, 64);
+    assert.match(bare.stderr, /provision needs a command/);
+    assert.match(bare.stderr, /^ {2}provision apply /m);
+  });
+
   it('usage mistakes exit 64', async () => {
     assert.equal((await runCli(['provision', 'apply'])).code, 64);
     assert.equal((await runCli(['provision', 'apply', '--rollback', site])).code, 64);
