@@ -56,8 +56,30 @@ export async function mainHelp(): Promise<string> {
     ...COMMON_HELP,
     '',
     EXIT_HELP,
-    'The provision commands have their own options and exit codes: tdmgate provision apply --help.',
+    'The provision commands have their own options and exit codes: tdmgate provision --help.',
     'Details: docs/diag.md, docs/provision.md',
+    '',
+  ].join('\n');
+}
+
+/** The commands of a topic ('provision'), or [] when the word names no topic. */
+function topicLoaders(topic: string): ReadonlyArray<readonly [string, () => Promise<Command>]> {
+  return COMMAND_LOADERS.filter(([name]) => name.startsWith(`${topic} `));
+}
+
+/** `tdmgate provision --help`: the topic's commands and their shared options and exit codes. */
+export async function topicHelp(topic: string): Promise<string> {
+  const commands = await Promise.all(topicLoaders(topic).map(([, load]) => load()));
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const details = commands[0]?.help ?? [...COMMON_HELP, '', EXIT_HELP];
+  return [
+    `Usage: tdmgate ${topic} <command> [options]`,
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    ...details,
+    `Each command's own usage: tdmgate ${topic} <command> --help.`,
     '',
   ].join('\n');
 }
@@ -113,6 +135,15 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     }
     // `supervise --help` is one word long like `diag --help`: a word that names a command gets its help.
     const named = leadingWords(argv).join(' ');
+    // A topic alone (`provision --help`, `provision`): its commands, not the whole list.
+    if (topicLoaders(named).length > 0) {
+      if (help) {
+        ctx.stdout.write(await topicHelp(named));
+        return EXIT_CODES.OK;
+      }
+      ctx.stderr.write(`tdmgate: ${named} needs a command\n\n${await topicHelp(named)}`);
+      return EXIT_CODES.USAGE;
+    }
     if (help && !COMMAND_LOADERS.some(([name]) => name === named)) {
       ctx.stdout.write(await mainHelp());
       return EXIT_CODES.OK;

@@ -9,7 +9,11 @@ export type ProvisioningErrorCode =
   | 'IMPORT_INVALID'
   | 'IMPORT_UNREADABLE'
   | 'APPLY_FAILED'
-  | 'ROLLBACK_UNAVAILABLE';
+  | 'ROLLBACK_UNAVAILABLE'
+  /** The rollback would remove files the backup predates, and --force was not given. */
+  | 'ROLLBACK_REMOVES'
+  /** The disk changed between showing a rollback's plan and carrying it out. */
+  | 'ROLLBACK_CHANGED';
 
 export class ProvisioningError extends Error {
   readonly code: ProvisioningErrorCode;

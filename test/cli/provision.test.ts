@@ -167,15 +167,17 @@ describe('cli: tdmgate provision', function () {
     assert.equal(existsSync(join(dir, 'dry')), false);
   });
 
-  it('diff shows new files, then nothing, then the changed line', async () => {
+  it('diff shows new files, then nothing, then the changed line; exits 1 on differences like diff(1)', async () => {
     let r = await runCli(['provision', 'diff', site, '--root', root]);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, /^--- \/dev\/null\n\+\+\+ b\/etc\/dahdi\/system\.conf$/m);
     assert.equal((await apply()).code, 0);
     r = await runCli(['provision', 'diff', site, '--root', root]);
     assert.match(r.stdout, /No changes/);
+    assert.equal(r.code, 0, r.stderr);
     writeFileSync(site, siteYaml(0));
     r = await runCli(['provision', 'diff', site, '--root', root, '--json']);
+    assert.equal(r.code, 1, r.stderr);
     const report = JSON.parse(r.stdout) as { changed: boolean; files: Array<{ target: string; status: string; diff: string }> };
     assert.equal(report.changed, true);
     const conf = report.files.find((f) => f.target === '/etc/dahdi/system.conf');
@@ -241,6 +243,23 @@ describe('cli: tdmgate provision', function () {
     assert.deepEqual(calls(cfg.log).slice(1), [`-c ${conf} -S 2 -C 32-62`, `-c ${conf} -S 2 -C 32-62`]);
   });
 
+  it('a failed apply offers no undo (the old files are back), a good one does', async () => {
+    const good = await apply(['--json']);
+    assert.equal(good.code, 0, good.stdout + good.stderr);
+    const applied = JSON.parse(good.stdout) as { backup: string; undo: { command: string; backup: string } | null };
+    assert.deepEqual(applied.undo, { command: 'tdmgate provision apply --rollback', backup: applied.backup });
+    writeFileSync(site, siteYaml(0));
+    const text = await apply([], { FAKE_CFG_FAIL: '1' });
+    assert.equal(text.code, 65, text.stdout + text.stderr);
+    assert.doesNotMatch(text.stdout, /undo with/);
+    assert.match(text.stdout, /^Backup: .* nothing to undo\)$/m);
+    const json = await apply(['--json'], { FAKE_CFG_FAIL: '1' });
+    assert.equal(json.code, 65);
+    const failed = JSON.parse(json.stdout) as { outcome: string; undo: unknown };
+    assert.equal(failed.outcome, 'rolled-back');
+    assert.equal(failed.undo, null);
+  });
+
   it('only the changed span is reconfigured, and --rollback restores the previous files', async () => {
     assert.equal((await apply()).code, 0);
     const v1 = readFileSync(join(root, 'etc/dahdi/system.conf'), 'utf8');
@@ -256,12 +275,59 @@ describe('cli: tdmgate provision', function () {
     assert.equal(readFileSync(join(root, 'etc/dahdi/system.conf'), 'utf8'), v1);
     assert.equal(treeHash(join(root, 'etc')), etcBefore);
     assert.equal(calls(cfg.log)[2], `-c ${join(root, 'etc/dahdi/system.conf')} -S 2 -C 32-62`);
-    // The next rollback goes one further back: to before the first apply, when no file existed.
-    assert.equal((await runCli(['provision', 'apply', '--rollback', '--root', root, '--backend', 'sim', '--dahdi-cfg', cfg.bin])).code, 0);
+    assert.match(r.stdout, /^Rollback to the backup of \S+ \(.*\):\n {2}restore +\/etc\/dahdi\/system\.conf$/m);
+    // The next rollback goes one further back: to before the first apply, when no file existed,
+    // which removes the files: only with --force.
+    const refused = await runCli(['provision', 'apply', '--rollback', '--root', root, '--backend', 'sim', '--dahdi-cfg', cfg.bin]);
+    assert.equal(refused.code, 64, refused.stdout + refused.stderr);
+    assert.ok(existsSync(join(root, 'etc/dahdi/system.conf')));
+    assert.equal((await runCli(['provision', 'apply', '--rollback', '--force', '--root', root, '--backend', 'sim', '--dahdi-cfg', cfg.bin])).code, 0);
     assert.equal(existsSync(join(root, 'etc/dahdi/system.conf')), false);
     const none = await runCli(['provision', 'apply', '--rollback', '--root', root, '--backend', 'sim']);
     assert.equal(none.code, 65);
     assert.match(none.stderr, /no backup to restore/);
+  });
+
+  it('--rollback after a failed apply shows its plan and removes no working file without --force', async () => {
+    // The field report: first apply on a fresh box, a second apply that dahdi_cfg fails (files
+    // put back), then the rollback the old hint suggested.
+    assert.equal((await apply()).code, 0);
+    writeFileSync(site, siteYaml(0));
+    assert.equal((await apply([], { FAKE_CFG_FAIL: '1' })).code, 65);
+    const etc = join(root, 'etc');
+    const working = treeHash(etc);
+    const targets = ['/etc/dahdi/system.conf', '/etc/dahdi/assigned-spans.conf', '/etc/dahdi/span-types.conf', '/etc/asterisk/chan_dahdi.conf'];
+    const rollback = (extra: readonly string[]) => runCli(['provision', 'apply', '--rollback', '--root', root, '--backend', 'sim', '--dahdi-cfg', cfg.bin, '--timeout', '10', ...extra]);
+
+    const refused = await rollback([]);
+    assert.equal(refused.code, 64, refused.stdout + refused.stderr);
+    assert.match(refused.stdout, /^Rollback to the backup of /m);
+    for (const target of targets) assert.match(refused.stdout, new RegExp(`^ {2}REMOVE +${target.replace(/[.]/g, '\\.')} `, 'm'));
+    assert.match(refused.stderr, /refusing to roll back: .*\/etc\/dahdi\/system\.conf.* Add --force/);
+    assert.equal(treeHash(etc), working, 'nothing removed');
+
+    const json = await rollback(['--json']);
+    assert.equal(json.code, 64);
+    const report = JSON.parse(json.stdout) as { ok: boolean; code: string; removes: string[]; plan: { files: Array<{ target: string; action: string }> } };
+    assert.equal(report.code, 'ROLLBACK_REMOVES');
+    assert.deepEqual([...report.removes].sort(), [...targets].sort());
+
+    const dry = await rollback(['--dry-run', '--force']);
+    assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+    assert.match(dry.stdout, /dry run, nothing will change/);
+    assert.equal(treeHash(etc), working, 'a dry run changes nothing');
+
+    const forced = await rollback(['--force', '--json']);
+    assert.equal(forced.code, 0, forced.stdout + forced.stderr);
+    const done = JSON.parse(forced.stdout) as { plan: { files: Array<{ target: string; action: string }> }; changes: Array<{ target: string; status: string }> };
+    assert.deepEqual(done.plan.files.map((f) => [f.target, f.action]), done.changes.map((c) => [c.target, c.status === 'removed' ? 'remove' : c.status]), 'did only what it showed');
+    for (const target of targets) assert.equal(existsSync(join(root, target)), false);
+  });
+
+  it('--force without --rollback is a usage error', async () => {
+    const r = await apply(['--force']);
+    assert.equal(r.code, 64, r.stdout + r.stderr);
+    assert.equal(existsSync(join(root, 'etc/dahdi/system.conf')), false);
   });
 
   it('exits 2 when a span stays in alarm after --timeout', async () => {
@@ -346,10 +412,27 @@ describe('cli: tdmgate provision', function () {
     assert.match(refused.stderr, new RegExp(`^${broken.replace(/[.]/g, '\\.')}:4: `, 'm'));
   });
 
+  it('provision --help lists the provision commands and their exit codes; provision alone is a usage error with the same list', async () => {
+    const help = await runCli(['provision', '--help']);
+    assert.equal(help.code, 0, help.stderr);
+    for (const name of ['validate', 'generate', 'diff', 'apply', 'import']) assert.match(help.stdout, new RegExp(`^ {2}provision ${name} `, 'm'));
+    assert.doesNotMatch(help.stdout, /diag scan/, 'the provision topic, not every command');
+    assert.match(help.stdout, /--force/);
+    assert.match(help.stdout, /provision diff exits like diff\(1\)/);
+    assert.equal((await runCli(['provision', '-h'])).stdout, help.stdout);
+    const bare = await runCli(['provision']);
+    assert.equal(bare.code, 64);
+    assert.match(bare.stderr, /provision needs a command/);
+    assert.match(bare.stderr, /^ {2}provision apply /m);
+  });
+
   it('usage mistakes exit 64', async () => {
     assert.equal((await runCli(['provision', 'apply'])).code, 64);
     assert.equal((await runCli(['provision', 'apply', '--rollback', site])).code, 64);
     assert.equal((await runCli(['provision', 'generate', site])).code, 64);
     assert.equal((await runCli(['provision', 'apply', site, '--timeout', 'soon'])).code, 64);
+    assert.equal((await runCli(['provision', 'diff'])).code, 64);
+    writeFileSync(site, INVALID_SITE);
+    assert.equal((await runCli(['provision', 'diff', site, '--root', root])).code, 65, 'an invalid site is an error, not a difference');
   });
 });

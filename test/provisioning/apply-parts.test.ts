@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { applyFiles, type ApplyDeps } from '../../src/provisioning/apply/apply';
 import { readOriginals, stageFiles } from '../../src/provisioning/apply/atomic-write';
 import { ariSettings, reloadChanDahdi, reloadUrl, type FetchLike } from '../../src/provisioning/apply/ari-reload';
 import { backupWrites, createBackup, latestBackup, markRestored } from '../../src/provisioning/apply/backup';
@@ -224,6 +225,50 @@ describe('provision apply: atomic file sets and backups', () => {
         ['/etc/asterisk/chan_dahdi.conf', null],
       ],
     );
+  });
+});
+
+/** Deps for applies that touch files only (no system.conf): no dahdi_cfg, ARI or spans. */
+function fileOnlyDeps(ops: FileOps, scratchDir: string): ApplyDeps {
+  const unused = () => Promise.reject(new Error('not used by a file-only apply'));
+  return {
+    ops,
+    spawn: () => {
+      throw new Error('dahdi_cfg must not run');
+    },
+    fetch: unused,
+    now: () => new Date('2026-01-01T10:00:00Z'),
+    backend: unused,
+    scratchDir,
+    dahdiCfg: { bin: 'dahdi_cfg', timeoutMs: 1000, testFirst: false },
+    ari: null,
+    ariTimeoutMs: 1000,
+    watchTimeoutMs: 0,
+    settleMs: 0,
+    onEvent: () => undefined,
+  };
+}
+
+describe('provision apply: a write that fails', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tdmgate-apply-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('marks its own backup restored, so a later rollback passes over it', async () => {
+    mkdirSync(join(dir, 'etc/asterisk'), { recursive: true });
+    writeFileSync(join(dir, 'etc/asterisk/chan_dahdi.conf'), 'old\n');
+    const files = [
+      { target: '/etc/asterisk/chan_dahdi.conf', content: 'new\n' },
+      { target: '/etc/dahdi/span-types.conf', content: 'new\n' },
+    ];
+    // Rename 1 is the backup's manifest, 2 and 3 the two files: the second file fails.
+    const report = await applyFiles(fileOnlyDeps(failingRename(3), dir), { files, root: dir, dryRun: false, site: null, takeBackup: true });
+    assert.equal(report.outcome, 'write-failed');
+    assert.notEqual(report.backup, null);
+    assert.equal(readFileSync(join(dir, 'etc/asterisk/chan_dahdi.conf'), 'utf8'), 'old\n');
+    assert.equal(await latestBackup(nodeFileOps, dir), null, 'nothing to undo');
   });
 });
 

@@ -4,10 +4,11 @@
 
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { applyFiles, rollbackLatest, type ApplyDeps, type ApplyEvent, type ApplyReport } from '../../provisioning/apply/apply';
+import { applyFiles, type ApplyDeps, type ApplyEvent, type ApplyReport } from '../../provisioning/apply/apply';
 import { ariSettings, type AriSettings, type FetchLike } from '../../provisioning/apply/ari-reload';
 import { nodeSpawner, type CfgResult } from '../../provisioning/apply/dahdi-cfg';
 import { nodeFileOps } from '../../provisioning/apply/file-ops';
+import { planRollback, removals, rollbackLatest, type RollbackFile, type RollbackPlan } from '../../provisioning/apply/rollback';
 import type { SpanProgress } from '../../provisioning/apply/span-watch';
 import { isProvisioningError } from '../../provisioning/errors';
 import { DEFAULT_DEV_DIR, openBackend, type OpenedBackend } from '../../hardware/open-backend';
@@ -20,6 +21,7 @@ const OPTIONS = {
   ...PROVISION_OPTIONS,
   'dry-run': { type: 'boolean' },
   rollback: { type: 'boolean' },
+  force: { type: 'boolean' },
   timeout: { type: 'string' },
   backend: { type: 'string' },
   scenario: { type: 'string' },
@@ -89,9 +91,22 @@ const OUTCOME_TEXT: Record<ApplyReport['outcome'], string> = {
   'write-failed': 'writing failed: the previous files are in place',
 };
 
+const UNDO_COMMAND = 'tdmgate provision apply --rollback';
+
+/**
+ * How to undo this apply, or null when there is nothing to undo: only an apply that left its new
+ * files on disk can be undone. A failed one already put the old files back (its backup is marked
+ * restored), and following a hint there would undo the apply before it instead.
+ */
+function undoOf(report: ApplyReport): { command: string; backup: string } | null {
+  return report.outcome === 'applied' && report.backup !== null ? { command: UNDO_COMMAND, backup: report.backup } : null;
+}
+
 function summary(report: ApplyReport, pal: Palette): string[] {
   const lines = ['Files:', ...report.changes.map(changeLine)];
-  if (report.backup) lines.push(`Backup: ${report.backup} (undo with: tdmgate provision apply --rollback)`);
+  const undo = undoOf(report);
+  if (undo) lines.push(`Backup: ${undo.backup} (undo with: ${undo.command})`);
+  else if (report.backup) lines.push(`Backup: ${report.backup} (the previous files are in place: nothing to undo)`);
   const plan = report.dahdiCfg.plan;
   if (plan) {
     const ran = report.dahdiCfg.runs.map((r) => `dahdi_cfg ${r.args.join(' ')}: ${r.ok ? 'ok' : 'FAILED'}`);
@@ -105,6 +120,35 @@ function summary(report: ApplyReport, pal: Palette): string[] {
   for (const error of report.errors) lines.push(pal.red(`error: ${error}`));
   lines.push(`Result: ${OUTCOME_TEXT[report.outcome]}`);
   return lines;
+}
+
+const ACTION_TEXT: Record<RollbackFile['action'], string> = {
+  restore: 'restore  ',
+  remove: 'REMOVE   ',
+  unchanged: 'unchanged',
+};
+
+/** What a rollback will do, file by file, before it does anything. */
+function planLines(plan: RollbackPlan, dryRun: boolean): string[] {
+  const head = `Rollback to the backup of ${plan.backup.createdAt} (${plan.backup.dir})${dryRun ? ' - dry run, nothing will change' : ''}:`;
+  const files = plan.files.map((f) => `  ${ACTION_TEXT[f.action]}  ${f.target}${f.action === 'remove' ? '  (not in the backup: it did not exist then)' : ''}`);
+  return [head, ...files];
+}
+
+async function runRollback(ctx: CliContext, applyDeps: ApplyDeps, args: { json: boolean; root: string }, opts: { dryRun: boolean; force: boolean; pal: Palette }): Promise<number> {
+  const plan = await planRollback(applyDeps.ops, args.root);
+  if (!args.json) ctx.stdout.write(`${planLines(plan, opts.dryRun).join('\n')}\n`);
+  try {
+    const report = await rollbackLatest(applyDeps, args.root, plan, { dryRun: opts.dryRun, force: opts.force });
+    if (args.json) ctx.stdout.write(`${JSON.stringify({ rollback: true, ...report }, null, 2)}\n`);
+    else ctx.stdout.write(`${summary(report, opts.pal).join('\n')}\n`);
+    return exitCodeOf(report, 0);
+  } catch (err) {
+    if (!isProvisioningError(err, 'ROLLBACK_REMOVES')) throw err;
+    if (args.json) ctx.stdout.write(`${JSON.stringify({ rollback: true, ok: false, code: err.code, message: err.message, removes: removals(plan), plan }, null, 2)}\n`);
+    else ctx.stderr.write(`tdmgate: ${err.message}\n`);
+    return PROVISION_EXIT.USAGE;
+  }
 }
 
 interface Edges {
@@ -147,6 +191,7 @@ async function run(ctx: CliContext, argv: readonly string[]): Promise<number> {
   const args = provisionArgs(values);
   const rollback = flag(values, 'rollback');
   const dryRun = flag(values, 'dry-run');
+  if (flag(values, 'force') && !rollback) throw new UsageError('--force goes with --rollback only (it allows removing files the backup predates)');
   if (rollback && positionals.length > 0) throw new UsageError('provision apply --rollback takes no site file: it restores the latest backup');
   if (!rollback && positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'provision apply needs a site file: tdmgate provision apply SITE.yaml' : `provision apply: unexpected argument '${positionals[1]}'`);
   const backendKind = oneOf('backend', values.backend, BACKENDS);
@@ -159,12 +204,7 @@ async function run(ctx: CliContext, argv: readonly string[]): Promise<number> {
   const applyDeps = deps(ctx, { opened: open, onEvent, values });
   const file = positionals[0] ?? '';
   try {
-    if (rollback) {
-      const report = await rollbackLatest(applyDeps, args.root, dryRun);
-      if (args.json) ctx.stdout.write(`${JSON.stringify({ rollback: true, ...report }, null, 2)}\n`);
-      else ctx.stdout.write(`${[`Restoring the backup of ${report.restored.createdAt} (${report.restored.dir})`, ...summary(report, pal)].join('\n')}\n`);
-      return exitCodeOf(report, 0);
-    }
+    if (rollback) return await runRollback(ctx, applyDeps, args, { dryRun, force: flag(values, 'force'), pal });
     let compiled;
     try {
       compiled = await compileSite(file, args, await detectedHardware(ctx.env));
@@ -173,11 +213,11 @@ async function run(ctx: CliContext, argv: readonly string[]): Promise<number> {
     }
     if (!args.json) for (const warning of compiled.loaded.warnings) ctx.stderr.write(`${issueLine(file, warning)}\n`);
     const report = await applyFiles(applyDeps, { files: compiled.files, root: args.root, dryRun, site: compiled.loaded.source, takeBackup: true });
-    if (args.json) ctx.stdout.write(`${JSON.stringify({ site: compiled.loaded.source, warnings: compiled.loaded.warnings, ...report }, null, 2)}\n`);
+    if (args.json) ctx.stdout.write(`${JSON.stringify({ site: compiled.loaded.source, warnings: compiled.loaded.warnings, ...report, undo: undoOf(report) }, null, 2)}\n`);
     else ctx.stdout.write(`${summary(report, pal).join('\n')}\n`);
     return exitCodeOf(report, compiled.loaded.warnings.length);
   } catch (err) {
-    if (isProvisioningError(err, 'ROLLBACK_UNAVAILABLE')) {
+    if (isProvisioningError(err, 'ROLLBACK_UNAVAILABLE') || isProvisioningError(err, 'ROLLBACK_CHANGED')) {
       ctx.stderr.write(`tdmgate: ${err.message}\n`);
       return PROVISION_EXIT.DATA_ERROR;
     }
@@ -194,7 +234,9 @@ export const provisionApplyCommand: Command = {
     'tdmgate provision apply SITE [--timeout S] [--dry-run] [--json] [--root DIR]',
     '                        [--backend sim|dahdi] [--scenario FILE] [--dahdi-cfg PATH]',
     '                        [--ari-url URL --ari-user USER] [--ari-timeout S]   (password: TDMGATE_ARI_PASSWORD)',
-    '       tdmgate provision apply --rollback [--dry-run] [--root DIR]',
+    '       tdmgate provision apply --rollback [--dry-run] [--force] [--root DIR] [--json]',
+    '         (shows which backup and what each file gets; removing a file the backup predates',
+    '          needs --force, else exit 64 and nothing changes)',
   ].join('\n'),
   options: OPTIONS,
   help: PROVISION_HELP,

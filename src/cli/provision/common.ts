@@ -17,8 +17,11 @@ export const PROVISION_EXIT = {
   OK: 0,
   /** The site has warnings, or Asterisk could not be asked to reload chan_dahdi. */
   WARNING: 1,
+  /** diff: the installed files differ from the site's (diff(1)'s 1). */
+  DIFFERS: 1,
   /** apply: the files are in place but a span is still in alarm (or missing) after --timeout. */
   SPANS_DOWN: 2,
+  /** Also: `apply --rollback` would remove files the backup predates and --force was not given. */
   USAGE: 64,
   /** EX_DATAERR: the site file (or dahdi_cfg, on the generated system.conf) refused. */
   DATA_ERROR: 65,
@@ -42,11 +45,15 @@ export const PROVISION_HELP = [
   '  --root DIR              install prefix (default /): files go to DIR/etc/dahdi/...',
   '  --chan-dahdi-mode full|include  write chan_dahdi.conf, or an include file for an existing one',
   '  --dry-run               (apply, generate, import) show what would happen, write nothing',
+  '  --force                 (apply --rollback) also remove files the backup predates',
   '  -h, --help              this help',
   '',
   'Exit codes: 0 ok, 1 warnings (site warnings, ARI reload failed), 2 spans not up after apply,',
-  '64 usage error, 65 invalid site or config refused by dahdi_cfg (every issue printed as',
-  'file:line: path: message; nothing on disk changed), 69 dahdi_cfg could not run, 74 write failed.',
+  '64 usage error (also: apply --rollback that would remove files, without --force), 65 invalid',
+  'site or config refused by dahdi_cfg (every issue printed as file:line: path: message; nothing',
+  'on disk changed), 69 dahdi_cfg could not run, 74 write failed.',
+  'provision diff exits like diff(1): 0 the installed files match, 1 they differ (warnings do not',
+  'change it); errors as above (64, 65).',
   'Details: docs/provision.md',
 ];
 

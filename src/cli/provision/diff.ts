@@ -1,5 +1,7 @@
 // `tdmgate provision diff SITE`: what apply would change on disk, as unified diffs of the
-// installed files (under --root) against the generated ones. Reads only.
+// installed files (under --root) against the generated ones. Reads only. Exits like diff(1) -
+// 0 when the disk matches, 1 when it differs - so a script or a monitor can ask "in sync?";
+// site warnings (printed) do not change that. Errors keep the provision codes (64, 65).
 
 import { compareWithDisk } from '../../provisioning/apply/apply';
 import { nodeFileOps } from '../../provisioning/apply/file-ops';
@@ -27,12 +29,12 @@ async function run(ctx: CliContext, argv: readonly string[]): Promise<number> {
     ctx.stdout.write(changed.length === 0 ? 'No changes: the installed files match the site.\n' : `${changed.length} of ${changes.length} file(s) would change:\n`);
     if (changed.length > 0) for (const change of changes) ctx.stdout.write(`${changeLine(change)}\n`);
   }
-  return compiled.loaded.warnings.length > 0 ? PROVISION_EXIT.WARNING : PROVISION_EXIT.OK;
+  return changed.length > 0 ? PROVISION_EXIT.DIFFERS : PROVISION_EXIT.OK;
 }
 
 export const provisionDiffCommand: Command = {
   name: 'provision diff',
-  summary: 'show what apply would change on disk (unified diff)',
+  summary: 'show what apply would change on disk (unified diff; exit 1 when it differs, like diff)',
   usage: 'tdmgate provision diff SITE [--root DIR] [--json] [--chan-dahdi-mode full|include]',
   options: PROVISION_OPTIONS,
   help: PROVISION_HELP,

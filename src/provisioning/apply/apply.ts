@@ -10,8 +10,7 @@ import type { HardwareBackend } from '../../hardware/types';
 import type { SiteSource } from '../site/site-types';
 import { readOriginals, stageFiles, type FileWrite, type Original } from './atomic-write';
 import { reloadChanDahdi, type AriSettings, type FetchLike, type ReloadOutcome } from './ari-reload';
-import { ProvisioningError } from '../errors';
-import { BACKUP_DIR, backupWrites, createBackup, latestBackup, markRestored, type Backup } from './backup';
+import { createBackup, markRestored, type Backup } from './backup';
 import { applyPlan, planDahdiCfg, runDahdiCfg, type CfgPlan, type CfgResult, type Spawner } from './dahdi-cfg';
 import { diffStat, unifiedDiff } from './diff';
 import type { FileOps } from './file-ops';
@@ -202,6 +201,9 @@ export async function applyFiles(deps: ApplyDeps, request: ApplyRequest): Promis
   } catch (err) {
     await staged.discard();
     report.errors.push(`writing the files failed, the old ones are in place: ${(err as Error).message}`);
+    // The old files are in place, so this backup holds nothing to undo: a later --rollback
+    // must pass over it to the last apply that did change the disk.
+    if (backup) await markRestored(ops, backup, now()).catch((e: Error) => report.errors.push(`marking the backup ${backup?.dir} restored failed: ${e.message}`));
     return { ...report, outcome: 'write-failed' };
   }
 
@@ -237,19 +239,4 @@ async function rollBack(deps: ApplyDeps, report: ApplyReport, writes: readonly F
   const back = planDahdiCfg(ctx.newConf, ctx.oldConf);
   report.dahdiCfg.restoreRuns = await applyPlan({ spawn: deps.spawn, bin: deps.dahdiCfg.bin, timeoutMs: deps.dahdiCfg.timeoutMs, confText: ctx.oldConf }, back, onDisk(ctx.root, SYSTEM_CONF));
   if (report.dahdiCfg.restoreRuns.some((r) => !r.ok)) report.errors.push(...cfgErrors(report.dahdiCfg.restoreRuns, `${SYSTEM_CONF} (previous)`));
-}
-
-export interface RollbackReport extends ApplyReport {
-  /** The backup put back (its directory and when it was taken). */
-  restored: { dir: string; createdAt: string; site: SiteSource | null };
-}
-
-/** `apply --rollback`: the newest backup not yet restored goes back through the same sequence. */
-export async function rollbackLatest(deps: ApplyDeps, root: string, dryRun: boolean): Promise<RollbackReport> {
-  const backup = await latestBackup(deps.ops, root);
-  if (!backup) throw new ProvisioningError('ROLLBACK_UNAVAILABLE', `no backup to restore in ${onDisk(root, BACKUP_DIR)} (every backup there has been restored already, or apply never ran)`);
-  const writes = await backupWrites(deps.ops, root, backup);
-  const report = await applyFiles(deps, { files: writes.map((w) => ({ target: w.target, content: w.content })), root, dryRun, site: backup.manifest.site, takeBackup: false });
-  if (report.outcome === 'applied' || report.outcome === 'unchanged') await markRestored(deps.ops, backup, deps.now());
-  return { ...report, restored: { dir: backup.dir, createdAt: backup.manifest.createdAt, site: backup.manifest.site } };
 }
