@@ -14,6 +14,7 @@ import { isCdrError } from '../../../src/supervisor/cdr/cdr-errors';
 import { CdrSink, type CdrSinkOptions } from '../../../src/supervisor/cdr/cdr-sink';
 import { SchemaFirstWriter } from '../../../src/supervisor/cdr/schema-first-writer';
 import { createTestDatabase, DIALECTS, type Dialect, type TestDatabase } from '../../store/test-databases';
+import { waitFor } from '../../wait-for';
 import { makeCdr, TcpCutProxy, waitForEvent } from './cdr-fixtures';
 
 // knex warns on every refused connection; the sink's status already says the database is away.
@@ -231,24 +232,29 @@ for (const dialect of DIALECTS as Dialect[]) {
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const acked = new Set<number>();
       const lines = createInterface({ input: child.stdout });
-      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-      let downAt = -1;
-      await new Promise<void>((resolve, reject) => {
-        lines.on('line', (line) => {
-          const m = /^ack (\d+)$/.exec(line);
-          if (!m) return;
-          acked.add(Number(m[1]));
-          if (downAt < 0 && acked.size >= 300) {
-            downAt = acked.size;
-            void outage.down();
-          }
-          if (downAt > 0 && acked.size >= downAt + 400) {
-            child.kill('SIGKILL');
-            resolve();
-          }
-        });
-        void exited.then(() => reject(new Error(`the child exited before it was killed: ${stderr}`)));
+      let killed = false;
+      let exitedEarly = false;
+      const exited = new Promise<void>((resolve) => child.on('exit', () => {
+        exitedEarly = !killed;
+        resolve();
+      }));
+      lines.on('line', (line) => {
+        const m = /^ack (\d+)$/.exec(line);
+        if (m) acked.add(Number(m[1]));
       });
+      const running = (what: string) => (): boolean => {
+        if (exitedEarly) throw new Error(`the child exited before it was killed (${what}): ${stderr}`);
+        return true;
+      };
+      await waitFor(() => running('writing')() && acked.size >= 300, '300 records acknowledged', 20_000);
+      // Taking the lock can block this process while the child writes on: the acks read after it
+      // may still be ones the table took. So wait for the spool itself, then for more acks.
+      await outage.down();
+      await waitFor(() => running('spooling')() && spoolLines(t) > 0, 'the child spooling while the database is away', 20_000);
+      const mark = acked.size;
+      await waitFor(() => running('spooling')() && acked.size >= mark + 200, '200 more records acknowledged into the spool', 20_000);
+      killed = true;
+      child.kill('SIGKILL');
       await exited;
       assert.ok(spoolLines(t) > 0, 'the killed process left a spool');
 
