@@ -64,9 +64,8 @@ export function readableLine(log: Record<string, unknown>, colors: Colors = PLAI
 const DECISIONS: Readonly<Record<string, (log: Record<string, unknown>) => string>> = {
   'inbound call routed': (l) => `${numbers(l)}  -> ${text(l.route)} (${text(l.context)},${text(l.extension)})`,
   'inbound call rejected': (l) => `${numbers(l)}  rejected, cause ${text(l.cause)}${l.route ? ` (${text(l.route)})` : ''}: ${text(l.reason)}`,
-  'call record written': (l) => `call ended ${text(l.disposition)} ${text(l.billsec)}s, cause ${text(l.q850)}${l.route ? ` (${text(l.route)})` : ''}`,
+  'call record written': (l) => `${l.direction === 'outbound' ? 'outbound ' : ''}call ended ${text(l.disposition)} ${text(l.billsec)}s, cause ${text(l.q850)}${l.route ? ` (${text(l.route)})` : ''}`,
   'outbound call answered: sent to its target': (l) => `outbound answered -> ${text(l.context)},${text(l.extension)}`,
-  'outbound call record written': (l) => `outbound call ended ${text(l.disposition)} ${text(l.billsec)}s, cause ${text(l.q850)}`,
   'outbound call decided': (l) => `outbound ${text(l.number)}  ${text(l.outcome)}${l.cause === null || l.cause === undefined ? '' : `, cause ${text(l.cause)}`} after ${text(l.attempts)} attempt${l.attempts === 1 ? '' : 's'} -> ${text(l.next)}`,
 };
 

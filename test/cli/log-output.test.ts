@@ -14,6 +14,13 @@ describe('supervise log output', () => {
     assert.equal(readableLine(log), '19:30:01 span 1 TS 5  DID 691234501 from 030123  -> sales (cc-sales,s)');
   });
 
+  it('a call record reads as its end, outbound ones named so', () => {
+    const inbound = { level: 30, time: at, direction: 'inbound', span: 2, timeslot: 26, disposition: 'ANSWERED', billsec: 2, q850: 16, route: 'support', msg: 'call record written' };
+    assert.equal(readableLine(inbound), '19:30:01 span 2 TS 26  call ended ANSWERED 2s, cause 16 (support)');
+    const outbound = { ...inbound, direction: 'outbound', span: 1, timeslot: 1, disposition: 'BUSY', billsec: 0, q850: 17, route: 'outbound' };
+    assert.equal(readableLine(outbound), '19:30:01 span 1 TS 1  outbound call ended BUSY 0s, cause 17 (outbound)');
+  });
+
   it('other records keep their message and facts; warnings say so', () => {
     const log = { level: 40, time: at, app: 'tdmgate', span: 2, state: 'alarm', reason: ['RED', 'LOS'], flaps: 1, msg: 'span out of service' };
     assert.equal(readableLine(log), '19:30:01 WARN span 2  span out of service  state=alarm reason=["RED","LOS"] flaps=1');

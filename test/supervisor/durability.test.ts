@@ -109,12 +109,10 @@ function startSupervisor(dir: string): Run {
     const lines = stdout.split('\n').slice(0, -1);
     const ids: string[] = [];
     for (const line of lines) {
-      // Inbound records name the call (its channel id), outbound ones the attempt's channel id.
-      const inbound = line.includes('"msg":"call record written"');
-      if (!inbound && !line.includes('"msg":"outbound call record written"')) continue;
-      const entry = JSON.parse(line) as { call?: unknown; channelId?: unknown };
-      const id = inbound ? entry.call : entry.channelId;
-      if (typeof id === 'string') ids.push(id);
+      // Every leg's record, inbound or an outbound attempt, names its channel id as `call`.
+      if (!line.includes('"msg":"call record written"')) continue;
+      const entry = JSON.parse(line) as { call?: unknown };
+      if (typeof entry.call === 'string') ids.push(entry.call);
     }
     return ids;
   };
