@@ -25,6 +25,16 @@ export interface ListenAddress {
   port: number;
 }
 
+/** The private Redis scripts/redis starts: the job queues' default. */
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6380';
+/** Key prefix of the job queues: boxes sharing a Redis share the queues under one prefix. */
+export const DEFAULT_QUEUE_PREFIX = 'tdmgate';
+
+export interface RedisTarget {
+  url: string;
+  prefix: string;
+}
+
 export interface AriTarget {
   url: string;
   user: string;
@@ -42,6 +52,8 @@ export interface SupervisorConfig {
   ari: AriTarget | null;
   /** undefined = SQLite file in dataDir. */
   dbUrl: string | undefined;
+  /** The job queues' Redis; null = queues off (TDMGATE_REDIS_URL=off). */
+  redis: RedisTarget | null;
   dataDir: string;
   listen: ListenAddress;
   demoRate: number;
@@ -69,12 +81,13 @@ export interface ConfigSources {
   readText?: (file: string) => Promise<string>;
 }
 
-const FILE_KEYS = ['site', 'backend', 'ari', 'database', 'dataDir', 'listen', 'demoRate', 'logFormat'] as const;
+const FILE_KEYS = ['site', 'backend', 'ari', 'database', 'redis', 'dataDir', 'listen', 'demoRate', 'logFormat'] as const;
 const ARI_KEYS = ['url', 'user', 'password'] as const;
 const DATABASE_KEYS = ['url'] as const;
+const REDIS_KEYS = ['url', 'prefix'] as const;
 const BACKENDS: readonly BackendKind[] = ['sim', 'dahdi'];
 
-type FileValues = Partial<Record<'site' | 'backend' | 'ari.url' | 'ari.user' | 'ari.password' | 'database.url' | 'dataDir' | 'listen' | 'demoRate' | 'logFormat', string>>;
+type FileValues = Partial<Record<'site' | 'backend' | 'ari.url' | 'ari.user' | 'ari.password' | 'database.url' | 'redis.url' | 'redis.prefix' | 'dataDir' | 'listen' | 'demoRate' | 'logFormat', string>>;
 
 function invalid(key: string, message: string, allowed: string): SupervisorError {
   return new SupervisorError('CONFIG_INVALID', `${key}: ${message} (allowed: ${allowed})`, { key, allowed });
@@ -114,6 +127,8 @@ export async function loadConfig(sources: ConfigSources): Promise<SupervisorConf
   const ariUser = pick(undefined, '', 'TDMGATE_ARI_USER', 'ari.user');
   const ariPassword = pick(undefined, '', 'TDMGATE_ARI_PASSWORD', 'ari.password');
   const dbUrl = pick(undefined, '', 'TDMGATE_DB_URL', 'database.url');
+  const redisUrl = pick(undefined, '', 'TDMGATE_REDIS_URL', 'redis.url');
+  const queuePrefix = pick(undefined, '', 'TDMGATE_QUEUE_PREFIX', 'redis.prefix');
   const dataDirValue = pick(undefined, '', 'TDMGATE_DATA_DIR', 'dataDir');
   const listen = pick(flags.listen, '--listen', 'TDMGATE_LISTEN', 'listen');
   const demoRate = pick(flags.demoRate, '--demo-rate', null, 'demoRate');
@@ -126,6 +141,7 @@ export async function loadConfig(sources: ConfigSources): Promise<SupervisorConf
     backend: parseBackend(backend.value, backend.key),
     ari: parseAri(ariUrl, ariUser, ariPassword),
     dbUrl: parseDb(dbUrl.value, dbUrl.key, dataDir),
+    redis: parseRedis(redisUrl, queuePrefix),
     dataDir,
     listen: listen.value === undefined ? { ...DEFAULT_LISTEN } : parseListen(listen.value, listen.key),
     demoRate: demoRate.value === undefined ? DEFAULT_DEMO_RATE : parseRate(demoRate.value, demoRate.key),
@@ -162,6 +178,10 @@ function parseFile(text: string, file: string): FileValues {
   if (top.database !== undefined) {
     const db = section(top.database, file, 'database.', DATABASE_KEYS);
     if (db.url !== undefined) out['database.url'] = scalar(db.url, `${file}: database.url`);
+  }
+  if (top.redis !== undefined) {
+    const redis = section(top.redis, file, 'redis.', REDIS_KEYS);
+    for (const key of REDIS_KEYS) if (redis[key] !== undefined) out[`redis.${key}`] = scalar(redis[key], `${file}: redis.${key}`);
   }
   return out;
 }
@@ -216,6 +236,22 @@ function parseDb(value: string | undefined, key: string, dataDir: string): strin
     });
   }
   return value;
+}
+
+function parseRedis(url: { value: string | undefined; key: string }, prefix: { value: string | undefined; key: string }): RedisTarget | null {
+  const p = prefix.value ?? DEFAULT_QUEUE_PREFIX;
+  // BullMQ joins prefix and queue name with ':'; a ':' or a space in the prefix would mix boxes' keys.
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(p)) throw invalid(prefix.key, `${JSON.stringify(p)} is not a queue prefix`, 'letters, digits, _ . - (at most 64)');
+  if (url.value === 'off') return null;
+  const value = url.value ?? DEFAULT_REDIS_URL;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw invalid(url.key, `${JSON.stringify(value)} is not a URL`, 'redis://[:password@]host:port[/db], rediss://... or off');
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw invalid(url.key, `protocol ${parsed.protocol} is not Redis`, 'redis://[:password@]host:port[/db], rediss://... or off');
+  return { url: value, prefix: p };
 }
 
 export function parseListen(value: string, key: string): ListenAddress {

@@ -132,6 +132,14 @@ describe('supervisor config', () => {
     await refused(load({ TDMGATE_BACKEND: 'dahdi' }), /TDMGATE_ARI_URL/);
     await refused(load({}, 'backend: zap\n'), /backend/);
     await refused(load({}, 'lsten: 1.2.3.4:5\n'), /lsten/);
+    await refused(load({ TDMGATE_REDIS_URL: 'http://cache:6379' }), /TDMGATE_REDIS_URL/);
+    await refused(load({ TDMGATE_QUEUE_PREFIX: 'a:b' }), /TDMGATE_QUEUE_PREFIX/);
+    await refused(load({}, 'redis:\n  host: x\n'), /redis\.host/);
+  });
+  it('the job queues default to the private Redis, take a URL and prefix from the file, and can be off', async () => {
+    assert.deepEqual((await load({})).redis, { url: 'redis://127.0.0.1:6380', prefix: 'tdmgate' });
+    assert.deepEqual((await load({}, 'redis:\n  url: redis://:pw@10.0.0.5:6379/2\n  prefix: site-a\n')).redis, { url: 'redis://:pw@10.0.0.5:6379/2', prefix: 'site-a' });
+    assert.equal((await load({ TDMGATE_REDIS_URL: 'off' })).redis, null);
   });
   it('env wins over the file; a missing default file is fine', async () => {
     const c = await load({ TDMGATE_LISTEN: '127.0.0.1:0' }, 'listen: 0.0.0.0:9000\nbackend: sim\n');
