@@ -2,7 +2,8 @@
 // the TrunkMap, the CDR store and sink, the ARI connection (to the configured Asterisk, or to
 // the demo's stand-in on simulated cards), call control and the HTTP server, starts them in that
 // order and stops them in reverse, so every call record is acknowledged before the store
-// closes. The job workers, the API routes and the GSM modems join here.
+// closes; then the job queues (Redis) and their dispatcher, which dials on free channels. The API
+// routes and the GSM modems join here.
 
 import { healthRoutes } from '../api/health-routes';
 import { ApiServer } from '../api/api-server';
@@ -20,6 +21,10 @@ import { openCdrWriter, type OpenedCdrWriter } from '../supervisor/cdr/open-cdr-
 import type { SupervisorConfig } from '../supervisor/config';
 import { SupervisorError } from '../supervisor/supervisor-errors';
 import { TrunkMap, type TrunkMapLogger } from '../supervisor/trunk-map';
+import { CallDispatcher } from '../jobs/call-dispatcher';
+import { CallJobs } from '../jobs/call-jobs';
+import { connectRedis, redactRedisUrl } from '../jobs/redis';
+import { settingsFor } from '../supervisor/outbound/prepare-call';
 import { Lifecycle } from './lifecycle';
 
 export interface AppOptions {
@@ -30,7 +35,7 @@ export interface AppOptions {
   /** Tests pass their own sim (to raise alarms); otherwise openBackend(config.backend). */
   backend?: HardwareBackend;
   /** Tuning for tests: short timeouts and intervals. */
-  tuning?: { restTimeoutMs?: number; backoffMaxMs?: number; pingIntervalMs?: number; trunkIntervalMs?: number; cdrFlushMs?: number; standinSpanWatchMs?: number };
+  tuning?: { restTimeoutMs?: number; backoffMaxMs?: number; pingIntervalMs?: number; trunkIntervalMs?: number; cdrFlushMs?: number; standinSpanWatchMs?: number; queueIdleMs?: number };
   /** The demo's calls (stand-in traffic, outbound dialler); default true when the stand-in runs. */
   demoTraffic?: boolean;
 }
@@ -45,9 +50,16 @@ export interface AppParts {
   sink: CdrSink;
   ari: AriAdapter;
   calls: CallControl;
+  /** The job queues, or null when Redis is off (TDMGATE_REDIS_URL=off). */
+  queues: Queues | null;
   demo: Demo | null;
   /** The HTTP server's base URL (health today, the API next). */
   url: string;
+}
+
+export interface Queues {
+  jobs: CallJobs;
+  dispatcher: CallDispatcher;
 }
 
 export class App implements AppParts {
@@ -58,12 +70,13 @@ export class App implements AppParts {
   readonly sink: CdrSink;
   readonly ari: AriAdapter;
   readonly calls: CallControl;
+  readonly queues: Queues | null;
   readonly demo: Demo | null;
   readonly url: string;
   private stopped = false;
 
   private constructor(parts: AppParts, private readonly lifecycle: Lifecycle, private readonly log: TrunkMapLogger) {
-    ({ site: this.site, backend: this.backend, trunkMap: this.trunkMap, db: this.db, sink: this.sink, ari: this.ari, calls: this.calls, demo: this.demo, url: this.url } = parts);
+    ({ site: this.site, backend: this.backend, trunkMap: this.trunkMap, db: this.db, sink: this.sink, ari: this.ari, calls: this.calls, queues: this.queues, demo: this.demo, url: this.url } = parts);
   }
 
   /** The demo's in-process Asterisk, when it runs (tests drive it). */
@@ -127,20 +140,26 @@ export class App implements AppParts {
       });
       ari.start();
 
+      const queues = config.redis === null ? null : openQueues(config.redis, { site, trunkMap, calls, log, lifecycle, ...(t.queueIdleMs ? { idleMs: t.queueIdleMs } : {}) });
+      if (queues) ari.once('ready', () => queues.dispatcher.start());
+      else log.info({}, 'job queues off (TDMGATE_REDIS_URL=off): outbound calls only through the API');
+
       let app: App | null = null;
       const api = new ApiServer([healthRoutes(() => ({
         ari: { ok: ari.status === 'ready', detail: ari.status },
         cdr: { ok: sink.status === 'ready' || sink.status === 'spooling', detail: sink.status },
+        ...(queues ? { queues: { ok: queues.dispatcher.ready, detail: queues.dispatcher.ready ? 'ready' : 'Redis not reachable' } } : {}),
         hardware: { ok: !(app?.stopped ?? false), detail: opened.chosen },
       }))]);
       const listening = await api.listen(config.listen);
       lifecycle.started('HTTP server', () => api.close());
       log.info({ url: listening.url, healthz: `${listening.url}/healthz`, readyz: `${listening.url}/readyz` }, 'health endpoints listening');
 
-      app = new App({ site, backend, trunkMap, db, sink, ari, calls, demo, url: listening.url }, lifecycle, log);
+      app = new App({ site, backend, trunkMap, db, sink, ari, calls, queues, demo, url: listening.url }, lifecycle, log);
       const running = app;
-      // The demo's calls only make sense once our app is registered with the stand-in.
-      if (demo) ari.once('ready', () => !running.stopped && demo.startCalls((r) => calls.outbound.originate(r)));
+      // The demo's calls only make sense once our app is registered with the stand-in; its
+      // outbound calls are jobs on the queues when there are queues.
+      if (demo) ari.once('ready', () => !running.stopped && demo.startCalls((r) => (queues ? queues.jobs.add(r) : calls.outbound.originate(r))));
       return app;
     } catch (err) {
       await lifecycle.stopAll();
@@ -157,6 +176,43 @@ export class App implements AppParts {
     for (const f of failures) this.log.warn({ part: f.name, err: f.err instanceof Error ? f.err.message : String(f.err) }, 'did not stop cleanly');
     this.log.info({ stats: this.calls.stats() }, 'supervisor stopped');
   }
+}
+
+/**
+ * The job queues on Redis: the service that adds and lists jobs, and the dispatcher that dials
+ * them on free channels of the groups this site can dial out on. Redis away at start is no
+ * error: the connection keeps trying, /readyz says so, inbound calls flow meanwhile.
+ */
+function openQueues(
+  redis: { url: string; prefix: string },
+  o: { site: SiteConfig; trunkMap: TrunkMap; calls: CallControl; log: TrunkMapLogger; lifecycle: Lifecycle; idleMs?: number },
+): Queues {
+  const connection = connectRedis(redis.url, { name: `tdmgate-supervisor-${process.pid}` });
+  let lastError = '';
+  connection.on('error', (err: Error) => {
+    // One line per distinct failure, not one per reconnect try.
+    if (err.message !== lastError) o.log.warn({ redis: redactRedisUrl(redis.url), err: err.message }, 'Redis not reachable: job queues wait, calls go on');
+    lastError = err.message;
+  });
+  connection.on('ready', () => {
+    lastError = '';
+    o.log.info({ redis: redactRedisUrl(redis.url), prefix: redis.prefix }, 'job queues connected');
+  });
+  // quit() waits for a connection that is not there; a Redis that is away is simply let go.
+  o.lifecycle.started('Redis', () => (connection.status === 'ready' ? connection.quit().then(() => undefined, () => connection.disconnect()) : connection.disconnect()));
+  const outboundGroups = o.site.groups.filter((g) => g.direction !== 'in');
+  const dispatcher = new CallDispatcher({
+    connection, prefix: redis.prefix, logger: o.log, capacity: o.trunkMap,
+    dialer: { originate: (r) => o.calls.outbound.originate(r), unplacedAttempts: (g) => o.calls.outbound.unplacedAttempts(g) },
+    groups: outboundGroups.map((g) => ({ name: g.name, settings: settingsFor(g.number, o.site.routing?.outbound ?? []) })),
+    ...(o.idleMs ? { idleMs: o.idleMs } : {}),
+  });
+  const jobs = new CallJobs({ connection, prefix: redis.prefix, site: o.site, added: (group) => dispatcher.wake(group) });
+  o.lifecycle.started('job queues', async () => {
+    await dispatcher.stop();
+    await jobs.close();
+  });
+  return { jobs, dispatcher };
 }
 
 /** The CDR store (SQLite by default, on its writer thread; MySQL/MariaDB by URL) and the durable sink in front of it. */

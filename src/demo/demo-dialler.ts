@@ -1,6 +1,7 @@
-// The demo's outbound side: on simulated cards with the built-in stand-in, a loop that stands
-// in for the job queues and asks the OutboundCalls service for a call every few seconds, so
-// `tdmgate supervise --backend sim` shows outbound attempts, hunting and their CDRs beside the
+// The demo's outbound side: on simulated cards with the built-in stand-in, a loop that plays a
+// CRM asking for a call every few seconds - a call job on the queues when Redis is there (the
+// dispatcher then dials it), else straight from the outbound service - so
+// `tdmgate supervise --backend sim` shows jobs, attempts, hunting and their CDRs beside the
 // inbound traffic. The far end's answers come from the stand-in's dial mix (DEMO_DIAL_MIX).
 
 import type { DialScriptOptions } from './ari-standin';
@@ -25,15 +26,18 @@ export interface DemoDialler {
   stop(): void;
 }
 
+/** Where a demo call goes: the job queues' add, or the outbound service's originate. */
+export type PlaceCall = (request: { group: string; number: string; target: string; timeoutSeconds: number }) => Promise<unknown>;
+
 export function startDemoDialler(
-  originate: (request: unknown) => Promise<{ outcome: string; attempts: unknown[] }>,
+  place: PlaceCall,
   options: { callsPerMinute: number; group: string; target: string; timeoutSeconds: number; logger: TrunkMapLogger },
 ): DemoDialler {
   let n = 0;
   const timer = setInterval(() => {
     n++;
     const number = DEMO_NUMBERS[n % DEMO_NUMBERS.length] as string;
-    originate({ group: options.group, number, target: options.target, timeoutSeconds: options.timeoutSeconds, reference: `demo-${n}` }).catch((err: unknown) =>
+    place({ group: options.group, number, target: options.target, timeoutSeconds: options.timeoutSeconds }).catch((err: unknown) =>
       options.logger.warn({ err: err instanceof Error ? err.message : String(err), number }, 'demo outbound call not placed'),
     );
   }, 60_000 / options.callsPerMinute);

@@ -1,7 +1,7 @@
 // The demo: on simulated cards with no ARI URL configured, an in-process ARI stand-in plays
 // Asterisk - inbound calls on the sim's timeslots at a steady rate, a far end that answers,
-// is busy, does not answer or is congested - and a dialler asks the outbound service for calls
-// the way the job queues will. Only the composition root wires it; the supervisor never knows
+// is busy, does not answer or is congested - and a dialler that queues call jobs the way a CRM
+// does (or, without Redis, asks the outbound service directly). Only the composition root wires it; the supervisor never knows
 // whether it talks to this or to a real Asterisk.
 
 import { randomBytes } from 'node:crypto';
@@ -10,7 +10,7 @@ import type { HardwareBackend } from '../hardware/types';
 import type { SiteConfig } from '../provisioning/site/site-types';
 import { DEFAULT_OUTBOUND_PLACE } from '../supervisor/outbound/request';
 import type { TrunkMapLogger } from '../supervisor/trunk-map';
-import { DEMO_DIAL_MIX, startDemoDialler, type DemoDialler } from './demo-dialler';
+import { DEMO_DIAL_MIX, startDemoDialler, type DemoDialler, type PlaceCall } from './demo-dialler';
 
 export interface DemoOptions {
   backend: HardwareBackend;
@@ -63,8 +63,8 @@ export class Demo {
     return new Demo(standin, { url: started.url, user: 'tdmgate', password }, o);
   }
 
-  /** Inbound traffic, and outbound calls through `originate`: call once our app is registered. */
-  startCalls(originate: (request: unknown) => Promise<{ outcome: string; attempts: unknown[] }>): void {
+  /** Inbound traffic, and outbound calls through `place`: call once our app is registered. */
+  startCalls(place: PlaceCall): void {
     const { callsPerMinute, logger } = this.o;
     if (callsPerMinute <= 0 || this.traffic) return;
     this.traffic = this.standin.startTraffic({
@@ -74,7 +74,7 @@ export class Demo {
     logger.info({ callsPerMinute }, 'demo traffic started on the stand-in');
     if (!this.o.outbound) return;
     const perMinute = Math.max(1, Math.round(callsPerMinute / 5));
-    this.dialler = startDemoDialler(originate, { callsPerMinute: perMinute, group: 'carrier', target: 'sales', timeoutSeconds: 20, logger });
+    this.dialler = startDemoDialler(place, { callsPerMinute: perMinute, group: 'carrier', target: 'sales', timeoutSeconds: 20, logger });
     logger.info({ callsPerMinute: perMinute }, 'demo outbound calls started');
   }
 

@@ -10,13 +10,14 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CLI } from './cli-helpers';
 import { waitFor } from '../wait-for';
+import { redisUrl, uniquePrefix } from '../jobs/test-redis';
 
 describe('tdmgate supervise (bundle)', function () {
   this.timeout(60_000);
   it('serves readyz, writes CDRs to SQLite, exits 0 on SIGTERM', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tdmgate-cli-sup-'));
     const child = spawn(process.execPath, [CLI, 'supervise', '--backend', 'sim', '--demo-rate', '600'], {
-      env: { ...process.env, TDMGATE_DATA_DIR: dir, TDMGATE_LISTEN: '127.0.0.1:0', TDMGATE_CONFIG: '' }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TDMGATE_DATA_DIR: dir, TDMGATE_LISTEN: '127.0.0.1:0', TDMGATE_CONFIG: '', TDMGATE_REDIS_URL: redisUrl(), TDMGATE_QUEUE_PREFIX: uniquePrefix('supervise') }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
     let stdout = '';
@@ -40,8 +41,11 @@ describe('tdmgate supervise (bundle)', function () {
       }, 'CDR rows in the SQLite file', 30_000);
       assert.ok(count >= 2);
       assert.match(out, /"msg":"inbound call routed"/);
-      // The demo dialler's outbound calls: decided (answered, busy, ...) with the attempts made.
+      // The demo's outbound calls are jobs on the real Redis, dialled by the dispatcher and decided.
       await waitFor(() => /"msg":"outbound call decided"/.test(out), 'an outbound call decided in the log', 15_000);
+      await waitFor(() => /"job":"calls-carrier\/\d+".*"msg":"call job (done|to be tried again|failed[^"]*)"/.test(out), 'a call job settled in the log', 30_000);
+      const ready = (await (await fetch(url)).json()) as { checks: Record<string, { ok: boolean }> };
+      assert.equal(ready.checks.queues?.ok, true, JSON.stringify(ready));
       child.kill('SIGTERM');
       assert.equal(await exited, 0, out.slice(-2000));
       // The log is JSON lines, nothing else (ari-client's swagger-client printed an array per connect).
@@ -56,7 +60,7 @@ describe('tdmgate supervise (bundle)', function () {
   it('--log-format pretty: one readable line per decision, no JSON', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tdmgate-cli-sup-'));
     const child = spawn(process.execPath, [CLI, 'supervise', '--backend', 'sim', '--demo-rate', '600', '--log-format', 'pretty'], {
-      env: { ...process.env, TDMGATE_DATA_DIR: dir, TDMGATE_LISTEN: '127.0.0.1:0', TDMGATE_CONFIG: '' }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TDMGATE_DATA_DIR: dir, TDMGATE_LISTEN: '127.0.0.1:0', TDMGATE_CONFIG: '', TDMGATE_REDIS_URL: redisUrl(), TDMGATE_QUEUE_PREFIX: uniquePrefix('supervise') }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';

@@ -17,7 +17,7 @@ describe('routing checks', () => {
     const r = valid(site(`${TARGETS}  inbound:\n    - { name: a, did: "_64XX", target: ivr }\n  default: queue\n  outbound:\n    - { group: carrier }\n`)).site.routing;
     assert.equal(r?.targets[1]?.extension, 's');
     assert.equal(r?.targets[1]?.priority, 1);
-    assert.deepEqual(r?.outbound[0], { group: 1, callerId: null, timeout: 45, maxRetries: 2, dial: 'national', retryDelay: { busy: 300, noAnswer: 900, congestion: 60, failed: 600 } });
+    assert.deepEqual(r?.outbound[0], { group: 1, callerId: null, timeout: 45, maxRetries: 2, dial: 'national', retryDelay: { busy: 300, noAnswer: 900, congestion: 60, failed: 600 }, inboundReserve: { kind: 'channels', count: 0 }, attemptsPerSecond: null });
   });
 
   it('refuses a bad time, naming path, line and the allowed form', () => {

@@ -14,6 +14,7 @@ import { loadConfig } from '../../src/supervisor/config';
 import { App } from '../../src/app/app';
 import { CLI } from '../cli/cli-helpers';
 import { waitFor } from '../wait-for';
+import { redisUrl, uniquePrefix } from '../jobs/test-redis';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const DEMO_SITE = path.join(ROOT, 'dahdi-config', 'sites', 'sim-demo.yaml');
@@ -93,7 +94,8 @@ interface Run {
 
 function startSupervisor(dir: string): Run {
   const child = spawn(process.execPath, [CLI, 'supervise', '--backend', 'sim', '--demo-rate', '3000'], {
-    env: { ...process.env, TDMGATE_DATA_DIR: dir, TDMGATE_LISTEN: '127.0.0.1:0', TDMGATE_CONFIG: '' }, stdio: ['pipe', 'pipe', 'pipe'],
+    // The demo's outbound calls come from real jobs: on the test Redis, under this run's own prefix.
+    env: { ...process.env, TDMGATE_DATA_DIR: dir, TDMGATE_LISTEN: '127.0.0.1:0', TDMGATE_CONFIG: '', TDMGATE_REDIS_URL: redisUrl(), TDMGATE_QUEUE_PREFIX: uniquePrefix('durability') }, stdio: ['pipe', 'pipe', 'pipe'],
   });
   child.stdin.end();
   let out = '';
@@ -197,7 +199,7 @@ describe('supervisor durability: the database down with calls flowing (in-proces
 
   beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'tdmgate-durability-'));
-    const config = await loadConfig({ env: { TDMGATE_DATA_DIR: dir, TDMGATE_LISTEN: '127.0.0.1:0' }, flags: { config: '/nonexistent-ok' }, readText: () => Promise.resolve('') });
+    const config = await loadConfig({ env: { TDMGATE_DATA_DIR: dir, TDMGATE_LISTEN: '127.0.0.1:0', TDMGATE_REDIS_URL: 'off' }, flags: { config: '/nonexistent-ok' }, readText: () => Promise.resolve('') });
     sup = await App.start({
       config, logger: silent, demoSitePath: DEMO_SITE, backend: createSimBackend(), demoTraffic: false,
       tuning: { restTimeoutMs: 2000, backoffMaxMs: 200, pingIntervalMs: 0, trunkIntervalMs: 20, cdrFlushMs: 20, standinSpanWatchMs: 10 },

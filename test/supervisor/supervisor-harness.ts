@@ -31,18 +31,22 @@ export interface TestSupervisor {
   stop(): Promise<void>;
 }
 
-/** Started, connected to the stand-in, with an empty cdr table. */
-export async function startTestSupervisor(variant: DbVariant): Promise<TestSupervisor> {
+/**
+ * Started, connected to the stand-in, with an empty cdr table. The job queues are off unless
+ * `queues` names a Redis and a prefix of the test's own.
+ */
+export async function startTestSupervisor(variant: DbVariant, queues?: { url: string; prefix: string }): Promise<TestSupervisor> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tdmgate-sup-'));
   const sim = createSimBackend();
+  const redis = queues ? { TDMGATE_REDIS_URL: queues.url, TDMGATE_QUEUE_PREFIX: queues.prefix } : { TDMGATE_REDIS_URL: 'off' };
   const config = await loadConfig({
-    env: { TDMGATE_DATA_DIR: dir, TDMGATE_LISTEN: '127.0.0.1:0', ...(variant.url ? { TDMGATE_DB_URL: variant.url } : {}) },
+    env: { TDMGATE_DATA_DIR: dir, TDMGATE_LISTEN: '127.0.0.1:0', ...redis, ...(variant.url ? { TDMGATE_DB_URL: variant.url } : {}) },
     flags: { config: '/nonexistent-ok' },
     readText: () => Promise.resolve(''),
   });
   const sup = await App.start({
     config, logger: silent, demoSitePath: DEMO_SITE, backend: sim, demoTraffic: false,
-    tuning: { restTimeoutMs: 400, backoffMaxMs: 200, pingIntervalMs: 0, trunkIntervalMs: 20, cdrFlushMs: 20, standinSpanWatchMs: 10 },
+    tuning: { restTimeoutMs: 400, backoffMaxMs: 200, pingIntervalMs: 0, trunkIntervalMs: 20, cdrFlushMs: 20, standinSpanWatchMs: 10, queueIdleMs: 100 },
   });
   if (variant.url) await sup.db.knex('cdr').del();
   await sup.ari.waitReady(5000);

@@ -5,10 +5,11 @@ import { suggestion, type Checker } from '../../validation/checker';
 import { COUNTRY_CODES, isCountryCode } from './country-codes';
 import { readPatterns, type DirectionOf } from './read-inbound';
 import type { GroupResolver } from './read-spans';
-import { DIAL_FORMS, type Numbering, type OutboundSettings, type RetryDelays } from './routing-types';
+import { DIAL_FORMS, type InboundReserve, type Numbering, type OutboundSettings, type RetryDelays } from './routing-types';
 
 export const NUMBERING_KEYS = ['country', 'nationalPrefix', 'internationalPrefix', 'localAreaCode', 'nationalPatterns'] as const;
-export const OUTBOUND_KEYS = ['group', 'callerId', 'timeout', 'maxRetries', 'retryDelay', 'dial'] as const;
+export const OUTBOUND_KEYS = ['group', 'callerId', 'timeout', 'maxRetries', 'retryDelay', 'dial', 'inboundReserve', 'attemptsPerSecond'] as const;
+export const NO_RESERVE: InboundReserve = { kind: 'channels', count: 0 };
 const RETRY_KEYS = ['busy', 'noAnswer', 'congestion', 'failed'] as const;
 /** Seconds; a busy line is tried again after 5 minutes, an unanswered one after 15. */
 export const DEFAULT_RETRY_DELAYS: RetryDelays = { busy: 300, noAnswer: 900, congestion: 60, failed: 600 };
@@ -73,6 +74,8 @@ export function readOutbound(c: Checker, value: unknown, path: string, group: Gr
       maxRetries: c.int(m.maxRetries, `${p}.maxRetries`, 0, 20, DEFAULT_MAX_RETRIES),
       retryDelay: readRetryDelays(c, m.retryDelay, `${p}.retryDelay`),
       dial: c.oneOf(m.dial, `${p}.dial`, DIAL_FORMS, 'national') ?? 'national',
+      inboundReserve: readReserve(c, m.inboundReserve, `${p}.inboundReserve`),
+      attemptsPerSecond: m.attemptsPerSecond === undefined ? null : c.number(m.attemptsPerSecond, `${p}.attemptsPerSecond`, 0.1, 1000, undefined),
     }];
   });
 }
@@ -82,4 +85,16 @@ function readRetryDelays(c: Checker, value: unknown, path: string): RetryDelays 
   const m = c.mapping(value, path, RETRY_KEYS) ?? {};
   const read = (key: (typeof RETRY_KEYS)[number]): number => c.int(m[key], `${path}.${key}`, 0, DAY_SECONDS, DEFAULT_RETRY_DELAYS[key]);
   return { busy: read('busy'), noAnswer: read('noAnswer'), congestion: read('congestion'), failed: read('failed') };
+}
+
+/** A channel count (6) or a share of the group's usable channels ("20%"). */
+function readReserve(c: Checker, value: unknown, path: string): InboundReserve {
+  if (value === undefined) return NO_RESERVE;
+  if (typeof value === 'number') return { kind: 'channels', count: c.int(value, path, 0, 3840, 0) };
+  const m = typeof value === 'string' ? /^(\d{1,3})%$/.exec(value.trim()) : null;
+  if (m === null || Number(m[1]) > 100) {
+    c.fail(path, `${JSON.stringify(value) ?? 'nothing'} is neither a channel count nor a share; allowed: a whole number of channels (e.g. 6) or a percentage from "0%" to "100%"`);
+    return NO_RESERVE;
+  }
+  return { kind: 'percent', percent: Number(m[1]) };
 }

@@ -102,7 +102,13 @@ export interface OutboundSettings {
   maxRetries: number;
   retryDelay: RetryDelays;
   dial: DialForm;
+  /** Channels of the group the job queues leave free for inbound calls: a count or a share. */
+  inboundReserve: InboundReserve;
+  /** Call attempts per second the job queues start on the group at most (carriers cap it); null = no cap. */
+  attemptsPerSecond: number | null;
 }
+
+export type InboundReserve = { kind: 'channels'; count: number } | { kind: 'percent'; percent: number };
 
 export interface RoutingConfig {
   numbering: Numbering | null;

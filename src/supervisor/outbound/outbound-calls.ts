@@ -153,6 +153,16 @@ export class OutboundCalls implements LegOwner<OutboundData> {
   }
 
 
+  /**
+   * Attempts on the group whose channel the TrunkMap does not show taken yet (dialling, B-channel
+   * not known): the map still counts that channel free, so the job queues count these as used.
+   */
+  unplacedAttempts(groupName: string): number {
+    let n = 0;
+    for (const leg of this.o.legs.tracked.all()) if (leg.direction === 'outbound' && leg.channel === null && leg.groupName === groupName) n++;
+    return n;
+  }
+
   /** Our originated channels, told by the id we gave them (events and reconciliation). */
   owns(ch: { id: string }): boolean {
     return ch.id.startsWith(OUTBOUND_ID_PREFIX);

@@ -2,7 +2,7 @@
 // in E.164 (for the CDR and the job) and in the carrier's dial form, the caller ID, the
 // timeout, the group's settings (defaults when the site gives none) and the attempts.
 
-import { DEFAULT_MAX_RETRIES, DEFAULT_RETRY_DELAYS, DEFAULT_TIMEOUT } from '../../provisioning/site/read-outbound';
+import { DEFAULT_MAX_RETRIES, DEFAULT_RETRY_DELAYS, NO_RESERVE, DEFAULT_TIMEOUT } from '../../provisioning/site/read-outbound';
 import type { OutboundSettings } from '../../provisioning/site/routing-types';
 import type { TrunkGroup } from '../../provisioning/site/site-types';
 import { isNumberingError } from '../numbering/errors';
@@ -21,7 +21,7 @@ export interface PreparedCall {
 
 export function settingsFor(group: number, configured: readonly OutboundSettings[]): OutboundSettings {
   return configured.find((s) => s.group === group)
-    ?? { group, callerId: null, timeout: DEFAULT_TIMEOUT, maxRetries: DEFAULT_MAX_RETRIES, retryDelay: { ...DEFAULT_RETRY_DELAYS }, dial: 'national' };
+    ?? { group, callerId: null, timeout: DEFAULT_TIMEOUT, maxRetries: DEFAULT_MAX_RETRIES, retryDelay: { ...DEFAULT_RETRY_DELAYS }, dial: 'national', inboundReserve: NO_RESERVE, attemptsPerSecond: null };
 }
 
 /**

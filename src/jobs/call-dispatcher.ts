@@ -1,0 +1,442 @@
+// The capacity-aware dialler: for each trunk group this box can dial, it takes call jobs from
+// the group's queue (and the group's running campaigns) only when the group has a channel free
+// for outbound - free in the live TrunkMap, less the inbound reserve, less attempts started but
+// not yet on a channel - and the carrier's attempt rate allows. Jobs are fetched by hand from
+// BullMQ (a Worker without a processor), so no job is ever taken that cannot be dialled now;
+// a channel freeing, a span back in service or a call ending starts the next job at once.
+// Each try's outcome decides the job's fate (call-fate.ts); BullMQ keeps the tries, the delays
+// and the failed jobs. The dispatcher renews the locks of the jobs it holds; a box killed
+// mid-call stops renewing, and BullMQ's stalled-job check on any box puts its jobs back.
+
+import { randomBytes } from 'node:crypto';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { OutboundSettings } from '../provisioning/site/routing-types';
+import type { OutboundResult } from '../supervisor/outbound/outbound-calls';
+import type { TrunkMapLogger } from '../supervisor/trunk-map';
+import type { CallJobData } from './call-job';
+import { fateOfError, fateOfOutcome, type CallFate } from './call-fate';
+import { AttemptRate, openSlots } from './capacity';
+import { callQueueName } from './queue-names';
+
+/** What the dispatcher needs of call control's outbound side. */
+export interface OutboundDialer {
+  originate(request: unknown): Promise<OutboundResult>;
+  /** Attempts on the group whose channel the TrunkMap does not show taken yet. */
+  unplacedAttempts(group: string): number;
+}
+
+/** What it needs of the TrunkMap. */
+export interface CapacityView {
+  groupCapacity(group: string): { free: number; inUse: number };
+  on(name: 'state-changed' | 'span-in-service' | 'span-out-of-service', listener: () => void): () => void;
+}
+
+export type GateDecision =
+  | { kind: 'go' }
+  /** Not now (outside the calling window): the job waits until then, no try used. */
+  | { kind: 'wait-until'; at: Date; reason: string }
+  /** Not at all (on the do-not-call list, campaign cancelled): completed as skipped. */
+  | { kind: 'skip'; reason: string };
+
+/** Campaigns plug in here: more queues per group, a check at dial time, the outcome after. */
+export interface DialGate {
+  queues(group: string): Promise<string[]>;
+  beforeDial(job: CallJobData, now: Date): Promise<GateDecision>;
+  afterCall(job: CallJobData, outcome: string): Promise<void>;
+}
+
+export interface DialledGroup {
+  name: string;
+  settings: OutboundSettings;
+}
+
+export interface CallDispatcherOptions {
+  /** Shared by the workers (BullMQ duplicates it for what blocks). */
+  connection: Redis;
+  prefix: string;
+  groups: readonly DialledGroup[];
+  dialer: OutboundDialer;
+  capacity: CapacityView;
+  logger: TrunkMapLogger;
+  gate?: DialGate;
+  /** How long a job stays ours without a renewal; renewed at half of it. */
+  lockMs?: number;
+  /** How often every box looks for jobs of a box that stopped renewing. */
+  stalledIntervalMs?: number;
+  /** With nothing to take, how soon the queues are looked at again (jobs added elsewhere, delays due). */
+  idleMs?: number;
+  now?: () => number;
+}
+
+/** What a completed job's result holds. */
+export interface CallJobResult {
+  outcome: string;
+  cause: number | null;
+  callId: string | null;
+  e164: string | null;
+  attempts: { span: number | null; outcome: string; cause: number | null }[];
+  skipped: string | null;
+  data: Record<string, string>;
+}
+
+export interface DispatcherStats {
+  started: number;
+  completed: number;
+  retried: number;
+  failed: number;
+  requeued: number;
+  skipped: number;
+  /** Jobs taken and then held because the slot went while fetching. */
+  held: number;
+}
+
+/** A try that ended in an outcome worth another try: BullMQ's backoff reads the delay from it. */
+export class CallTryError extends Error {
+  constructor(message: string, readonly delayMs: number) {
+    super(message);
+    this.name = 'CallTryError';
+  }
+}
+
+interface Taken {
+  job: Job<CallJobData>;
+  token: string;
+  worker: Worker<CallJobData>;
+}
+
+const DEFAULT_LOCK_MS = 30_000;
+const FATE_MESSAGES: Record<CallFate['kind'], string> = {
+  completed: 'call job done',
+  retry: 'call job to be tried again',
+  failed: 'call job failed: not tried again',
+  requeue: 'call job back to its queue: nothing was dialled',
+};
+const DEFAULT_IDLE_MS = 1_000;
+
+export class CallDispatcher {
+  private readonly groups: GroupDialler[];
+  private readonly workers = new Map<string, Worker<CallJobData>>();
+  private readonly taken = new Map<string, Taken>();
+  private readonly unsubscribe: (() => void)[] = [];
+  private renewTimer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  readonly stats: DispatcherStats = { started: 0, completed: 0, retried: 0, failed: 0, requeued: 0, skipped: 0, held: 0 };
+
+  constructor(private readonly o: CallDispatcherOptions) {
+    this.groups = o.groups.map((g) => new GroupDialler(g, this, o.now ?? Date.now));
+  }
+
+  get lockMs(): number {
+    return this.o.lockMs ?? DEFAULT_LOCK_MS;
+  }
+
+  get idleMs(): number {
+    return this.o.idleMs ?? DEFAULT_IDLE_MS;
+  }
+
+  get options(): CallDispatcherOptions {
+    return this.o;
+  }
+
+  get isStopping(): boolean {
+    return this.stopping;
+  }
+
+  /** Redis reachable: the queues flow (inbound calls never depend on it). */
+  get ready(): boolean {
+    return this.o.connection.status === 'ready';
+  }
+
+  start(): void {
+    const pumpAll = (): void => this.groups.forEach((g) => g.pump());
+    for (const name of ['state-changed', 'span-in-service', 'span-out-of-service'] as const) this.unsubscribe.push(this.o.capacity.on(name, pumpAll));
+    // Redis back after an outage: whatever waited is taken now, not at the next idle look.
+    const onReady = (): void => pumpAll();
+    this.o.connection.on('ready', onReady);
+    this.unsubscribe.push(() => this.o.connection.off('ready', onReady));
+    this.renewTimer = setInterval(() => void this.renewLocks(), this.lockMs / 2);
+    this.renewTimer.unref();
+    pumpAll();
+  }
+
+  /** A job was added in this process: look now rather than at the next idle look. */
+  wake(group?: string): void {
+    for (const g of this.groups) if (group === undefined || g.name === group) g.pump();
+  }
+
+  /**
+   * Stops taking jobs. Jobs taken but not dialled go back to their queue at once; calls in
+   * progress get `drainMs` to end; a call still up after that keeps its job locked until the
+   * lock runs out, and then the stalled-job check puts it back.
+   */
+  async stop(drainMs = 5_000): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const u of this.unsubscribe.splice(0)) u();
+    await Promise.all(this.groups.map((g) => g.stop(drainMs)));
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    await Promise.all([...this.workers.values()].map((w) => w.close(true).catch(() => undefined)));
+  }
+
+  // ---- for the group diallers ----------------------------------------------------------------
+
+  worker(queue: string): Worker<CallJobData> {
+    let w = this.workers.get(queue);
+    if (w) return w;
+    w = new Worker<CallJobData>(queue, null, {
+      connection: this.o.connection,
+      prefix: this.o.prefix,
+      lockDuration: this.lockMs,
+      stalledInterval: this.o.stalledIntervalMs ?? 30_000,
+      maxStalledCount: 1,
+      autorun: false,
+      settings: { backoffStrategy: (_made: number, _type?: string, err?: Error) => (err instanceof CallTryError ? err.delayMs : 60_000) },
+    });
+    w.on('error', (err) => this.o.logger.warn({ queue, err: err.message }, 'job queue worker error'));
+    // Every box checks for jobs whose box stopped renewing their locks (killed mid-call).
+    void w.startStalledCheckTimer().catch((err: unknown) => this.o.logger.warn({ queue, err: (err as Error).message }, 'stalled-job check not started'));
+    this.workers.set(queue, w);
+    return w;
+  }
+
+  track(t: Taken): void {
+    this.taken.set(`${t.worker.name}/${t.job.id}`, t);
+  }
+
+  untrack(t: Taken): void {
+    this.taken.delete(`${t.worker.name}/${t.job.id}`);
+  }
+
+  private async renewLocks(): Promise<void> {
+    const byWorker = new Map<Worker<CallJobData>, Taken[]>();
+    for (const t of this.taken.values()) byWorker.set(t.worker, [...(byWorker.get(t.worker) ?? []), t]);
+    for (const [worker, list] of byWorker) {
+      try {
+        await worker.extendJobLocks(list.map((t) => t.job.id as string), list.map((t) => t.token), this.lockMs);
+      } catch (err) {
+        // Redis away: the locks may run out, and the stalled check may hand the jobs on.
+        this.o.logger.warn({ queue: worker.name, jobs: list.length, err: (err as Error).message }, 'job locks not renewed');
+      }
+    }
+  }
+}
+
+/** One trunk group's share of the dispatcher: its slots, its rate and its sources. */
+class GroupDialler {
+  readonly name: string;
+  private readonly rate: AttemptRate;
+  private readonly held: Taken[] = [];
+  private readonly running = new Set<Promise<void>>();
+  /** Tries launched whose originate() has not yet opened their leg. */
+  private starting = 0;
+  private pumping = false;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private rotation = 0;
+  private tokens = 0;
+  private readonly id = randomBytes(4).toString('hex');
+
+  constructor(private readonly g: DialledGroup, private readonly d: CallDispatcher, private readonly now: () => number) {
+    this.name = g.name;
+    this.rate = new AttemptRate(g.settings.attemptsPerSecond, now());
+  }
+
+  slots(): number {
+    const o = this.d.options;
+    const cap = o.capacity.groupCapacity(this.name);
+    return openSlots(this.g.settings.inboundReserve, { free: cap.free, inUse: cap.inUse, unplaced: o.dialer.unplacedAttempts(this.name) + this.starting });
+  }
+
+  pump(): void {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    void this.fill().finally(() => {
+      this.pumping = false;
+    });
+  }
+
+  private async fill(): Promise<void> {
+    do {
+      this.again = false;
+      while (!this.d.isStopping && this.slots() > 0) {
+        const wait = this.rate.waitMs(this.now());
+        if (wait > 0) {
+          this.wakeIn(wait);
+          break;
+        }
+        const next = this.held.shift() ?? (await this.fetch());
+        if (next === null) {
+          this.wakeIn(this.d.idleMs);
+          break;
+        }
+        if (this.d.isStopping || this.slots() <= 0) {
+          // The slot went while Redis answered: keep the job (its lock renewed) for the next one.
+          this.held.unshift(next);
+          this.d.stats.held++;
+          break;
+        }
+        this.rate.take(this.now());
+        this.launch(next);
+      }
+    } while (this.again && !this.d.isStopping);
+  }
+
+  private wakeIn(ms: number): void {
+    if (this.timer || this.d.isStopping) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.pump();
+    }, ms);
+    this.timer.unref();
+  }
+
+  /** The next job of the group's queues: callbacks first, then the campaigns in turn. */
+  private async fetch(): Promise<Taken | null> {
+    const gate = this.d.options.gate;
+    let campaigns: string[] = [];
+    try {
+      campaigns = gate ? await gate.queues(this.name) : [];
+    } catch (err) {
+      this.d.options.logger.warn({ group: this.name, err: (err as Error).message }, 'campaign queues not listed');
+    }
+    const start = this.rotation++;
+    const order = [callQueueName(this.name), ...campaigns.map((_, i) => campaigns[(start + i) % campaigns.length] as string)];
+    for (const queue of order) {
+      const worker = this.d.worker(queue);
+      const token = `${this.id}:${++this.tokens}`;
+      let job: Job<CallJobData> | undefined;
+      try {
+        job = (await worker.getNextJob(token, { block: false })) as Job<CallJobData> | undefined;
+      } catch (err) {
+        this.d.options.logger.warn({ queue, err: (err as Error).message }, 'job not fetched: Redis away?');
+        return null;
+      }
+      if (job) {
+        const taken = { job, token, worker };
+        this.d.track(taken);
+        return taken;
+      }
+    }
+    return null;
+  }
+
+  private launch(t: Taken): void {
+    this.starting++;
+    this.d.stats.started++;
+    const run = this.run(t).finally(() => {
+      this.running.delete(run);
+      this.d.untrack(t);
+      this.pump();
+    });
+    this.running.add(run);
+  }
+
+  private async run(t: Taken): Promise<void> {
+    const { job } = t;
+    const data = job.data;
+    const log = this.d.options.logger;
+    let fate: CallFate;
+    let result: OutboundResult | null = null;
+    let startingCounted = true;
+    const started = (): void => {
+      if (startingCounted) this.starting--;
+      startingCounted = false;
+    };
+    try {
+      const gate = this.d.options.gate;
+      const decision = gate ? await gate.beforeDial(data, new Date(this.now())) : ({ kind: 'go' } as const);
+      if (decision.kind !== 'go') {
+        started();
+        await this.notDialled(t, decision);
+        return;
+      }
+      const key = jobKey(job);
+      const request = { ...data.request, reference: key, retriesUsed: job.attemptsMade, accountcode: data.request.accountcode ?? key };
+      const placing = this.d.options.dialer.originate(request);
+      // originate() opens the attempt's leg before its first await: unplacedAttempts counts it now.
+      started();
+      result = await placing;
+      fate = fateOfOutcome(result.outcome, result.cause, this.g.settings.retryDelay, data.retryDelay);
+    } catch (err) {
+      started();
+      fate = fateOfError(err, this.g.settings.retryDelay, data.retryDelay);
+    }
+    try {
+      await this.settle(t, fate, result);
+      if (data.campaignId !== null && fate.kind !== 'requeue') await this.d.options.gate?.afterCall(data, result?.outcome ?? 'failed');
+    } catch (err) {
+      // The lock may have run out (Redis away too long): the stalled check hands the job on.
+      log.warn({ job: jobKey(job), fate: fate.kind, err: (err as Error).message }, 'job outcome not stored');
+    }
+  }
+
+  private async notDialled(t: Taken, decision: Exclude<GateDecision, { kind: 'go' }>): Promise<void> {
+    if (decision.kind === 'wait-until') {
+      await t.job.moveToDelayed(decision.at.getTime(), t.token);
+      this.d.stats.requeued++;
+      return;
+    }
+    await t.job.moveToCompleted(resultOf(null, t.job.data, decision.reason), t.token, false);
+    this.d.stats.skipped++;
+  }
+
+  private async settle(t: Taken, fate: CallFate, result: OutboundResult | null): Promise<void> {
+    const { job, token } = t;
+    const triesLeft = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+    const message = fate.kind === 'retry' && !triesLeft ? 'call job failed: every try used' : FATE_MESSAGES[fate.kind];
+    this.d.options.logger.info({ job: jobKey(job), try: job.attemptsMade + 1, of: job.opts.attempts ?? 1, outcome: result?.outcome ?? null, call: result?.callId ?? null, reason: fate.kind === 'completed' ? null : fate.reason }, message);
+    if (result) await job.log(`try ${job.attemptsMade + 1}: ${result.outcome}${result.cause === null ? '' : ` cause ${result.cause}`} (${result.attempts.map((a) => `${a.span === null ? 'group' : `span ${a.span}`} ${a.outcome}`).join(', ') || 'no span in service'}) call ${result.callId}`);
+    switch (fate.kind) {
+      case 'completed':
+        await job.moveToCompleted(resultOf(result, job.data, null), token, false);
+        this.d.stats.completed++;
+        return;
+      case 'retry':
+        await job.moveToFailed(new CallTryError(fate.reason, fate.delayMs), token, false);
+        if (triesLeft) this.d.stats.retried++;
+        else this.d.stats.failed++;
+        return;
+      case 'failed':
+        await job.moveToFailed(new UnrecoverableError(fate.reason), token, false);
+        this.d.stats.failed++;
+        return;
+      case 'requeue':
+        await job.moveToDelayed(this.now() + fate.delayMs, token);
+        this.d.stats.requeued++;
+    }
+  }
+
+  async stop(drainMs: number): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const t of this.held.splice(0)) {
+      await t.job.moveToDelayed(this.now(), t.token).catch(() => undefined);
+      this.d.untrack(t);
+    }
+    if (this.running.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.running]), new Promise((r) => (timer = setTimeout(r, drainMs)))]);
+    clearTimeout(timer);
+  }
+}
+
+/** The job's name in CDRs and logs: queue/id. */
+export function jobKey(job: { queueName: string; id?: string | undefined }): string {
+  return `${job.queueName}/${job.id ?? '?'}`;
+}
+
+function resultOf(r: OutboundResult | null, data: CallJobData, skipped: string | null): CallJobResult {
+  return {
+    outcome: r?.outcome ?? 'skipped',
+    cause: r?.cause ?? null,
+    callId: r?.callId ?? null,
+    e164: r?.e164 ?? null,
+    attempts: r?.attempts.map((a) => ({ span: a.span, outcome: a.outcome, cause: a.cause })) ?? [],
+    skipped,
+    data: data.data,
+  };
+}
