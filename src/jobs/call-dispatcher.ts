@@ -74,6 +74,8 @@ export interface CallJobResult {
   outcome: string;
   cause: number | null;
   callId: string | null;
+  /** The answered channel (now in its dialplan target), for hanging it up or finding its CDR. */
+  channelId: string | null;
   e164: string | null;
   attempts: { span: number | null; outcome: string; cause: number | null }[];
   skipped: string | null;
@@ -434,6 +436,7 @@ function resultOf(r: OutboundResult | null, data: CallJobData, skipped: string |
     outcome: r?.outcome ?? 'skipped',
     cause: r?.cause ?? null,
     callId: r?.callId ?? null,
+    channelId: r?.answeredChannelId ?? null,
     e164: r?.e164 ?? null,
     attempts: r?.attempts.map((a) => ({ span: a.span, outcome: a.outcome, cause: a.cause })) ?? [],
     skipped,

@@ -6,6 +6,8 @@
 
 import type { SiteConfig } from '../provisioning/site/site-types';
 import { isOutboundError } from '../supervisor/outbound/errors';
+import type { NumberingPlan } from '../supervisor/numbering/numbering';
+import { e164Of } from '../supervisor/outbound/prepare-call';
 import { checkRequest, type OutboundRequest } from '../supervisor/outbound/request';
 import { JobError } from './job-errors';
 
@@ -42,9 +44,10 @@ const DAY_SECONDS = 86_400;
 
 /**
  * Checks `input` (parsed JSON: the CLI's flags or an API body) - the request fields at the top
- * level beside the job's own - and returns the job to queue. JobError INVALID_JOB names the field.
+ * level beside the job's own - and returns the job to queue. The number is read with the site's
+ * numbering (`plan`) as the dialler will. JobError INVALID_JOB names the field.
  */
-export function checkCallJob(input: unknown, site: SiteConfig): CallJobData {
+export function checkCallJob(input: unknown, site: SiteConfig, plan: NumberingPlan | null): CallJobData {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalid('job', 'is not an object with group and number');
   const all = input as Record<string, unknown>;
   const owned = QUEUE_OWNED.find((k) => all[k] !== undefined);
@@ -55,6 +58,7 @@ export function checkCallJob(input: unknown, site: SiteConfig): CallJobData {
   let checked;
   try {
     checked = checkRequest(request, site);
+    e164Of(checked.number, plan);
   } catch (err) {
     if (isOutboundError(err)) throw new JobError('INVALID_JOB', err.message, { field: err.field, cause: err });
     throw err;

@@ -6,6 +6,7 @@
 import { Queue, type Job, type JobType } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { SiteConfig } from '../provisioning/site/site-types';
+import { compileNumbering, type NumberingPlan } from '../supervisor/numbering/numbering';
 import type { CallJobResult } from './call-dispatcher';
 import { checkCallJob, type CallJobData } from './call-job';
 import { JobError } from './job-errors';
@@ -27,6 +28,8 @@ export interface JobView {
   outcome: string | null;
   reason: string | null;
   campaignId: string | null;
+  /** What the last try gave (completed jobs). */
+  result: CallJobResult | null;
   createdAt: string;
   finishedAt: string | null;
 }
@@ -41,12 +44,15 @@ const KEEP_COMPLETED = { age: 7 * 86_400, count: 100_000 };
 
 export class CallJobs {
   private readonly queues = new Map<string, Queue<CallJobData>>();
+  private readonly numbering: NumberingPlan | null;
 
-  constructor(private readonly o: { connection: Redis; prefix: string; site: SiteConfig; added?: (group: string) => void }) {}
+  constructor(private readonly o: { connection: Redis; prefix: string; site: SiteConfig; added?: (group: string) => void }) {
+    this.numbering = o.site.routing?.numbering ? compileNumbering(o.site.routing.numbering) : null;
+  }
 
   /** Checks and queues one call; JobError INVALID_JOB names the field. */
   async add(input: unknown): Promise<AddedJob> {
-    const data = checkCallJob(input, this.o.site);
+    const data = checkCallJob(input, this.o.site, this.numbering);
     const job = await this.queue(data.group).add('call', data, jobOptions(data));
     this.o.added?.(data.group);
     return { key: `${job.queueName}/${job.id}`, group: data.group };
@@ -56,10 +62,14 @@ export class CallJobs {
   async list(filter: { group?: string; states?: readonly JobState[]; limit?: number } = {}): Promise<JobView[]> {
     const groups = filter.group === undefined ? this.o.site.groups.filter((g) => g.direction !== 'in').map((g) => g.name) : [this.groupName(filter.group)];
     const limit = filter.limit ?? 100;
-    const states = (filter.states ?? JOB_STATES) as JobType[];
-    const jobs: Job<CallJobData>[] = [];
-    for (const g of groups) jobs.push(...(await this.queue(g).getJobs(states, 0, limit - 1, false)));
-    const views = await Promise.all(jobs.map((j) => viewOf(j)));
+    const views: JobView[] = [];
+    // One state at a time, so each job is shown in the state it was listed from.
+    for (const g of groups) {
+      for (const state of filter.states ?? JOB_STATES) {
+        const jobs = await this.queue(g).getJobs([state as JobType], 0, limit - 1, false);
+        views.push(...jobs.filter((j) => j !== undefined).map((j) => viewOf(j, state)));
+      }
+    }
     return views.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
   }
 
@@ -79,7 +89,7 @@ export class CallJobs {
     if (state !== 'failed') throw new JobError('INVALID_STATE', `job ${key} is ${state}; only failed jobs are retried`, { field: 'job' });
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
     this.o.added?.(group);
-    return viewOf(job);
+    return viewOf(job, 'waiting');
   }
 
   /** Waiting, delayed, active, completed and failed counts per group. */
@@ -115,8 +125,7 @@ export function jobOptions(data: CallJobData, jobId?: string): { attempts: numbe
   return { attempts: data.attempts, backoff: { type: 'call-outcome' }, removeOnComplete: KEEP_COMPLETED, removeOnFail: false, ...(jobId === undefined ? {} : { jobId }) };
 }
 
-async function viewOf(job: Job<CallJobData>): Promise<JobView> {
-  const state = await job.getState();
+function viewOf(job: Job<CallJobData>, state: string): JobView {
   const result = job.returnvalue as CallJobResult | null | undefined;
   return {
     key: `${job.queueName}/${job.id}`,
@@ -129,6 +138,7 @@ async function viewOf(job: Job<CallJobData>): Promise<JobView> {
     outcome: result?.outcome ?? null,
     reason: job.failedReason ?? result?.skipped ?? null,
     campaignId: job.data.campaignId,
+    result: result ?? null,
     createdAt: new Date(job.timestamp).toISOString(),
     finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
   };

@@ -163,6 +163,12 @@ export class OutboundCalls implements LegOwner<OutboundData> {
     return n;
   }
 
+  private unplacedOnSpan(span: number): number {
+    let n = 0;
+    for (const leg of this.o.legs.tracked.all()) if (leg.direction === 'outbound' && leg.channel === null && leg.span === span) n++;
+    return n;
+  }
+
   /** Our originated channels, told by the id we gave them (events and reconciliation). */
   owns(ch: { id: string }): boolean {
     return ch.id.startsWith(OUTBOUND_ID_PREFIX);
@@ -245,7 +251,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
   // ---- one call ------------------------------------------------------------------------------
 
   private prepare(req: CheckedRequest): PreparedCall {
-    const prepared = prepareCall(req.number, req.group, this.numbering, this.o.site.routing?.outbound ?? [], (dial) => this.o.trunkMap.planAttempts(req.group.number, dial));
+    const prepared = prepareCall(req.number, req.group, this.numbering, this.o.site.routing?.outbound ?? [], (dial) => this.o.trunkMap.planAttempts(req.group.number, dial, (span) => this.unplacedOnSpan(span)));
     return { ...prepared, callerId: req.callerId ?? prepared.callerId, timeoutSeconds: req.timeoutSeconds ?? prepared.timeoutSeconds };
   }
 

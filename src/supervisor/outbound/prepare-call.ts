@@ -44,7 +44,7 @@ export function prepareCall(input: string, group: TrunkGroup, plan: NumberingPla
 }
 
 /** The number in E.164; a refusal becomes the OutboundError the queues and the API map. */
-function e164Of(input: string, plan: NumberingPlan | null): E164Number {
+export function e164Of(input: string, plan: NumberingPlan | null): E164Number {
   try {
     return toE164(input, plan);
   } catch (err) {

@@ -17,19 +17,23 @@ export interface GroupSpan {
   state: SpanAvailability;
   /** PRI/BRI: chan_dahdi can be told to use this span only (`i<span>-`); R2/CAS/analog cannot. */
   isdn: boolean;
+  /** Idle channels not already headed for by an attempt under way. */
+  free: number;
 }
 
 /**
  * One attempt per in-service span, in the group's hunt direction, when every one is ISDN
  * (chan_dahdi's `i<span>-` works on PRI/BRI spans only); otherwise one group-wide attempt, where
- * chan_dahdi itself skips channels in alarm. No span in service: no attempt (the caller treats
- * it as congestion). `spans` come in ascending span order.
+ * chan_dahdi itself skips channels in alarm. Spans with a free channel come before full ones
+ * (still tried: a channel may free by then), so a full span costs no refused originate. No span
+ * in service: no attempt (the caller treats it as congestion). `spans` come in ascending order.
  */
 export function planAttempts(group: number, hunt: HuntOrder, spans: readonly GroupSpan[], number: string): DialAttempt[] {
   const usable = spans.filter((s) => s.state === 'in-service');
   if (usable.length === 0) return [];
   if (!usable.every((s) => s.isdn)) return [{ span: null, dial: formatDialString({ group, hunt, span: null }, number) }];
   const descending = hunt === 'descending' || hunt === 'round-robin-descending';
-  const ordered = descending ? [...usable].reverse() : usable;
+  const hunted = descending ? [...usable].reverse() : usable;
+  const ordered = [...hunted.filter((s) => s.free > 0), ...hunted.filter((s) => s.free <= 0)];
   return ordered.map((s) => ({ span: s.span, dial: formatDialString({ group, hunt, span: s.span }, number) }));
 }

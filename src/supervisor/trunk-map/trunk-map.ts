@@ -188,12 +188,21 @@ export class TrunkMap {
    * so an empty list means no span of the group is in service. Throws UNKNOWN_GROUP, and
    * BAD_DIAL_STRING for a number a trunk cannot dial.
    */
-  planAttempts(group: GroupRef, number: string): DialAttempt[] {
+  /**
+   * The attempts for a call on the group. `underWay(span)`: attempts already headed for the span
+   * whose channel the map does not show taken yet (the outbound service knows them).
+   */
+  planAttempts(group: GroupRef, number: string, underWay: (span: number) => number = () => 0): DialAttempt[] {
     const g = this.group(group);
-    const spans = [...new Set(g.channels.map((c) => (this.layout.channels.get(c) as ChannelInfo).span))].sort((a, b) => a - b);
+    const free = new Map<number, number>();
+    for (const c of g.channels) {
+      const span = (this.layout.channels.get(c) as ChannelInfo).span;
+      free.set(span, (free.get(span) ?? 0) + (this.isAvailable(c, span) ? 1 : 0));
+    }
+    const spans = [...free.keys()].sort((a, b) => a - b);
     return planAttempts(g.number, g.hunt, spans.map((span) => {
       const kind = (this.layout.spans.get(span) as SpanInfo).kind;
-      return { span, state: this.conditions.get(span)?.state ?? 'alarm', isdn: kind === 'pri' || kind === 'bri' };
+      return { span, state: this.conditions.get(span)?.state ?? 'alarm', isdn: kind === 'pri' || kind === 'bri', free: (free.get(span) ?? 0) - underWay(span) };
     }), number);
   }
 

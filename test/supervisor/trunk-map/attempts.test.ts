@@ -1,12 +1,13 @@
 // The outbound attempts of a group: one per in-service ISDN span in the hunt direction, one
-// group-wide on R2/CAS/analog, none when no span is in service; on the map, unknown groups refused.
+// group-wide on R2/CAS/analog, none when no span is in service, full spans last; on the map,
+// unknown groups refused.
 
 import assert from 'node:assert/strict';
 import { planAttempts, type GroupSpan } from '../../../src/supervisor/trunk-map/attempts';
 import { isTrunkMapError } from '../../../src/supervisor/trunk-map';
 import { close, rig, type Rig } from './trunk-helpers';
 
-const pri = (span: number, state: GroupSpan['state'] = 'in-service'): GroupSpan => ({ span, state, isdn: true });
+const pri = (span: number, state: GroupSpan['state'] = 'in-service', free = 30): GroupSpan => ({ span, state, isdn: true, free });
 
 describe('trunk map: outbound attempts', () => {
   it('one attempt per in-service PRI span in hunt direction, skipping alarm and maintenance', () => {
@@ -19,9 +20,15 @@ describe('trunk map: outbound attempts', () => {
   });
 
   it('one group-wide attempt on R2/CAS spans (chan_dahdi cannot hold them to a span); none when all are down', () => {
-    const r2: GroupSpan[] = [{ span: 1, state: 'alarm', isdn: false }, { span: 2, state: 'in-service', isdn: false }];
+    const r2: GroupSpan[] = [{ span: 1, state: 'alarm', isdn: false, free: 30 }, { span: 2, state: 'in-service', isdn: false, free: 30 }];
     assert.deepEqual(planAttempts(1, 'round-robin', r2, '64001234'), [{ span: null, dial: 'DAHDI/r1/64001234' }]);
     assert.deepEqual(planAttempts(1, 'ascending', [pri(1, 'alarm'), pri(2, 'maintenance')], '1'), []);
+  });
+
+  it('a span with no channel free (counting attempts under way) comes after those with one, still in hunt order', () => {
+    const spans = [pri(1, 'in-service', 0), pri(2, 'in-service', 3), pri(3, 'in-service', -1), pri(4)];
+    assert.deepEqual(planAttempts(1, 'ascending', spans, '1').map((a) => a.span), [2, 4, 1, 3]);
+    assert.deepEqual(planAttempts(1, 'descending', spans, '1').map((a) => a.span), [4, 2, 3, 1]);
   });
 
   describe('on the map', () => {
