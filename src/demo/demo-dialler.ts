@@ -7,11 +7,17 @@
 import type { DialScriptOptions } from './ari-standin';
 import type { TrunkMapLogger } from '../supervisor/trunk-map';
 
-/** Mostly answered with a talk time, some busy, unanswered and congested: what a campaign meets. */
+/**
+ * Mostly answered with a talk time, some busy, unanswered and congested: what a campaign meets.
+ * Of the answers to a notification's prompt, some confirm with 1, some press nothing, one in
+ * six hangs up on the prompt (calls sent to a target play no prompt: they just talk).
+ */
 export const DEMO_DIAL_MIX: DialScriptOptions = {
   default: {
     mix: [
-      { weight: 6, outcome: { kind: 'answer', afterMs: 4000, ringMs: 1500, talkMs: 25_000 } },
+      { weight: 3, outcome: { kind: 'answer', afterMs: 4000, ringMs: 1500, talkMs: 25_000, press: { digits: '1', afterMs: 2500, from: 'playback' } } },
+      { weight: 2, outcome: { kind: 'answer', afterMs: 4000, ringMs: 1500, talkMs: 25_000 } },
+      { weight: 1, outcome: { kind: 'answer', afterMs: 4000, ringMs: 1500, talkMs: 25_000, promptHangupMs: 1200 } },
       { weight: 2, outcome: { kind: 'busy', afterMs: 2000 } },
       { weight: 1, outcome: { kind: 'noanswer', ringMs: 1500 } },
       { weight: 1, outcome: { kind: 'congestion', afterMs: 300 } },

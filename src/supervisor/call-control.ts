@@ -7,7 +7,7 @@
 
 import type { SiteConfig } from '../provisioning/site/site-types';
 import type { AriAdapter } from './ari/ari-adapter';
-import { eventChannel, type SupervisorEvent } from './ari/ari-events';
+import { eventChannelId, type SupervisorEvent } from './ari/ari-events';
 import { CallLegs } from './calls/call-legs';
 import type { CdrInput } from './cdr/cdr-record';
 import { InboundCalls } from './inbound/inbound-calls';
@@ -58,14 +58,14 @@ export class CallControl {
   }
 
   private onEvent(e: SupervisorEvent): void {
-    const ch = eventChannel(e);
     if (e.type === 'StasisStart') {
+      const ch = e.channel;
       // Our originated channels (by id) are outbound's, whatever Stasis args they come back with.
       if (this.outbound.owns(ch)) this.outbound.enteredStasis(ch, e.at);
       else if (!this.legs.tracked.isTracked(ch.id)) this.inbound.offer(ch, e.args);
       return;
     }
-    const leg = this.legs.get(ch.id);
+    const leg = this.legs.get(eventChannelId(e));
     if (leg) this.legs.onEvent(leg, e);
   }
 

@@ -106,6 +106,33 @@ describe('ARI stand-in: playback and DTMF', () => {
     assert.ok(order.indexOf('StasisStart') < order.indexOf('ChannelDtmfReceived'));
   });
 
+  it('the far end reacts to the prompt: digits counted from the first PlaybackStarted, none when nothing is played', async () => {
+    rig.standin.onDial('5551234', { kind: 'answer', afterMs: 10, press: { digits: '1', afterMs: 0, durationMs: 40, from: 'playback' } });
+    const silent = await client.channels.originate({ endpoint: 'DAHDI/g1/5551234', app: 'tdmgate' });
+    const heard = await client.channels.originate({ endpoint: 'DAHDI/g1/5551234', app: 'tdmgate' });
+    await waitEvent(rig, 'StasisStart', (e) => channelOf(e).id === heard.id);
+    await waitEvent(rig, 'StasisStart', (e) => channelOf(e).id === silent.id);
+    await client.channels.play({ channelId: heard.id, media: 'sound:long-prompt', playbackId: 'prompt' });
+    const dtmf = await waitEvent(rig, 'ChannelDtmfReceived');
+    assert.deepEqual([dtmf.digit, channelOf(dtmf).id], ['1', heard.id]);
+    // Asterisk's ARI playbacks take no stop digits: the prompt plays on under the DTMF.
+    assert.equal((await client.playbacks.get({ playbackId: 'prompt' })).state, 'playing');
+    const order = rig.events.map((e) => `${e.type}:${e.type.startsWith('Playback') ? '' : channelOf(e).id}`);
+    assert.ok(order.indexOf('PlaybackStarted:') < order.indexOf(`ChannelDtmfReceived:${heard.id}`));
+    assert.equal(order.includes(`ChannelDtmfReceived:${silent.id}`), false);
+  });
+
+  it('the far end hangs up on the prompt: ChannelHangupRequest (16, not soft), PlaybackFinished failed, StasisEnd, ChannelDestroyed', async () => {
+    rig.standin.onDial('5551234', { kind: 'answer', afterMs: 10, promptHangupMs: 20 });
+    const ch = await client.channels.originate({ endpoint: 'DAHDI/g1/5551234', app: 'tdmgate' });
+    await waitEvent(rig, 'StasisStart', (e) => channelOf(e).id === ch.id);
+    await client.channels.play({ channelId: ch.id, media: 'sound:long-prompt', playbackId: 'prompt' });
+    await waitEvent(rig, 'ChannelDestroyed');
+    const tail = rig.events.slice(-5);
+    assert.deepEqual(tail.map((e) => e.type), ['PlaybackStarted', 'ChannelHangupRequest', 'PlaybackFinished', 'StasisEnd', 'ChannelDestroyed']);
+    assert.deepEqual([tail[1]?.cause, tail[1]?.soft, (tail[2]?.playback as { state: string }).state, tail[4]?.cause], [16, undefined, 'failed', 16]);
+  });
+
   it('unknown channel: 404 "Channel not found" for play, dtmf and operations not modelled; 409 outside Stasis', async () => {
     await assert.rejects(client.channels.play({ channelId: 'nope', media: 'sound:x' }), /Channel not found/);
     await assert.rejects(client.channels.sendDTMF({ channelId: 'nope', dtmf: '1' }), /Channel not found/);

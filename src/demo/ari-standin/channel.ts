@@ -94,6 +94,10 @@ export class Channel {
   sentDtmf = '';
   /** Outbound: the resource dialled (Dial events' dialstring). */
   dialstring = '';
+  /** What the far end does once it hears a prompt: run when the channel's first playback starts. */
+  readonly onFirstPlayback: (() => void)[] = [];
+  /** A playback has started on the channel (the far end has heard media). */
+  heardPlayback = false;
 
   constructor(
     readonly id: string,

@@ -8,8 +8,11 @@ export type DialOutcome =
   /**
    * Alerting after ringMs (default half of afterMs), CONNECT after afterMs; optional far-end
    * clearing after talkMs; optionally the far end presses DTMF `press.afterMs` after answer.
+   * `press.from: 'playback'` counts from the first playback started on the call instead (a
+   * listener reacting to a prompt: never, if no prompt is played); `promptHangupMs` clears
+   * that long after the first playback started (a listener who hangs up on the prompt).
    */
-  | { kind: 'answer'; afterMs?: number; ringMs?: number; talkMs?: number; press?: DtmfPress }
+  | { kind: 'answer'; afterMs?: number; ringMs?: number; talkMs?: number; promptHangupMs?: number; press?: DtmfPress }
   /** DISCONNECT cause 17 before alerting. */
   | { kind: 'busy'; afterMs?: number }
   /** Alerting, never answered: the originate timeout ends it (cause 19, no Dial status after RINGING). */
@@ -21,10 +24,15 @@ export type DialOutcome =
   /** Any other far-end clearing before answer, optionally after alerting. */
   | { kind: 'reject'; cause: number; afterMs?: number; alerting?: boolean };
 
+/** What the far end's delays count from: the answer, or the first prompt it hears. */
+export type FarEndClock = 'answer' | 'playback';
+
 /** Digits the far end presses after answer (a confirmation), when and how long each. */
 export interface DtmfPress {
   digits: string;
   afterMs?: number;
+  /** Default 'answer'. */
+  from?: FarEndClock;
   durationMs?: number;
   gapMs?: number;
 }

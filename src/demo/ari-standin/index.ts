@@ -7,7 +7,7 @@ export { AriStandin, type AriStandinEvents, type AriStandinOptions, type Started
 export type { DtmfTiming, InboundCall } from './asterisk';
 export type { ChannelJson, ChannelState } from './channel';
 export { HANGUP_REASONS, NAMED_CAUSES, SOFT_HANGUP, causeText, dialStatusForCause, type DialStatus } from './causes';
-export type { DialOutcome, DialRule, DtmfPress, OutcomeMix, DialScriptOptions } from './dial-script';
+export type { DialOutcome, DialRule, DtmfPress, FarEndClock, OutcomeMix, DialScriptOptions } from './dial-script';
 export type { DialplanExtension, DialplanSpec } from './dialplan';
 export type { MediaTiming, PlaybackJson } from './playbacks';
 export { ASTERISK_RESTART_PHASES, type RestartPhases } from './restart';

@@ -9,7 +9,7 @@
 import type { SimAsterisk } from './asterisk';
 import type { CallerId, Channel } from './channel';
 import { parseEndpoint } from './dahdi-naming';
-import type { DialOutcome, DialScript } from './dial-script';
+import type { DialOutcome, DialScript, FarEndClock } from './dial-script';
 import { AriHttpError, allocationFailed, badRequest } from './errors';
 
 export interface OriginateRequest {
@@ -110,9 +110,17 @@ export class Originator {
       return;
     }
     if (req.app) a.enterStasis(ch, req.app, args);
-    if (outcome.talkMs !== undefined) a.later(ch, outcome.talkMs, () => a.remoteHangup(ch, 16));
-    const press = outcome.press;
-    if (press) a.later(ch, press.afterMs ?? 0, () => a.pressDtmf(ch, press.digits, press));
+    const { talkMs, promptHangupMs, press } = outcome;
+    if (talkMs !== undefined) a.later(ch, talkMs, () => a.remoteHangup(ch, 16));
+    if (promptHangupMs !== undefined) this.farEnd(ch, 'playback', promptHangupMs, () => a.remoteHangup(ch, 16));
+    if (press) this.farEnd(ch, press.from, press.afterMs ?? 0, () => ch.alive && a.pressDtmf(ch, press.digits, press));
+  }
+
+  /** Runs a far-end action `ms` after answer (now) or after the first playback on the call starts. */
+  private farEnd(ch: Channel, from: FarEndClock | undefined, ms: number, act: () => void): void {
+    const run = (): void => this.asterisk.later(ch, ms, act);
+    if (from === 'playback' && !ch.heardPlayback) ch.onFirstPlayback.push(run);
+    else run();
   }
 }
 

@@ -126,6 +126,11 @@ export class Playbacks {
   private startMedia(pb: Playback): void {
     pb.state = 'playing';
     this.publish(pb);
+    // The far end's scripted reaction to the prompt (dial-script `from: 'playback'`) starts now.
+    if (!pb.channel.heardPlayback) {
+      pb.channel.heardPlayback = true;
+      for (const react of pb.channel.onFirstPlayback.splice(0)) react();
+    }
     const uri = pb.media[pb.index] ?? '';
     pb.timer = setTimeout(() => {
       pb.timer = null;

@@ -76,6 +76,7 @@ interface AriClientLike {
     hangup(p: { channelId: string; reason_code?: string; reason?: string }): Promise<void>;
     answer(p: { channelId: string }): Promise<void>;
     originate(p: OriginateParams): Promise<unknown>;
+    play(p: { channelId: string; media: string[]; playbackId: string }): Promise<unknown>;
   };
 }
 /** POST /channels as ari-client takes it (query parameters plus the `variables` body). */
@@ -209,6 +210,15 @@ export class AriAdapter extends EventEmitter<AriAdapterEvents> {
 
   answer(channelId: string): Promise<void> {
     return this.rest('channels.answer', (c) => c.channels.answer({ channelId }));
+  }
+
+  /**
+   * Queues `media` on a channel in our Stasis app (201, the playback "queued"); its events
+   * (PlaybackStarted/Finished) carry `playbackId`, which we choose so they find the call.
+   * 404 gone, 409 not in Stasis, 412 being hung up.
+   */
+  async play(channelId: string, media: readonly string[], playbackId: string): Promise<void> {
+    await this.rest('channels.play', (c) => c.channels.play({ channelId, media: [...media], playbackId }));
   }
 
   /** Hangs up with a Q.850 cause. A channel that is already gone (404) is not an error. */

@@ -26,19 +26,27 @@ export type SupervisorEvent = { at: Date | null } & (
   /** `cause` is Q.850 only when `soft` is false (a far-end clear); soft = Asterisk's soft-hangup flag (32 REST, 4 shutdown). */
   | { type: 'ChannelHangupRequest'; channel: AriChannel; cause: number | null; soft: boolean }
   | { type: 'Dial'; peer: AriChannel; dialstatus: string; dialstring: string }
+  /** A DTMF digit the far end pressed (0-9, A-D, * or #), at its end. */
+  | { type: 'ChannelDtmfReceived'; channel: AriChannel; digit: string; durationMs: number }
+  /** A playback on a channel is over: state "done" (ran out or stopped) or "failed". Bridge playbacks are ignored. */
+  | { type: 'PlaybackFinished'; channelId: string; playbackId: string; state: string }
 );
 
 export type SupervisorEventType = SupervisorEvent['type'];
-export const SUPERVISOR_EVENT_TYPES: readonly SupervisorEventType[] = ['StasisStart', 'StasisEnd', 'ChannelCreated', 'ChannelStateChange', 'ChannelDialplan', 'ChannelDestroyed', 'ChannelHangupRequest', 'Dial'];
+export const SUPERVISOR_EVENT_TYPES: readonly SupervisorEventType[] = [
+  'StasisStart', 'StasisEnd', 'ChannelCreated', 'ChannelStateChange', 'ChannelDialplan', 'ChannelDestroyed', 'ChannelHangupRequest', 'Dial',
+  'ChannelDtmfReceived', 'PlaybackFinished',
+];
 
 /** A listed channel is waiting in Stasis application `app` (its dialplan app is Stasis(app,...)). */
 export function inStasisOf(ch: AriChannel, app: string): boolean {
   return ch.dialplan.app_name === 'Stasis' && ch.dialplan.app_data.split(',')[0] === app;
 }
 
-/** The channel an event is about (a Dial's is its peer, the channel being dialled). */
-export function eventChannel(e: SupervisorEvent): AriChannel {
-  return e.type === 'Dial' ? e.peer : e.channel;
+/** The id of the channel an event is about (a Dial's is its peer, the channel being dialled; a playback's its target). */
+export function eventChannelId(e: SupervisorEvent): string {
+  if (e.type === 'PlaybackFinished') return e.channelId;
+  return e.type === 'Dial' ? e.peer.id : e.channel.id;
 }
 
 export type ParsedEvent = { kind: 'event'; event: SupervisorEvent } | { kind: 'ignored'; type: string } | { kind: 'malformed'; reason: string };
@@ -69,7 +77,8 @@ export function parseEvent(raw: unknown): ParsedEvent {
   const type = raw.type;
   if (typeof type !== 'string') return { kind: 'malformed', reason: 'event has no type' };
   if (!(SUPERVISOR_EVENT_TYPES as readonly string[]).includes(type)) return { kind: 'ignored', type };
-  const t = type as SupervisorEventType;
+  if (type === 'PlaybackFinished') return parsePlaybackFinished(raw);
+  const t = type as Exclude<SupervisorEventType, 'PlaybackFinished'>;
   const channel = parseChannel(t === 'Dial' ? raw.peer : raw.channel, t === 'Dial' ? 'peer' : 'channel');
   if (typeof channel === 'string') return { kind: 'malformed', reason: `${type}: ${channel}` };
   const at = typeof raw.timestamp === 'string' ? ariTime(raw.timestamp) : null;
@@ -97,7 +106,21 @@ export function parseEvent(raw: unknown): ParsedEvent {
     case 'Dial':
       if (typeof raw.dialstatus !== 'string') return { kind: 'malformed', reason: 'Dial: dialstatus is not a string' };
       return { kind: 'event', event: { type: t, at, peer: channel, dialstatus: raw.dialstatus, dialstring: str(raw.dialstring) } };
+    case 'ChannelDtmfReceived':
+      if (typeof raw.digit !== 'string' || !/^[0-9A-E*#]$/.test(raw.digit)) return { kind: 'malformed', reason: `ChannelDtmfReceived: digit ${JSON.stringify(raw.digit)} is not one DTMF digit` };
+      return { kind: 'event', event: { type: t, at, channel, digit: raw.digit, durationMs: typeof raw.duration_ms === 'number' ? raw.duration_ms : 0 } };
   }
+}
+
+/** PlaybackFinished carries a Playback, not a channel: its target_uri (`channel:<id>`) names the channel. */
+function parsePlaybackFinished(raw: Obj): ParsedEvent {
+  const pb = raw.playback;
+  if (!isObj(pb) || typeof pb.id !== 'string' || typeof pb.target_uri !== 'string' || typeof pb.state !== 'string') {
+    return { kind: 'malformed', reason: 'PlaybackFinished: playback is not an object with id, target_uri and state' };
+  }
+  if (!pb.target_uri.startsWith('channel:')) return { kind: 'ignored', type: 'PlaybackFinished' };
+  const at = typeof raw.timestamp === 'string' ? ariTime(raw.timestamp) : null;
+  return { kind: 'event', event: { type: 'PlaybackFinished', at, channelId: pb.target_uri.slice('channel:'.length), playbackId: pb.id, state: pb.state } };
 }
 
 function str(v: unknown): string {

@@ -25,6 +25,8 @@ export interface LegOwner<T> {
   answered?(leg: Leg<T>): void;
   /** The leg ended; its record is being written. */
   ended?(leg: Leg<T>, end: LegEnd): void;
+  /** Events of the leg the engine leaves to its direction (hang-up requests, DTMF, playbacks). */
+  event?(leg: Leg<T>, e: SupervisorEvent): void;
 }
 
 export interface CallLegsOptions {
@@ -173,6 +175,7 @@ export class CallLegs {
         void this.end(leg, e.cause, e.at, '', e.channel.name);
         return;
       default:
+        this.owner(leg)?.event?.(leg as Leg<never>, e);
         return;
     }
   }

@@ -15,6 +15,8 @@ export const LEG_STATES = [
   'pending',
   /** Sent on to the dialplan (or found there by reconciliation): Asterisk handles it. */
   'continued',
+  /** Answered outbound notification kept in our Stasis app: its prompt plays, a digit may confirm, we hang up. */
+  'prompting',
   /** We hung it up with a cause (blacklist, no channel): waiting for its end. */
   'rejecting',
   /** Nobody wants it (its request was given up, or it was left by an earlier run): being hung up. */
@@ -23,7 +25,7 @@ export const LEG_STATES = [
 ] as const;
 export type LegState = (typeof LEG_STATES)[number];
 
-export const LEG_EVENTS = ['enter-stasis', 'ari-away', 'retry', 'continue', 'reject', 'orphan', 'end'] as const;
+export const LEG_EVENTS = ['enter-stasis', 'ari-away', 'retry', 'continue', 'prompt', 'reject', 'orphan', 'end'] as const;
 export type LegEvent = (typeof LEG_EVENTS)[number];
 
 /** Where a leg starts: an inbound offer decides, an outbound attempt dials, reconciliation adopts. */
@@ -37,6 +39,8 @@ export const LEG_TRANSITIONS: readonly Transition<LegState, LegEvent>[] = [
   { from: 'deciding', event: 'ari-away', to: 'pending' },
   { from: 'pending', event: 'retry', to: 'deciding' },
   { from: 'deciding', event: 'continue', to: 'continued' },
+  // A notification is not sent anywhere: it stays in our app until its prompt is over.
+  { from: 'deciding', event: 'prompt', to: 'prompting' },
   { from: 'deciding', event: 'reject', to: 'rejecting' },
   { from: 'pending', event: 'reject', to: 'rejecting' },
   { from: 'dialing', event: 'orphan', to: 'orphaned' },

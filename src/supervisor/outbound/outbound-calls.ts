@@ -6,13 +6,15 @@
 // status mapped by outcomes.ts, or 500 "Allocation failed" read as congestion (no channel free)
 // - and congestion moves on to the next span at once. The result tells the caller's queue what
 // to do next. Each attempt is an outbound leg of the call-leg engine, which records it (one CDR
-// per attempt that made a channel) when the channel is gone.
+// per attempt that made a channel) when the channel is gone. A notification (a request with a
+// prompt) stays in our app when answered: notification-calls.ts plays it and waits for a digit,
+// and the result comes when the call is over, with the digit.
 
 import { randomBytes } from 'node:crypto';
 import type { SiteConfig } from '../../provisioning/site/site-types';
 import type { OriginateParams } from '../ari/ari-adapter';
 import { AriAllocationFailedError, AriNotFoundError, AriNotReadyError, isTransientAriError } from '../ari/ari-errors';
-import type { AriChannel } from '../ari/ari-events';
+import type { AriChannel, SupervisorEvent } from '../ari/ari-events';
 import { ariTime, inStasisOf } from '../ari/ari-events';
 import type { CdrInput } from '../cdr/cdr-record';
 import type { CallLegs, LegOwner } from '../calls/call-legs';
@@ -21,10 +23,12 @@ import { resolveTrunkChannel } from '../trunk-channel';
 import { compileNumbering, type NumberingPlan } from '../numbering/numbering';
 import type { DialAttempt as Attempt, TrunkMap, TrunkMapLogger } from '../trunk-map';
 import { nextStep, type HuntProgress } from './next-step';
+import { newNotification, NotificationCalls } from './notification-calls';
+import { notificationResult, type NotificationResult } from './notification-steps';
 import { outboundCdr, type OutboundData } from './outbound-cdr';
 import { outcomeOf, type Outcome } from './outcomes';
 import { prepareCall, type PreparedCall } from './prepare-call';
-import { checkRequest, type CheckedRequest } from './request';
+import { checkRequest, DEFAULT_OUTBOUND_PLACE, type CheckedRequest } from './request';
 
 /** What outbound calls need of the ARI adapter. */
 export interface OutboundAri {
@@ -34,6 +38,7 @@ export interface OutboundAri {
   setVariable(channelId: string, variable: string, value: string): Promise<void>;
   continueInDialplan(channelId: string, to: { context: string; extension: string; priority: number }): Promise<void>;
   hangup(channelId: string, cause: number): Promise<void>;
+  play(channelId: string, media: readonly string[], playbackId: string): Promise<void>;
 }
 
 export interface OutboundCallsOptions {
@@ -76,6 +81,8 @@ export interface OutboundResult {
   next: OutboundNext;
   /** The answered channel (now in the dialplan target), or null. */
   answeredChannelId: string | null;
+  /** A notification that was answered: how far its prompt got and the digit; null otherwise. */
+  notification: NotificationResult | null;
 }
 
 export interface OutboundStats {
@@ -95,6 +102,7 @@ interface AttemptEnd {
   cause: number | null;
   channelId: string | null;
   dialStatus: string;
+  notification: NotificationResult | null;
 }
 
 type OutboundLeg = Leg<OutboundData>;
@@ -103,6 +111,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
   private readonly numbering: NumberingPlan | null;
   private readonly now: () => Date;
   private readonly log: TrunkMapLogger;
+  private readonly notifications: NotificationCalls;
   private readonly counts: Omit<OutboundStats, 'records' | 'recordFailures'> = {
     requested: 0, attempts: 0,
     outcomes: { answered: 0, busy: 0, 'no-answer': 0, rejected: 0, congestion: 0, 'invalid-number': 0, failed: 0 },
@@ -112,6 +121,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
     this.numbering = o.site.routing?.numbering ? compileNumbering(o.site.routing.numbering) : null;
     this.now = o.now ?? (() => new Date());
     this.log = o.logger;
+    this.notifications = new NotificationCalls(o.ari, o.logger);
   }
 
   get stats(): OutboundStats {
@@ -125,7 +135,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
 
   /**
    * Places the call and resolves with its outcome once known (an answered call goes on in the
-   * dialplan; its CDR is written when it ends). Throws OutboundError for a request that can never
+   * dialplan, its CDR written when it ends; an answered notification resolves when it is over). Throws OutboundError for a request that can never
    * be dialled, AriNotReadyError when Asterisk is not connected (nothing dialled).
    */
   async originate(input: unknown): Promise<OutboundResult> {
@@ -138,7 +148,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
     let progress: HuntProgress = { attempt: 0, retries: req.retriesUsed };
     let attempt: Attempt | undefined = call.attempts[0];
     // No span of the group in service: as chan_dahdi would answer, congestion.
-    let last: AttemptEnd = { outcome: 'congestion', cause: 34, channelId: null, dialStatus: '' };
+    let last: AttemptEnd = { outcome: 'congestion', cause: 34, channelId: null, dialStatus: '', notification: null };
     if (attempt === undefined) this.log.warn({ call: callId, group: req.group.name, number: call.number.e164 }, 'outbound call: no span of the group in service');
     while (attempt !== undefined) {
       last = await this.attempt(callId, progress.attempt, attempt, call, req);
@@ -204,6 +214,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
       if (known.state === 'orphaned' && ch.state === 'Up') void this.hangup(known, 'answered after its request was given up');
       else if (known.state === 'pending' && legs.fire(known, 'retry')) void this.sendOn(known);
       else if (known.state === 'dialing' && ch.state === 'Up' && legs.fire(known, 'enter-stasis')) void this.sendOn(known);
+      else if (known.state === 'prompting') this.notifications.resume(known);
       return;
     }
     if (legs.tracked.isFinished(ch.id)) return;
@@ -214,7 +225,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
       data: {
         callId: ch.id.replace(/-\d+$/, ''), callerName: ch.caller.name, callerNumber: ch.caller.number, dialNumber: '', dial: '', timeoutSeconds: 0,
         target: { context: ch.dialplan.context, extension: ch.dialplan.exten, priority: ch.dialplan.priority }, route: 'outbound', accountcode: '',
-        settle: null, located: null, guard: null,
+        notification: null, settle: null, located: null, guard: null,
       },
     }, inStasis ? 'orphaned' : 'continued', this);
     legs.nameKnown(leg, ch.name);
@@ -238,14 +249,26 @@ export class OutboundCalls implements LegOwner<OutboundData> {
   }
 
   answered(leg: OutboundLeg): void {
-    if (leg.state === 'orphaned') return;
+    // A notification's caller waits for the prompt to be over: the digit is the result.
+    if (leg.state === 'orphaned' || leg.data.notification) return;
     this.settle(leg, 'answered', null);
   }
 
   ended(leg: OutboundLeg, end: LegEnd): void {
     if (leg.data.guard) clearTimeout(leg.data.guard);
     leg.data.guard = null;
+    const n = leg.data.notification;
+    if (n && leg.answeredAt !== null) {
+      this.notifications.gone(leg);
+      this.settle(leg, this.outcome(leg, end), end.cause, notificationResult(n.progress, Math.max(0, Math.round((end.at.getTime() - leg.answeredAt.getTime()) / 1000))));
+      return;
+    }
     this.settle(leg, this.outcome(leg, end), end.cause);
+  }
+
+  /** DTMF, playbacks and hang-up requests of a notification in our app. */
+  event(leg: OutboundLeg, e: SupervisorEvent): void {
+    if (leg.state === 'prompting') this.notifications.event(leg, e);
   }
 
   // ---- one call ------------------------------------------------------------------------------
@@ -262,8 +285,8 @@ export class OutboundCalls implements LegOwner<OutboundData> {
       notes: [req.reference === '' ? '' : `ref ${req.reference}`, `attempt ${index + 1} of ${call.attempts.length}`],
       data: {
         callId, callerName: '', callerNumber: call.callerId ?? '', dialNumber: call.dialNumber, dial: attempt.dial, timeoutSeconds: call.timeoutSeconds,
-        target: req.target, route: req.target.name === '' ? 'outbound' : `outbound:${req.target.name}`, accountcode: req.accountcode,
-        settle: null, located: null, guard: null,
+        target: req.target, route: routeOf(req), accountcode: req.accountcode,
+        notification: req.prompt ? newNotification(req.prompt) : null, settle: null, located: null, guard: null,
       },
     }, 'dialing', this);
     return new Promise((resolve) => {
@@ -331,13 +354,17 @@ export class OutboundCalls implements LegOwner<OutboundData> {
     }
   }
 
-  /** Answered and in our Stasis app: TDMGATE_SPAN/TIMESLOT set, sent on to the target. */
+  /** Answered and in our Stasis app: TDMGATE_SPAN/TIMESLOT set, sent on to the target - or its prompt played. */
   private async sendOn(leg: OutboundLeg): Promise<void> {
+    if (leg.data.notification) {
+      if (this.o.legs.fire(leg, 'prompt')) this.notifications.start(leg);
+      return;
+    }
     try {
       await leg.data.located;
       if (leg.span !== null) await this.o.ari.setVariable(leg.id, 'TDMGATE_SPAN', String(leg.span));
       if (leg.timeslot !== null) await this.o.ari.setVariable(leg.id, 'TDMGATE_TIMESLOT', String(leg.timeslot));
-      const t = leg.data.target;
+      const t = leg.data.target ?? DEFAULT_OUTBOUND_PLACE;
       // A routing target's `{did}` is the called number: for an outbound call, the one dialled.
       const place: DialplanPlace = { context: t.context, extension: t.extension.replaceAll('{did}', leg.data.dialNumber === '' ? 's' : leg.data.dialNumber), priority: t.priority };
       await this.o.ari.continueInDialplan(leg.id, place);
@@ -379,8 +406,8 @@ export class OutboundCalls implements LegOwner<OutboundData> {
     leg.data.guard.unref();
   }
 
-  private settle(leg: OutboundLeg, outcome: Outcome, cause: number | null): void {
-    leg.data.settle?.({ outcome, cause: cause === 0 ? null : cause });
+  private settle(leg: OutboundLeg, outcome: Outcome, cause: number | null, notification: NotificationResult | null = null): void {
+    leg.data.settle?.({ outcome, cause: cause === 0 ? null : cause, notification });
   }
 
   private outcome(leg: OutboundLeg, end: LegEnd): Outcome {
@@ -393,8 +420,15 @@ export class OutboundCalls implements LegOwner<OutboundData> {
     const result: OutboundResult = {
       callId, e164: call.number.e164, dialNumber: call.dialNumber, outcome: last.outcome, cause: last.cause, attempts, next,
       answeredChannelId: last.outcome === 'answered' ? last.channelId : null,
+      notification: last.outcome === 'answered' ? last.notification : null,
     };
-    this.log.info({ call: callId, number: call.number.e164, outcome: last.outcome, cause: last.cause, attempts: attempts.length, next: next.kind }, 'outbound call decided');
+    this.log.info({ call: callId, number: call.number.e164, outcome: last.outcome, cause: last.cause, attempts: attempts.length, next: next.kind, ...(result.notification ? { digit: result.notification.digit, notification: result.notification.end } : {}) }, 'outbound call decided');
     return result;
   }
+}
+
+/** The record's route: where an answer went (`outbound:sales`), or `outbound:notification`. */
+function routeOf(req: CheckedRequest): string {
+  if (req.prompt) return 'outbound:notification';
+  return req.target === null || req.target.name === '' ? 'outbound' : `outbound:${req.target.name}`;
 }

@@ -1,11 +1,14 @@
 // One outbound attempt (one originated channel) as a CDR: Asterisk's columns as its cdr table
 // shows a Dial on a trunk (lastapp Dial, lastdata the dial string and timeout, dst the number as
 // dialled, amaflags DOCUMENTATION), every attempt of one call sharing the linkedid, plus span,
-// timeslot, group, cause, times and route. Pure: the attempt and how it ended in, a CdrInput out.
+// timeslot, group, cause, times and route. A notification's result is a `key=value` note in the
+// userfield (digit, plays, end). Pure: the attempt and how it ended in, a CdrInput out.
 
 import type { CdrDisposition, CdrInput } from '../cdr/cdr-record';
 import { AMA_DOCUMENTATION, clidOf, clip, legTimes } from '../cdr/leg-fields';
 import { interruptionNote, type DialplanPlace, type Leg, type LegEnd } from '../calls/leg';
+import type { NotificationState } from './notification-calls';
+import { notificationNote, type NotificationResult } from './notification-steps';
 import type { Outcome } from './outcomes';
 
 /** What outbound adds to a leg: the attempt's request and how its caller waits for it. */
@@ -18,12 +21,14 @@ export interface OutboundData {
   dialNumber: string;
   dial: string;
   timeoutSeconds: number;
-  /** Where an answer is sent. */
-  target: DialplanPlace;
+  /** Where an answer is sent; null for a notification (it stays with us). */
+  target: DialplanPlace | null;
+  /** A notification's prompt and how far it got; null for a call sent to a target. */
+  notification: NotificationState | null;
   route: string;
   accountcode: string;
   /** Resolves the caller's wait for this attempt's outcome; null once told (or nobody waits). */
-  settle: ((r: { outcome: Outcome; cause: number | null }) => void) | null;
+  settle: ((r: { outcome: Outcome; cause: number | null; notification: NotificationResult | null }) => void) | null;
   /** The trunk channel lookup, started as soon as the channel's name is known; null before. */
   located: Promise<void> | null;
   /** Our own end of an attempt Asterisk should have ended (ringing timeout + grace). */
@@ -43,13 +48,13 @@ const DISPOSITIONS: Readonly<Record<Outcome, CdrDisposition>> = {
 export function outboundCdr(leg: Leg<OutboundData>, end: LegEnd, outcome: Outcome): CdrInput {
   const d = leg.data;
   const { end: endAt, answered, duration, billsec } = legTimes(leg.createdAt, leg.answeredAt, end.at);
-  const notes = [...leg.notes, interruptionNote(leg)];
+  const notes = [...leg.notes, interruptionNote(leg), d.notification && leg.answeredAt !== null ? notificationNote(d.notification.progress) : ''];
   return {
     calldate: leg.createdAt,
     clid: clidOf(d.callerName, d.callerNumber),
     src: clip(d.callerNumber, 80),
     dst: clip(d.dialNumber, 80),
-    dcontext: clip(d.target.context, 80),
+    dcontext: clip(d.target?.context ?? '', 80),
     channel: clip(leg.name, 80),
     lastapp: 'Dial',
     lastdata: clip(`${d.dial},${d.timeoutSeconds}`, 80),

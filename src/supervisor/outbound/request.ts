@@ -1,10 +1,13 @@
 // The outbound request as the job queues and the API hand it over (parsed JSON, so `unknown`),
 // checked field by field against the site: each refusal an OutboundError naming the field and
-// what is allowed. Pure. Dialling limits are the site file's (timeout 5-300 s).
+// what is allowed. Pure. Dialling limits are the site file's (timeout 5-300 s). An answered call
+// goes to a dialplan target, or - a notification - stays with us to hear a prompt: one or the
+// other, never both.
 
 import type { RoutingTarget } from '../../provisioning/site/routing-types';
 import type { SiteConfig, TrunkGroup } from '../../provisioning/site/site-types';
 import { OutboundError } from './errors';
+import type { PromptPlan } from './notification-steps';
 
 export interface DialplanPlace {
   context: string;
@@ -23,8 +26,15 @@ export interface OutboundRequest {
   callerId?: string;
   /** Seconds of ringing per attempt; default the group's outbound timeout. */
   timeoutSeconds?: number;
-  /** Where an answered call goes: a routing target's name or a dialplan place. */
+  /** Where an answered call goes: a routing target's name or a dialplan place. Not with `prompt`. */
   target?: string | { context: string; extension?: string; priority?: number };
+  /**
+   * A notification instead of a target: the answered call hears `media` (ARI media URIs:
+   * sound:<name>, recording:<name>, digits:<digits>, number:<integer>), then, with `confirm`,
+   * waits `timeoutSeconds` (1-60) for one of `digits`, replaying the prompt up to `repeat`
+   * (0-5, default 0) times before giving up; then tdmgate hangs up (cause 16).
+   */
+  prompt?: { media: string[]; confirm?: { digits: string; timeoutSeconds: number; repeat?: number } };
   /** Channel variables set on the call (names as the dialplan reads them). */
   variables?: Record<string, string>;
   accountcode?: string;
@@ -39,7 +49,9 @@ export interface CheckedRequest {
   number: string;
   callerId: string | null;
   timeoutSeconds: number | null;
-  target: DialplanPlace;
+  /** Where an answered call goes; null for a notification (`prompt`). */
+  target: DialplanPlace | null;
+  prompt: PromptPlan | null;
   variables: Record<string, string>;
   accountcode: string;
   retriesUsed: number;
@@ -49,7 +61,7 @@ export interface CheckedRequest {
 /** An answered call with no target goes here; docs/supervisor.md shows the dialplan for it. */
 export const DEFAULT_OUTBOUND_PLACE: DialplanPlace = { context: 'tdmgate-outbound', extension: 's', priority: 1, name: '' };
 
-const KEYS = ['group', 'number', 'callerId', 'timeoutSeconds', 'target', 'variables', 'accountcode', 'retriesUsed', 'reference'];
+const KEYS = ['group', 'number', 'callerId', 'timeoutSeconds', 'target', 'prompt', 'variables', 'accountcode', 'retriesUsed', 'reference'];
 const DIALPLAN_NAME = /^[A-Za-z0-9_\-+.*#]{1,79}$/;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const MAX_VARIABLES = 32;
@@ -61,12 +73,17 @@ export function checkRequest(input: unknown, site: SiteConfig): CheckedRequest {
   const unknownKey = Object.keys(r).find((k) => !KEYS.includes(k));
   if (unknownKey !== undefined) throw refuse(unknownKey, r[unknownKey], `is not a request field; allowed: ${KEYS.join(', ')}`);
   if (typeof r.number !== 'string') throw new OutboundError('INVALID_NUMBER', r.number, 'is not a text; give the number as a string');
+  if (r.prompt !== undefined && r.target !== undefined) {
+    throw refuse('prompt', r.prompt, 'cannot be given with target: a notification stays with tdmgate to hear its prompt, a target sends the call to the dialplan; give one of them');
+  }
+  const prompt = promptOf(r.prompt);
   return {
     group: groupOf(r.group, site),
     number: r.number,
     callerId: optionalText(r.callerId, 'callerId', /^\+?\d{1,20}$/, 'digits with an optional leading +, at most 20'),
     timeoutSeconds: r.timeoutSeconds === undefined ? null : integer(r.timeoutSeconds, 'timeoutSeconds', 5, 300),
-    target: targetOf(r.target, site),
+    target: prompt === null ? targetOf(r.target, site) : null,
+    prompt,
     variables: variablesOf(r.variables),
     accountcode: optionalText(r.accountcode, 'accountcode', /^[\x20-\x7e]{1,80}$/, 'printable ASCII, at most 80 characters') ?? '',
     retriesUsed: r.retriesUsed === undefined ? 0 : integer(r.retriesUsed, 'retriesUsed', 0, 1000),
@@ -99,6 +116,43 @@ function targetOf(value: unknown, site: SiteConfig): DialplanPlace {
     extension: optionalText(v.extension, 'target.extension', DIALPLAN_NAME, 'an extension: letters, digits, _ - + . * #') ?? 's',
     priority: v.priority === undefined ? 1 : integer(v.priority, 'target.priority', 1, 99_999),
     name: '',
+  };
+}
+
+/**
+ * ARI media URIs Asterisk plays from a channel's Stasis app. Names are kept to what a sound or
+ * recording file can be called (no `..`, no scheme inside), so a job cannot name any file.
+ */
+const MEDIA_URI = /^(?:(?:sound|recording):(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9_\-./]{0,199}|digits:[0-9*#]{1,40}|number:-?\d{1,15})$/;
+const MEDIA_ALLOWED = 'an ARI media URI: sound:<name>, recording:<name>, digits:<0-9 * #>, number:<integer>';
+const MAX_MEDIA = 10;
+const DTMF_KEYS = /^[0-9*#A-D]{1,16}$/;
+
+function promptOf(value: unknown): PromptPlan | null {
+  if (value === undefined) return null;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw refuse('prompt', value, 'is not { media: [URI, ...], confirm?: { digits, timeoutSeconds, repeat? } }');
+  const v = value as Record<string, unknown>;
+  const unknownKey = Object.keys(v).find((k) => k !== 'media' && k !== 'confirm');
+  if (unknownKey !== undefined) throw refuse(`prompt.${unknownKey}`, v[unknownKey], 'is not a prompt field; allowed: media, confirm');
+  const media = v.media;
+  if (!Array.isArray(media) || media.length === 0 || media.length > MAX_MEDIA) throw refuse('prompt.media', media, `is not a list of 1 to ${MAX_MEDIA} media URIs`);
+  media.forEach((m, i) => {
+    if (typeof m !== 'string' || !MEDIA_URI.test(m)) throw refuse(`prompt.media[${i}]`, m, `is not ${MEDIA_ALLOWED}`);
+  });
+  return { media: media as string[], confirm: confirmOf(v.confirm) };
+}
+
+function confirmOf(value: unknown): PromptPlan['confirm'] {
+  if (value === undefined) return null;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw refuse('prompt.confirm', value, 'is not { digits, timeoutSeconds, repeat? }');
+  const v = value as Record<string, unknown>;
+  const unknownKey = Object.keys(v).find((k) => !['digits', 'timeoutSeconds', 'repeat'].includes(k));
+  if (unknownKey !== undefined) throw refuse(`prompt.confirm.${unknownKey}`, v[unknownKey], 'is not a confirm field; allowed: digits, timeoutSeconds, repeat');
+  if (typeof v.digits !== 'string' || !DTMF_KEYS.test(v.digits)) throw refuse('prompt.confirm.digits', v.digits, 'is not the DTMF keys that confirm: 1 to 16 of 0-9 * # A-D, e.g. "1" or "12"');
+  return {
+    digits: v.digits,
+    timeoutSeconds: integer(v.timeoutSeconds, 'prompt.confirm.timeoutSeconds', 1, 60),
+    repeat: v.repeat === undefined ? 0 : integer(v.repeat, 'prompt.confirm.repeat', 0, 5),
   };
 }
 

@@ -1,5 +1,6 @@
 // The outbound request check: every field refused with its name and what is allowed, defaults
-// filled from the site (targets, the default dialplan place), nothing else accepted.
+// filled from the site (targets, the default dialplan place), nothing else accepted; a
+// notification's prompt (media URIs, confirm digits/timeout/repeat), never with a target.
 
 import assert from 'node:assert/strict';
 import { parseSite } from '../../../src/provisioning/site/load';
@@ -54,5 +55,34 @@ describe('outbound request check', () => {
     refused({ group: 1, number: '+4930555', variables: { X: 5 } }, 'INVALID_REQUEST', /variables\.X: 5 is not a text/);
     const many = Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`V${i}`, 'x']));
     refused({ group: 1, number: '+4930555', variables: many }, 'INVALID_REQUEST', /variables: "33 variables" is too many; at most 32/);
+  });
+
+  const refusedField = (req: unknown, field: string, message: RegExp): void =>
+    assert.throws(() => checkRequest(req, site), (err: unknown) => isOutboundError(err, 'INVALID_REQUEST') && err.field === field && message.test(err.message));
+  const prompted = (prompt: unknown): unknown => ({ group: 1, number: '+4930555', prompt });
+
+  it('a notification: the prompt checked and kept, no target; confirm repeat defaults to 0', () => {
+    const r = checkRequest(prompted({ media: ['sound:custom/appointment-reminder', 'digits:1', 'number:14', 'recording:msg-7'], confirm: { digits: '12', timeoutSeconds: 8 } }), site);
+    assert.equal(r.target, null);
+    assert.deepEqual(r.prompt, { media: ['sound:custom/appointment-reminder', 'digits:1', 'number:14', 'recording:msg-7'], confirm: { digits: '12', timeoutSeconds: 8, repeat: 0 } });
+    assert.deepEqual(checkRequest(prompted({ media: ['sound:outage'] }), site).prompt, { media: ['sound:outage'], confirm: null });
+    assert.equal(checkRequest({ group: 1, number: '+4930555' }, site).prompt, null);
+  });
+
+  it('refuses a bad prompt naming the field, and a prompt beside a target', () => {
+    refusedField({ group: 1, number: '+4930555', target: 'agents', prompt: { media: ['sound:x'] } }, 'prompt', /^prompt: .* cannot be given with target/);
+    refusedField(prompted('sound:x'), 'prompt', /^prompt: "sound:x" is not \{ media/);
+    refusedField(prompted({ media: [] }), 'prompt.media', /prompt\.media: \[\] is not a list of 1 to 10 media URIs/);
+    refusedField(prompted({ media: Array(11).fill('sound:x') }), 'prompt.media', /1 to 10/);
+    refusedField(prompted({ media: ['sound:ok', 'file:/etc/passwd'] }), 'prompt.media[1]', /prompt\.media\[1\]: "file:\/etc\/passwd" is not an ARI media URI: sound:<name>/);
+    refusedField(prompted({ media: ['sound:../../etc/passwd'] }), 'prompt.media[0]', /is not an ARI media URI/);
+    refusedField(prompted({ media: ['digits:12a'] }), 'prompt.media[0]', /is not an ARI media URI/);
+    refusedField(prompted({ media: ['sound:x'], volume: 3 }), 'prompt.volume', /is not a prompt field; allowed: media, confirm/);
+    refusedField(prompted({ media: ['sound:x'], confirm: { digits: '', timeoutSeconds: 5 } }), 'prompt.confirm.digits', /DTMF keys/);
+    refusedField(prompted({ media: ['sound:x'], confirm: { digits: 'x', timeoutSeconds: 5 } }), 'prompt.confirm.digits', /DTMF keys/);
+    refusedField(prompted({ media: ['sound:x'], confirm: { digits: '1' } }), 'prompt.confirm.timeoutSeconds', /^prompt\.confirm\.timeoutSeconds is not a whole number from 1 to 60$/);
+    refusedField(prompted({ media: ['sound:x'], confirm: { digits: '1', timeoutSeconds: 61 } }), 'prompt.confirm.timeoutSeconds', /from 1 to 60/);
+    refusedField(prompted({ media: ['sound:x'], confirm: { digits: '1', timeoutSeconds: 5, repeat: 6 } }), 'prompt.confirm.repeat', /from 0 to 5/);
+    refusedField(prompted({ media: ['sound:x'], confirm: { digits: '1', timeoutSeconds: 5, tries: 2 } }), 'prompt.confirm.tries', /allowed: digits, timeoutSeconds, repeat/);
   });
 });
