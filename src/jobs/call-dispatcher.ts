@@ -77,6 +77,8 @@ export interface CallJobResult {
   /** The answered channel (now in its dialplan target), for hanging it up or finding its CDR. */
   channelId: string | null;
   e164: string | null;
+  /** A notification's end: the digit pressed (null: none), whether the prompt was heard out. */
+  notification: OutboundResult['notification'];
   attempts: { span: number | null; outcome: string; cause: number | null }[];
   skipped: string | null;
   data: Record<string, string>;
@@ -256,8 +258,10 @@ class GroupDialler {
       return;
     }
     this.pumping = true;
-    void this.fill().finally(() => {
+    void this.fill().catch((err: unknown) => this.d.options.logger.error({ group: this.name, err: err instanceof Error ? err.message : String(err) }, 'call job dispatch failed: tried again at the next wake-up')).finally(() => {
       this.pumping = false;
+      // A wake-up that came between fill's last look and here would otherwise be lost.
+      if (this.again && !this.d.isStopping) this.pump();
     });
   }
 
@@ -438,6 +442,7 @@ function resultOf(r: OutboundResult | null, data: CallJobData, skipped: string |
     callId: r?.callId ?? null,
     channelId: r?.answeredChannelId ?? null,
     e164: r?.e164 ?? null,
+    notification: r?.notification ?? null,
     attempts: r?.attempts.map((a) => ({ span: a.span, outcome: a.outcome, cause: a.cause })) ?? [],
     skipped,
     data: data.data,

@@ -66,6 +66,7 @@ export function checkCallJob(input: unknown, site: SiteConfig, plan: NumberingPl
   const kind = job.kind ?? 'callback';
   if (!(CALL_KINDS as readonly unknown[]).includes(kind)) throw invalid('kind', `${JSON.stringify(kind)} is not a call kind; allowed: ${CALL_KINDS.join(', ')}`);
   const campaignId = job.campaignId === undefined || job.campaignId === null ? null : text(job.campaignId, 'campaignId', /^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64');
+  if (kind === 'notification' && checked.prompt === null) throw invalid('prompt', 'is required for a notification call: { media: [...], confirm?: { digits, timeoutSeconds } }');
   if ((kind === 'campaign') !== (campaignId !== null)) throw invalid('campaignId', kind === 'campaign' ? 'is required for a campaign call' : 'belongs to campaign calls only (kind: campaign)');
   return {
     kind: kind as CallKind,

@@ -43,6 +43,15 @@ describe('call jobs on the queues, end to end', function () {
     assert.match(row.userfield, new RegExp(`ref ${key.replace('/', '\\/')}`));
   });
 
+  it('a notification job: the prompt is played, the digit pressed is in the job\'s result', async () => {
+    sup.standin!.onDial('_0304444444', { kind: 'answer', afterMs: 20, press: { digits: '1', afterMs: 600, from: 'playback' } });
+    const { key } = await queues().jobs.add({ kind: 'notification', group: 'carrier', number: '030 4444444', prompt: { media: ['sound:appointment-reminder'], confirm: { digits: '12', timeoutSeconds: 5 } } });
+    const done = await settled(key, 'completed');
+    assert.equal(done.kind, 'notification');
+    assert.equal(done.result?.notification?.digit, '1');
+    await assert.rejects(queues().jobs.add({ kind: 'notification', group: 'carrier', number: '030 4444444' }), (e: unknown) => isJobError(e, 'INVALID_JOB') && e.field === 'prompt');
+  });
+
   it('busy: tried again after the delay until the tries are used, then a dead letter that can be sent back', async () => {
     sup.standin!.onDial('_0301111111', { kind: 'busy' });
     const { key } = await queues().jobs.add({ group: 'carrier', number: '030 1111111', attempts: 2, retryDelay: { busy: 0 } });
@@ -101,7 +110,7 @@ describe('call jobs on the queues, end to end', function () {
     // Ten calls on span 1 end: 10 free, of 30 usable 6 kept for inbound -> exactly 4 start.
     for (const c of outCalls(1).slice(0, 10)) sup.standin!.remoteHangup(c.callRef as string, 16);
     await waitFor(() => queues().dispatcher.stats.started === afterAlarm + 4 && outCalls(1).length === 24, 'four new calls on span 1').catch((err: Error) => {
-      throw new Error(`${err.message}: started ${queues().dispatcher.stats.started - afterAlarm}, on span 1 ${outCalls(1).length}, stats ${JSON.stringify(queues().dispatcher.stats)}`);
+      throw new Error(`${err.message}: started ${queues().dispatcher.stats.started - afterAlarm}, on span 1 ${outCalls(1).length}, stats ${JSON.stringify(queues().dispatcher.stats)}, capacity ${JSON.stringify(sup.trunkMap.groupCapacity('carrier'))}, unplaced ${sup.calls.outbound.unplacedAttempts('carrier')}`);
     });
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(queues().dispatcher.stats.started, afterAlarm + 4);
