@@ -25,6 +25,10 @@ export const COMMAND_LOADERS: ReadonlyArray<readonly [name: string, load: () => 
   ['provision apply', async () => (await import('./provision/apply.js')).provisionApplyCommand],
   ['provision import', async () => (await import('./provision/import.js')).provisionImportCommand],
   ['supervise', async () => (await import('./supervise.js')).superviseCommand],
+  ['jobs add', async () => (await import('./jobs/jobs.js')).jobsAddCommand],
+  ['jobs list', async () => (await import('./jobs/jobs.js')).jobsListCommand],
+  ['jobs dead-letters', async () => (await import('./jobs/jobs.js')).jobsDeadLettersCommand],
+  ['jobs retry', async () => (await import('./jobs/jobs.js')).jobsRetryCommand],
 ];
 
 export function loadAllCommands(): Promise<Command[]> {

@@ -1,0 +1,70 @@
+// What the `tdmgate jobs` commands share: the configuration the supervisor reads (its site, for
+// the groups and the numbering; its Redis and queue prefix), a fail-fast Redis connection, the
+// call-job service over it, and the exit codes monitoring and scripts read.
+
+import { isJobError, type JobError } from '../../jobs/job-errors';
+import { CallJobs } from '../../jobs/call-jobs';
+import { connectRedis, whenReady } from '../../jobs/redis';
+import { loadSiteFile } from '../../provisioning/site/load';
+import { loadConfig } from '../../supervisor/config';
+import { isSupervisorError } from '../../supervisor/supervisor-errors';
+import { UsageError } from '../args';
+import type { CliContext } from '../command';
+import { demoSitePath } from '../supervise';
+
+export const JOBS_EXIT = {
+  OK: 0,
+  USAGE: 64,
+  /** EX_DATAERR: the job was refused (a bad number, an unknown group): the message names the field. */
+  DATA_ERROR: 65,
+  /** EX_NOINPUT: no such job. */
+  NOT_FOUND: 66,
+  /** EX_UNAVAILABLE: Redis is not reachable where the configuration says. */
+  UNAVAILABLE: 69,
+} as const;
+
+export const JOBS_HELP = [
+  'Options: --config FILE (as supervise), --json, -h/--help.',
+  'Redis: TDMGATE_REDIS_URL (default redis://127.0.0.1:6380, the one scripts/redis starts), TDMGATE_QUEUE_PREFIX.',
+  'Site: TDMGATE_SITE or the config file\'s site (default: the demo site on simulated cards).',
+  'Exit codes: 0 done, 64 usage, 65 job refused (the field is named), 66 no such job, 69 Redis not reachable.',
+  'Details: docs/job-queues.md',
+];
+
+/** Runs `body` with the call-job service; errors become one line and their exit code. */
+export async function withCallJobs(ctx: CliContext, command: string, configFile: string | undefined, body: (jobs: CallJobs) => Promise<number>): Promise<number> {
+  let config;
+  try {
+    config = await loadConfig({ env: ctx.env, flags: configFile === undefined ? {} : { config: configFile } });
+  } catch (err) {
+    if (!isSupervisorError(err)) throw err;
+    throw new UsageError(err.message);
+  }
+  if (config.redis === null) throw new UsageError('the job queues are off (TDMGATE_REDIS_URL=off): set TDMGATE_REDIS_URL to the supervisors\' Redis');
+  const { site } = await loadSiteFile(config.site ?? demoSitePath());
+  const connection = connectRedis(config.redis.url, { name: `tdmgate-cli-${command.replace(' ', '-')}`, failFast: true });
+  connection.on('error', () => undefined);
+  const jobs = new CallJobs({ connection, prefix: config.redis.prefix, site });
+  try {
+    await whenReady(connection, config.redis.url, 5_000);
+    return await body(jobs);
+  } catch (err) {
+    if (!isJobError(err)) throw err;
+    ctx.stderr.write(`tdmgate ${command}: ${err.message}\n`);
+    return exitFor(err);
+  } finally {
+    await jobs.close().catch(() => undefined);
+    connection.disconnect();
+  }
+}
+
+function exitFor(err: JobError): number {
+  switch (err.code) {
+    case 'REDIS_UNAVAILABLE':
+      return JOBS_EXIT.UNAVAILABLE;
+    case 'NOT_FOUND':
+      return JOBS_EXIT.NOT_FOUND;
+    default:
+      return JOBS_EXIT.DATA_ERROR;
+  }
+}
