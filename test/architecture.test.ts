@@ -17,10 +17,11 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   provisioning: ['hardware', 'validation'],
   diagnostics: ['hardware'],
   supervisor: ['hardware', 'provisioning', 'store', 'validation'],
+  jobs: ['hardware', 'provisioning', 'store', 'supervisor', 'validation'],
   demo: ['hardware', 'provisioning', 'supervisor'],
   api: ['hardware', 'provisioning', 'store', 'supervisor'],
   app: ['api', 'demo', 'hardware', 'provisioning', 'store', 'supervisor', 'validation'],
-  cli: ['app', 'diagnostics', 'hardware', 'provisioning', 'store', 'supervisor', 'validation'],
+  cli: ['app', 'diagnostics', 'hardware', 'jobs', 'provisioning', 'store', 'supervisor', 'validation'],
 };
 
 function isFolder(name: string): boolean {
