@@ -48,7 +48,9 @@ export function campaignSettings(options: CampaignOptions, site: SiteConfig): Ca
     }, site);
   } catch (err) {
     if (!isOutboundError(err)) throw err;
-    throw new JobError('INVALID_JOB', err.message, { field: err.field, cause: err });
+    // The outbound message starts with the field, which the JobError carries on its own.
+    const message = err.message.startsWith(`${err.field}: `) ? err.message.slice(err.field.length + 2) : err.message;
+    throw new JobError('INVALID_JOB', message, { field: err.field, cause: err });
   }
   const outbound = site.routing?.outbound.find((o) => o.group === checked.group.number);
   return {
