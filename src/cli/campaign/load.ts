@@ -65,7 +65,10 @@ async function run(ctx: CliContext, argv: readonly string[]): Promise<number> {
     const { rows, refusals } = readCampaignCsv(text, site.routing?.numbering ? compileNumbering(site.routing.numbering) : null);
     if (!json) for (const refusal of refusals) ctx.stderr.write(`${refusalLine(refusal, file)}\n`);
     if (rows.length === 0) {
-      throw new JobError('INVALID_JOB', `has no line to load (${refusals.length} refused); nothing was loaded`, { field: 'file' });
+      const none = new JobError('INVALID_JOB', `has no line to load (${refusals.length} refused); nothing was loaded`, { field: 'file' });
+      if (!json) throw none;
+      ctx.stdout.write(`${JSON.stringify({ ok: false, ...refusalJson(none), refused: refusals.map(refusalJson) }, null, 2)}\n`);
+      return CAMPAIGN_EXIT.DATA_ERROR;
     }
     const result = await withCampaigns(config, (service) => service.load(settings, rows));
     const c = result.campaign;

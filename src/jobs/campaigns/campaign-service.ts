@@ -134,6 +134,7 @@ export class CampaignService {
       await this.setStatus(id, campaign.group, 'done', ['active']);
       campaign = await this.get(id);
       if (campaign.status === 'done') await this.publish(campaign);
+      await this.release(id);
     }
     const hash = await this.redis.hgetall(this.keys.campaign(id));
     const byOutcome: Record<string, number> = {};
@@ -180,6 +181,7 @@ export class CampaignService {
     const removed = Object.values(counts).reduce((a, b) => a + b, 0);
     await queue.drain(true);
     if (removed > 0) await this.redis.hincrby(this.keys.campaign(id), 'cancelled', removed);
+    await this.release(id);
     return this.changed(id);
   }
 
@@ -240,6 +242,13 @@ export class CampaignService {
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.queues.clear();
+  }
+
+  /** A finished campaign's queue is not used again by this service: a long-running box must not keep one per campaign ever run. */
+  private async release(id: string): Promise<void> {
+    const queue = this.queues.get(id);
+    this.queues.delete(id);
+    await queue?.close();
   }
 
   private async callable(group: string): Promise<Campaign[]> {
