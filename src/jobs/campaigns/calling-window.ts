@@ -62,12 +62,13 @@ export interface WindowClock {
 export function windowClock(window: CallingWindow): WindowClock {
   const zone = zoneTime(window.timeZone);
   return {
-    isOpen: (now) => intervalsAround(window, zone, now).some(([open, close]) => open <= now && now < close),
+    // Only a window opened yesterday or today can hold `now`: two days, not the week nextChange scans.
+    isOpen: (now) => intervalsAround(window, zone, now, -1, 0).some(([open, close]) => open <= now && now < close),
     nextChange: (now) => {
       // Edges repeat weekly, so a real one lies within 8 days; later ones may be the scan's own ends.
       const limit = now + 8 * DAY;
       let best: { at: Date; opens: boolean } | null = null;
-      for (const [open, close] of intervalsAround(window, zone, now)) {
+      for (const [open, close] of intervalsAround(window, zone, now, -1, 9)) {
         for (const [at, opens] of [[open, true], [close, false]] as const) {
           if (at > now && at <= limit && (best === null || at < best.at.getTime())) best = { at: new Date(at), opens };
         }
@@ -85,11 +86,11 @@ export function nextChange(window: CallingWindow, now: Date | number): { at: Dat
   return windowClock(window).nextChange(+now);
 }
 
-/** The window's open intervals from the day before `now` to 9 days after, touching ones merged. */
-function intervalsAround(w: CallingWindow, zone: ZoneTime, now: number): Array<[number, number]> {
+/** The window's open intervals opening `first` to `last` days from the local date of `now`, touching ones merged. */
+function intervalsAround(w: CallingWindow, zone: ZoneTime, now: number, first: number, last: number): Array<[number, number]> {
   const today = zone.dateAt(now);
   const found: Array<[number, number]> = [];
-  for (let k = -1; k <= 9; k++) {
+  for (let k = first; k <= last; k++) {
     const date = zone.addDays(today, k);
     if (!w.days.includes(date.weekday)) continue;
     const open = zone.instantOf(date, w.from);

@@ -9,10 +9,10 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { OUTCOMES } from '../../supervisor/outbound/outcomes';
 import { JobError } from '../job-errors';
-import { describeWindow, windowClock } from './calling-window';
+import { describeWindow, windowClock, type WindowClock } from './calling-window';
 import { campaignKeys, campaignQueueName, type CampaignKeys } from './campaign-keys';
 import { campaignIdOf } from './campaign-settings';
-import type { Campaign, CampaignJobData, CampaignOutcome, CampaignProgress, CampaignRow, CampaignSettings, CampaignStatus, DialDecision } from './campaign-types';
+import type { CallingWindow, Campaign, CampaignJobData, CampaignOutcome, CampaignProgress, CampaignRow, CampaignSettings, CampaignStatus, DialDecision } from './campaign-types';
 import { DncList } from './dnc-list';
 
 /** Jobs per addBulk: large enough to load 10,000 numbers in a second, small enough for one Redis call. */
@@ -60,6 +60,8 @@ export class CampaignService {
   private readonly prefix: string;
   private readonly keys: CampaignKeys;
   private readonly queues = new Map<string, Queue>();
+  /** Window clocks by window: building the zone's formatter costs more than a Redis round trip. */
+  private readonly clocks = new Map<string, WindowClock>();
 
   constructor(options: CampaignServiceOptions) {
     this.redis = options.redis;
@@ -77,12 +79,15 @@ export class CampaignService {
     const id = campaignIdOf(settings.name);
     const key = this.keys.campaign(id);
     const stored = JSON.stringify(settingsOf(settings));
-    await this.redis.multi()
+    // Only the first load creates; a later one (another box, a re-run) finds what is there.
+    const created = await this.redis.multi()
       .hsetnx(key, 'settings', stored)
       .hsetnx(key, 'status', 'active')
       .hsetnx(key, 'created', now.toISOString())
       .zadd(this.keys.all, 'NX', now.getTime(), id)
       .exec();
+    const failed = created?.find(([err]) => err !== null)?.[0];
+    if (failed) throw failed;
     const campaign = await this.get(id);
     if (JSON.stringify(settingsOf(campaign)) !== stored) {
       throw new JobError('INVALID_STATE', `campaign ${id} already exists with other settings (group ${campaign.group}, window ${describeWindow(campaign.window)}, ${campaign.maxAttempts} attempts); give this list another --name`, { field: 'name' });
@@ -139,7 +144,7 @@ export class CampaignService {
     const hash = await this.redis.hgetall(this.keys.campaign(id));
     const byOutcome: Record<string, number> = {};
     for (const [field, value] of Object.entries(hash)) if (field.startsWith(OUTCOME_FIELD)) byOutcome[field.slice(OUTCOME_FIELD.length)] = Number(value);
-    const clock = windowClock(campaign.window);
+    const clock = this.clock(campaign.window);
     const change = clock.nextChange(now.getTime());
     return {
       campaign,
@@ -190,12 +195,12 @@ export class CampaignService {
    * window open). Paused ones are left out too, though BullMQ would hand out none of their jobs.
    */
   async activeQueues(group: string, now = new Date()): Promise<string[]> {
-    return (await this.callable(group)).filter((c) => windowClock(c.window).isOpen(now.getTime())).map((c) => c.queue);
+    return (await this.callable(group)).filter((c) => this.clock(c.window).isOpen(now.getTime())).map((c) => c.queue);
   }
 
   /** For the dispatcher's one timer: the next instant a window of `group`'s active campaigns opens or closes. */
   async nextWindowChange(group: string, now = new Date()): Promise<Date | null> {
-    const changes = (await this.callable(group)).map((c) => windowClock(c.window).nextChange(now.getTime())?.at.getTime() ?? Infinity);
+    const changes = (await this.callable(group)).map((c) => this.clock(c.window).nextChange(now.getTime())?.at.getTime() ?? Infinity);
     const first = Math.min(Infinity, ...changes);
     return first === Infinity ? null : new Date(first);
   }
@@ -213,7 +218,7 @@ export class CampaignService {
     if (status === null || settings === null || status === 'cancelled') return { action: 'skip', reason: 'cancelled' };
     if (dnc === 1) return { action: 'skip', reason: 'dnc' };
     if (status === 'paused') return { action: 'wait', until: new Date(now.getTime() + PAUSED_RECHECK_MS), reason: 'paused' };
-    const clock = windowClock((JSON.parse(settings) as CampaignSettings).window);
+    const clock = this.clock((JSON.parse(settings) as CampaignSettings).window);
     if (!clock.isOpen(now.getTime())) {
       // A window that is closed now opens again: parseWindow refuses one that never does.
       const opens = clock.nextChange(now.getTime());
@@ -242,6 +247,16 @@ export class CampaignService {
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.queues.clear();
+  }
+
+  private clock(window: CallingWindow): WindowClock {
+    const key = JSON.stringify(window);
+    let clock = this.clocks.get(key);
+    if (clock === undefined) {
+      clock = windowClock(window);
+      this.clocks.set(key, clock);
+    }
+    return clock;
   }
 
   /** A finished campaign's queue is not used again by this service: a long-running box must not keep one per campaign ever run. */
