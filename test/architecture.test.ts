@@ -17,7 +17,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   provisioning: ['hardware', 'validation'],
   diagnostics: ['hardware'],
   supervisor: ['hardware', 'provisioning', 'store', 'validation'],
-  jobs: ['provisioning', 'supervisor'],
+  jobs: ['provisioning', 'supervisor', 'validation'],
   demo: ['hardware', 'provisioning', 'supervisor'],
   api: ['hardware', 'jobs', 'provisioning', 'store', 'supervisor'],
   app: ['api', 'demo', 'hardware', 'jobs', 'provisioning', 'store', 'supervisor', 'validation'],

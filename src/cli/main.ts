@@ -29,6 +29,15 @@ export const COMMAND_LOADERS: ReadonlyArray<readonly [name: string, load: () => 
   ['jobs list', async () => (await import('./jobs/jobs.js')).jobsListCommand],
   ['jobs dead-letters', async () => (await import('./jobs/jobs.js')).jobsDeadLettersCommand],
   ['jobs retry', async () => (await import('./jobs/jobs.js')).jobsRetryCommand],
+  ['campaign load', async () => (await import('./campaign/load.js')).campaignLoadCommand],
+  ['campaign status', async () => (await import('./campaign/control.js')).campaignStatusCommand],
+  ['campaign pause', async () => (await import('./campaign/control.js')).campaignPauseCommand],
+  ['campaign resume', async () => (await import('./campaign/control.js')).campaignResumeCommand],
+  ['campaign cancel', async () => (await import('./campaign/control.js')).campaignCancelCommand],
+  ['campaign list', async () => (await import('./campaign/control.js')).campaignListCommand],
+  ['dnc add', async () => (await import('./campaign/dnc.js')).dncAddCommand],
+  ['dnc remove', async () => (await import('./campaign/dnc.js')).dncRemoveCommand],
+  ['dnc list', async () => (await import('./campaign/dnc.js')).dncListCommand],
 ];
 
 export function loadAllCommands(): Promise<Command[]> {
@@ -60,8 +69,9 @@ export async function mainHelp(): Promise<string> {
     ...COMMON_HELP,
     '',
     EXIT_HELP,
-    'The provision commands have their own options and exit codes: tdmgate provision --help.',
-    'Details: docs/diag.md, docs/provision.md',
+    'The provision, campaign and dnc commands have their own options and exit codes:',
+    'tdmgate provision --help, tdmgate campaign --help.',
+    'Details: docs/diag.md, docs/provision.md, docs/campaigns.md',
     '',
   ].join('\n');
 }

@@ -4,13 +4,12 @@
 // and exits 0. Configuration mistakes exit 64 with one line naming the
 // variable or key; anything else that stops the start exits 70.
 
-import path from 'node:path';
 import { App } from '../app/app';
 import { EXIT_CODES } from '../diagnostics/health';
-import { packageRoot } from '../package-root';
 import { loadConfig, type ConfigFlags } from '../supervisor/config';
 import { isSupervisorError } from '../supervisor/supervisor-errors';
 import { parseCommand, stringOption } from './args';
+import { demoSitePath } from './demo-site';
 import { chooseLogFormat, createLogger } from './log-output';
 import type { CliContext, Command } from './command';
 
@@ -24,11 +23,6 @@ const OPTIONS = {
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-/** The demo site shipped with the package: the sim's default hardware with routing. */
-export function demoSitePath(): string {
-  return path.join(packageRoot(), 'dahdi-config', 'sites', 'sim-demo.yaml');
-}
 
 export const superviseCommand: Command = {
   name: 'supervise',

@@ -10,7 +10,7 @@ import { loadConfig } from '../../supervisor/config';
 import { isSupervisorError } from '../../supervisor/supervisor-errors';
 import { UsageError } from '../args';
 import type { CliContext } from '../command';
-import { demoSitePath } from '../supervise';
+import { demoSitePath } from '../demo-site';
 
 export const JOBS_EXIT = {
   OK: 0,
