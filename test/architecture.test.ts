@@ -18,9 +18,11 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   diagnostics: ['hardware'],
   supervisor: ['hardware', 'provisioning', 'store', 'validation'],
   demo: ['hardware', 'provisioning', 'supervisor'],
-  api: ['hardware', 'provisioning', 'store', 'supervisor'],
-  app: ['api', 'demo', 'hardware', 'provisioning', 'store', 'supervisor', 'validation'],
-  cli: ['app', 'diagnostics', 'hardware', 'provisioning', 'store', 'supervisor', 'validation'],
+  jobs: ['hardware', 'provisioning', 'store', 'supervisor', 'validation'],
+  webhooks: ['jobs', 'supervisor'],
+  api: ['hardware', 'jobs', 'provisioning', 'store', 'supervisor', 'webhooks'],
+  app: ['api', 'demo', 'hardware', 'jobs', 'provisioning', 'store', 'supervisor', 'validation', 'webhooks'],
+  cli: ['app', 'diagnostics', 'hardware', 'jobs', 'provisioning', 'store', 'supervisor', 'validation', 'webhooks'],
 };
 
 function isFolder(name: string): boolean {

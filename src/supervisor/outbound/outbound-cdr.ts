@@ -21,6 +21,10 @@ export interface OutboundData {
   /** Where an answer is sent. */
   target: DialplanPlace;
   route: string;
+  /** The routing target's name ('' for a place given as context/extension). */
+  targetName: string;
+  /** The request's reference (a job id), '' when none. */
+  reference: string;
   accountcode: string;
   /** Resolves the caller's wait for this attempt's outcome; null once told (or nobody waits). */
   settle: ((r: { outcome: Outcome; cause: number | null }) => void) | null;
