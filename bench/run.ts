@@ -10,6 +10,7 @@ import { runSections, type BenchSection } from './report';
 import { simEdgeLatency, simThroughput, simWatcherOverhead } from './sim-bench';
 import { sqliteLoopBench } from './sqlite-loop-bench';
 import { supervisorBench } from './supervisor-bench';
+import { webhookBench } from './webhook-bench';
 
 function main(): void {
   // The bundle package.json's bin names: what a technician actually starts.
@@ -22,6 +23,7 @@ function main(): void {
     ['CDR ingest', cdrBench],
     ['CDR writes on SQLite and the event loop', sqliteLoopBench],
     ['supervisor, 32 E1 PRI', supervisorBench],
+    ['webhook delivery', webhookBench],
   ];
   runSections(sections);
 }

@@ -19,9 +19,10 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   supervisor: ['hardware', 'provisioning', 'store', 'validation'],
   jobs: ['provisioning', 'supervisor', 'validation'],
   demo: ['hardware', 'provisioning', 'supervisor'],
-  api: ['hardware', 'jobs', 'provisioning', 'store', 'supervisor'],
-  app: ['api', 'demo', 'hardware', 'jobs', 'provisioning', 'store', 'supervisor', 'validation'],
-  cli: ['app', 'diagnostics', 'hardware', 'jobs', 'provisioning', 'store', 'supervisor', 'validation'],
+  webhooks: ['jobs', 'supervisor'],
+  api: ['hardware', 'jobs', 'provisioning', 'store', 'supervisor', 'webhooks'],
+  app: ['api', 'demo', 'hardware', 'jobs', 'provisioning', 'store', 'supervisor', 'validation', 'webhooks'],
+  cli: ['app', 'diagnostics', 'hardware', 'jobs', 'provisioning', 'store', 'supervisor', 'validation', 'webhooks'],
 };
 
 function isFolder(name: string): boolean {

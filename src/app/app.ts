@@ -1,9 +1,9 @@
 // The composition root: the only code that knows every piece. It builds the hardware backend,
 // the TrunkMap, the CDR store and sink, the ARI connection (to the configured Asterisk, or to
-// the demo's stand-in on simulated cards), call control and the HTTP server, starts them in that
-// order and stops them in reverse, so every call record is acknowledged before the store
-// closes; then the job queues (Redis) and their dispatcher, which dials on free channels. The API
-// routes and the GSM modems join here.
+// the demo's stand-in on simulated cards), the webhooks, call control, the job queues and their
+// dispatcher (which dials on free channels) and the HTTP server, starts them in that order and
+// stops them in reverse, so every call record is acknowledged before the store closes and every
+// hang-up is queued for the webhooks before they stop. The API routes and the GSM modems join here.
 
 import { healthRoutes } from '../api/health-routes';
 import { ApiServer } from '../api/api-server';
@@ -25,6 +25,7 @@ import { CallDispatcher } from '../jobs/call-dispatcher';
 import { CallJobs } from '../jobs/call-jobs';
 import { connectRedis, redactRedisUrl } from '../jobs/redis';
 import { settingsFor } from '../supervisor/outbound/prepare-call';
+import { WebhookDispatcher } from '../webhooks/webhook-dispatcher';
 import { Lifecycle } from './lifecycle';
 
 export interface AppOptions {
@@ -52,6 +53,8 @@ export interface AppParts {
   calls: CallControl;
   /** The job queues, or null when Redis is off (TDMGATE_REDIS_URL=off). */
   queues: Queues | null;
+  /** The CRM screen-pop webhooks; null when none are configured or the queues are off. */
+  webhooks: WebhookDispatcher | null;
   demo: Demo | null;
   /** The HTTP server's base URL (health today, the API next). */
   url: string;
@@ -71,12 +74,13 @@ export class App implements AppParts {
   readonly ari: AriAdapter;
   readonly calls: CallControl;
   readonly queues: Queues | null;
+  readonly webhooks: WebhookDispatcher | null;
   readonly demo: Demo | null;
   readonly url: string;
   private stopped = false;
 
   private constructor(parts: AppParts, private readonly lifecycle: Lifecycle, private readonly log: TrunkMapLogger) {
-    ({ site: this.site, backend: this.backend, trunkMap: this.trunkMap, db: this.db, sink: this.sink, ari: this.ari, calls: this.calls, queues: this.queues, demo: this.demo, url: this.url } = parts);
+    ({ site: this.site, backend: this.backend, trunkMap: this.trunkMap, db: this.db, sink: this.sink, ari: this.ari, calls: this.calls, queues: this.queues, webhooks: this.webhooks, demo: this.demo, url: this.url } = parts);
   }
 
   /** The demo's in-process Asterisk, when it runs (tests drive it). */
@@ -131,6 +135,9 @@ export class App implements AppParts {
         ari, trunkMap, site, cdr: sink, logger: log,
         spanAlarms: async (span) => (await backend.span(span)).alarmNames,
       });
+      // Listening before the first call, stopped after call control: the hang-ups of the calls
+      // ended at shutdown are queued too.
+      const webhooks = startWebhooks(config, calls, log, lifecycle);
       calls.attach();
       lifecycle.started('call control', async () => {
         demo?.stopCalls();
@@ -155,7 +162,7 @@ export class App implements AppParts {
       lifecycle.started('HTTP server', () => api.close());
       log.info({ url: listening.url, healthz: `${listening.url}/healthz`, readyz: `${listening.url}/readyz` }, 'health endpoints listening');
 
-      app = new App({ site, backend, trunkMap, db, sink, ari, calls, queues, demo, url: listening.url }, lifecycle, log);
+      app = new App({ site, backend, trunkMap, db, sink, ari, calls, queues, webhooks, demo, url: listening.url }, lifecycle, log);
       const running = app;
       // The demo's calls only make sense once our app is registered with the stand-in; its
       // outbound calls are jobs on the queues when there are queues.
@@ -174,7 +181,7 @@ export class App implements AppParts {
     this.log.info({}, 'supervisor stopping');
     const failures = await this.lifecycle.stopAll();
     for (const f of failures) this.log.warn({ part: f.name, err: f.err instanceof Error ? f.err.message : String(f.err) }, 'did not stop cleanly');
-    this.log.info({ stats: this.calls.stats() }, 'supervisor stopped');
+    this.log.info({ stats: this.calls.stats(), ...(this.webhooks ? { webhooks: this.webhooks.stats } : {}) }, 'supervisor stopped');
   }
 }
 
@@ -213,6 +220,19 @@ function openQueues(
     await jobs.close();
   });
   return { jobs, dispatcher };
+}
+
+/** The webhook workers, when endpoints are configured and the queues' Redis is on. */
+function startWebhooks(config: SupervisorConfig, calls: CallControl, log: TrunkMapLogger, lifecycle: Lifecycle): WebhookDispatcher | null {
+  if (config.webhooks.length === 0) return null;
+  if (config.redis === null) {
+    log.warn({ endpoints: config.webhooks.map((e) => e.name) }, 'webhooks configured but the job queues are off (TDMGATE_REDIS_URL=off): none will be sent');
+    return null;
+  }
+  const webhooks = new WebhookDispatcher({ redis: config.redis, endpoints: config.webhooks, events: calls.events, logger: log });
+  webhooks.start();
+  lifecycle.started('webhooks', () => webhooks.stop());
+  return webhooks;
 }
 
 /** The CDR store (SQLite by default, on its writer thread; MySQL/MariaDB by URL) and the durable sink in front of it. */

@@ -8,6 +8,7 @@
 import type { SiteConfig } from '../provisioning/site/site-types';
 import type { AriAdapter } from './ari/ari-adapter';
 import { eventChannelId, type SupervisorEvent } from './ari/ari-events';
+import type { CallEvents } from './calls/call-events';
 import { CallLegs } from './calls/call-legs';
 import type { CdrInput } from './cdr/cdr-record';
 import { InboundCalls } from './inbound/inbound-calls';
@@ -31,6 +32,8 @@ export interface CallControlOptions {
 
 export class CallControl {
   readonly legs: CallLegs;
+  /** Ring, answer and hang-up of every call (webhooks and the live event stream listen). */
+  readonly events: CallEvents;
   readonly inbound: InboundCalls;
   readonly outbound: OutboundCalls;
   readonly reconciler: Reconciler;
@@ -40,6 +43,7 @@ export class CallControl {
     const { ari, trunkMap, site, cdr, logger, spanAlarms } = o;
     this.log = logger;
     this.legs = new CallLegs({ trunkMap, site, cdr, spanAlarms, logger, hangup: (id, cause) => ari.hangup(id, cause) });
+    this.events = this.legs.events;
     this.inbound = new InboundCalls({
       legs: this.legs, ari, trunkMap, rules: compileInbound(site), logger, app: STASIS_APP,
     });

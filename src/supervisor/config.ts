@@ -10,6 +10,7 @@ import type { BackendKind } from '../hardware/types';
 import { parseDatabaseUrl } from '../store/database-url';
 import { readYaml } from '../validation/yaml-source';
 import { SupervisorError } from './supervisor-errors';
+import { parseWebhooks, type WebhookEndpoint } from './webhook-endpoints';
 
 export const DEFAULT_CONFIG_FILE = '/etc/tdmgate/tdmgate.yaml';
 export const DEFAULT_LISTEN = { host: '127.0.0.1', port: 8091 } as const;
@@ -54,6 +55,8 @@ export interface SupervisorConfig {
   dbUrl: string | undefined;
   /** The job queues' Redis; null = queues off (TDMGATE_REDIS_URL=off). */
   redis: RedisTarget | null;
+  /** CRM screen-pop endpoints (the file's `webhooks:`); delivered through the queues' Redis. */
+  webhooks: WebhookEndpoint[];
   dataDir: string;
   listen: ListenAddress;
   demoRate: number;
@@ -81,7 +84,7 @@ export interface ConfigSources {
   readText?: (file: string) => Promise<string>;
 }
 
-const FILE_KEYS = ['site', 'backend', 'ari', 'database', 'redis', 'dataDir', 'listen', 'demoRate', 'logFormat'] as const;
+const FILE_KEYS = ['site', 'backend', 'ari', 'database', 'redis', 'webhooks', 'dataDir', 'listen', 'demoRate', 'logFormat'] as const;
 const ARI_KEYS = ['url', 'user', 'password'] as const;
 const DATABASE_KEYS = ['url'] as const;
 const REDIS_KEYS = ['url', 'prefix'] as const;
@@ -110,7 +113,7 @@ export async function loadConfig(sources: ConfigSources): Promise<SupervisorConf
       throw new SupervisorError('CONFIG_UNREADABLE', `${explicit !== undefined ? configKey : 'config file'}: cannot read ${file}: ${code}`, { key: explicit !== undefined ? configKey : file, cause: err });
     }
   }
-  const fromFile = text === null ? {} : parseFile(text, file);
+  const { values: fromFile, webhooks } = text === null ? { values: {}, webhooks: undefined } : parseFile(text, file);
   const fileKey = (k: string): string => `${file}: ${k}`;
 
   // flag > env > file; each value remembers where it came from so errors name that place.
@@ -142,6 +145,7 @@ export async function loadConfig(sources: ConfigSources): Promise<SupervisorConf
     ari: parseAri(ariUrl, ariUser, ariPassword),
     dbUrl: parseDb(dbUrl.value, dbUrl.key, dataDir),
     redis: parseRedis(redisUrl, queuePrefix),
+    webhooks: await parseWebhooks(webhooks, file, read),
     dataDir,
     listen: listen.value === undefined ? { ...DEFAULT_LISTEN } : parseListen(listen.value, listen.key),
     demoRate: demoRate.value === undefined ? DEFAULT_DEMO_RATE : parseRate(demoRate.value, demoRate.key),
@@ -160,12 +164,15 @@ function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v.trim() === '' ? undefined : v.trim();
 }
 
-/** The file's keys flattened to the names env values override ('ari.url'); unknown keys refused. */
-function parseFile(text: string, file: string): FileValues {
+/**
+ * The file's keys flattened to the names env values override ('ari.url'), and the `webhooks`
+ * list as it stands (no env form; parseWebhooks checks it); unknown keys refused.
+ */
+function parseFile(text: string, file: string): { values: FileValues; webhooks: unknown } {
   const yaml = readYaml(text);
   if (!yaml.ok) throw new SupervisorError('CONFIG_UNREADABLE', `${file}:${yaml.line}:${yaml.col}: YAML syntax error: ${yaml.message}`, { key: file });
   const root = yaml.value;
-  if (root === null || root === undefined) return {};
+  if (root === null || root === undefined) return { values: {}, webhooks: undefined };
   const top = section(root, file, '', FILE_KEYS);
   const out: FileValues = {};
   for (const key of ['site', 'backend', 'dataDir', 'listen', 'demoRate', 'logFormat'] as const) {
@@ -183,7 +190,7 @@ function parseFile(text: string, file: string): FileValues {
     const redis = section(top.redis, file, 'redis.', REDIS_KEYS);
     for (const key of REDIS_KEYS) if (redis[key] !== undefined) out[`redis.${key}`] = scalar(redis[key], `${file}: redis.${key}`);
   }
-  return out;
+  return { values: out, webhooks: top.webhooks };
 }
 
 function section<K extends string>(value: unknown, file: string, prefix: string, keys: readonly K[]): Partial<Record<K, unknown>> {

@@ -114,16 +114,25 @@ for (const variant of dbVariants()) {
       assert.deepEqual(rows.map((r) => [r.span, r.disposition, r.q850_cause]), [[1, 'CONGESTION', 42], [2, 'ANSWERED', 16]]);
     });
 
-    it('no channel free on span 1 (500 Allocation failed): congestion, the next span takes it', async () => {
+    it('span 1 full: straight to span 2; both full: 500 Allocation failed on each, congestion', async () => {
       const inbound = Array.from({ length: 30 }, (_, i) => sup.standin!.placeInboundCall({ span: 1, did: '100', callerId: `0691000${i}` }));
-      await waitFor(() => sup.trunkMap.snapshot().spans.find((s) => s.span === 1)?.counts['in-call'] === 30, 'span 1 full');
+      const inCall = (span: number) => sup.trunkMap.snapshot().spans.find((s) => s.span === span)?.counts['in-call'];
+      await waitFor(() => inCall(1) === 30, 'span 1 full');
+      // The map knows span 1 is full: no originate is wasted on it.
       const result = await sup.calls.outbound.originate({ group: 'carrier', number: '+4930555444' });
-      assert.deepEqual(result.attempts.map((a) => [a.span, a.outcome, a.cause, a.channelId]), [[1, 'congestion', 34, null], [2, 'answered', null, result.answeredChannelId]]);
-      for (const ch of inbound) sup.standin!.remoteHangup(ch.id);
+      assert.deepEqual(result.attempts.map((a) => [a.span, a.outcome, a.cause, a.channelId]), [[2, 'answered', null, result.answeredChannelId]]);
       sup.standin!.remoteHangup(result.answeredChannelId as string);
-      // The refused attempt made no channel, so - as in Asterisk - it has no CDR.
       const rows = await recorded(result.callId, 1);
       assert.deepEqual(rows.map((r) => r.span), [2]);
+      // Both full: each span is still tried (a channel may free meanwhile); chan_dahdi refuses both.
+      const more = Array.from({ length: 30 }, (_, i) => sup.standin!.placeInboundCall({ span: 2, did: '100', callerId: `0692000${i}` }));
+      await waitFor(() => inCall(2) === 30, 'span 2 full');
+      const none = await sup.calls.outbound.originate({ group: 'carrier', number: '+4930555445' });
+      assert.deepEqual(none.attempts.map((a) => [a.span, a.outcome, a.cause, a.channelId]), [[1, 'congestion', 34, null], [2, 'congestion', 34, null]]);
+      for (const ch of [...inbound, ...more]) sup.standin!.remoteHangup(ch.id);
+      // The refused attempts made no channel, so - as in Asterisk - they have no CDR.
+      await waitFor(() => inCall(1) === 0 && inCall(2) === 0, 'spans free again');
+      assert.deepEqual(await rowsOf(none.callId), []);
     });
 
     it('spans in alarm get no attempt; all in alarm: congestion, retried after the congestion delay', async () => {

@@ -3,7 +3,7 @@
 // change goes through, the TrunkMap claim/answer/release, the span that interrupts a call, the
 // times taken from ARI's own event timestamps, the routing target that turns out not to exist,
 // one cause mapping into the CDR hand-off, shutdown (hang up all, close all, settle) and the
-// view reconciliation reads. The directions keep only their decisions: inbound routing
+// view reconciliation reads, and the ring/answer/hang-up events (call-events.ts) listeners read. The directions keep only their decisions: inbound routing
 // (inbound/), and outbound hunting and outcomes (outbound/), each as a LegOwner.
 
 import type { SiteConfig } from '../../provisioning/site/site-types';
@@ -11,6 +11,7 @@ import type { SupervisorEvent } from '../ari/ari-events';
 import type { CdrInput } from '../cdr/cdr-record';
 import { indexTable, step, type TransitionIndex } from '../state-table';
 import type { CallInterrupted, TrunkMap, TrunkMapLogger } from '../trunk-map';
+import { callEvent, CallEvents, type CallEnd, type CallEventKind, type CallParties } from './call-events';
 import { CAUSE_NETWORK_OUT_OF_ORDER, recordedCause, type DialplanPlace, type Direction, type Leg, type LegEnd } from './leg';
 import { LEG_TABLE, legTableProblems, type LegEvent, type LegState } from './leg-states';
 import { TrackedCalls } from './tracked-calls';
@@ -27,6 +28,8 @@ export interface LegOwner<T> {
   ended?(leg: Leg<T>, end: LegEnd): void;
   /** Events of the leg the engine leaves to its direction (hang-up requests, DTMF, playbacks). */
   event?(leg: Leg<T>, e: SupervisorEvent): void;
+  /** Numbers, route and reference for the leg's call events; a leg without it emits none. */
+  describe?(leg: Leg<T>): CallParties;
 }
 
 export interface CallLegsOptions {
@@ -55,6 +58,8 @@ export type NewLeg<T> = Pick<Leg<T>, 'id' | 'direction' | 'name' | 'createdAt' |
 export class CallLegs {
   /** Open legs of both directions and recently ended ids: reconciliation reads it. */
   readonly tracked = new TrackedCalls<Leg>();
+  /** Ring, answer and hang-up of every leg, for whoever listens (webhooks, the live stream). */
+  readonly events = new CallEvents();
   readonly stats: LegStats = { records: { inbound: 0, outbound: 0 }, recordFailures: { inbound: 0, outbound: 0 }, routingErrors: 0, refusedEvents: 0 };
   private readonly owners = new Map<string, LegOwner<never>>();
   private readonly writes = new Set<Promise<void>>();
@@ -75,7 +80,7 @@ export class CallLegs {
   open<T>(init: NewLeg<T>, state: LegState, owner: LegOwner<T>): Leg<T> {
     const leg: Leg<T> = {
       answeredAt: null, span: null, groupName: '', notes: [], ...init,
-      state, timeslot: null, channel: null, rejectCause: null, dialStatus: '', interrupted: null, continuedTo: null, dialplanRan: false,
+      state, timeslot: null, channel: null, rejectCause: null, dialStatus: '', interrupted: null, continuedTo: null, dialplanRan: false, rung: false,
     };
     this.owners.set(leg.id, owner as LegOwner<never>);
     this.tracked.add(leg as Leg);
@@ -184,7 +189,14 @@ export class CallLegs {
     if (leg.answeredAt !== null || leg.state === 'ended') return;
     leg.answeredAt = at ?? this.now();
     this.answerInMap(leg);
-    this.owner(leg)?.answered?.(leg as Leg<never>);
+    const owner = this.owner(leg);
+    owner?.answered?.(leg as Leg<never>);
+    if (this.events.listening) this.announce(leg, owner, 'answer', leg.answeredAt, null);
+  }
+
+  /** The leg rings and its direction has placed it (span, timeslot, route where known): told once. */
+  rang(leg: Leg<unknown>): void {
+    if (this.events.listening && !leg.rung && leg.state !== 'ended') this.announce(leg, this.owner(leg), 'ring', leg.createdAt, null);
   }
 
   /** TrunkMap: the span of a call went into alarm or maintenance. */
@@ -238,6 +250,7 @@ export class CallLegs {
       owner?.ended?.(leg as Leg<never>, final);
       if (!owner) return;
       const cdr = owner.record(leg as Leg<never>, final);
+      if (this.events.listening) this.announce(leg, owner, 'hangup', end.at, { cause: final.cause, disposition: cdr.disposition, billsec: cdr.billsec });
       await this.o.cdr.write(cdr);
       this.stats.records[leg.direction]++;
       this.log.info({ call: leg.id, direction: leg.direction, channel: leg.name, span: leg.span, timeslot: leg.timeslot, disposition: cdr.disposition, billsec: cdr.billsec, q850: cdr.q850_cause, route: cdr.route }, 'call record written');
@@ -304,6 +317,18 @@ export class CallLegs {
   /** Resolves when every record handed to the sink so far is acknowledged (or refused). */
   async settled(): Promise<void> {
     while (this.writes.size > 0) await Promise.allSettled([...this.writes]);
+  }
+
+  /** Tells the listeners; a leg that never rang (it failed or was answered first) rings first. */
+  private announce(leg: Leg<unknown>, owner: LegOwner<never> | undefined, kind: CallEventKind, at: Date, end: CallEnd | null): void {
+    const parties = owner?.describe?.(leg as Leg<never>);
+    if (parties === undefined) return;
+    if (!leg.rung) {
+      leg.rung = true;
+      this.events.emit(callEvent(leg, parties, 'ring', leg.createdAt, null));
+      if (kind === 'ring') return;
+    }
+    this.events.emit(callEvent(leg, parties, kind, at, end));
   }
 
   private owner(leg: Leg<unknown>): LegOwner<never> | undefined {

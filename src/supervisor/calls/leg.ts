@@ -38,6 +38,8 @@ export interface Leg<T = unknown> {
   continuedTo: DialplanPlace | null;
   /** The dialplan ran an application after our `continue`: the target exists. */
   dialplanRan: boolean;
+  /** Its ring event was told to the call-event listeners (call-events.ts). */
+  rung: boolean;
   /** For the record's userfield: how it was closed, its request's reference, what went wrong. */
   notes: string[];
   data: T;

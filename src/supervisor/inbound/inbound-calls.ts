@@ -8,6 +8,7 @@ import { isTransientAriError } from '../ari/ari-errors';
 import type { AriChannel } from '../ari/ari-events';
 import { ariTime, inStasisOf } from '../ari/ari-events';
 import type { CdrInput } from '../cdr/cdr-record';
+import type { CallParties } from '../calls/call-events';
 import type { CallLegs, LegOwner } from '../calls/call-legs';
 import type { Leg, LegEnd } from '../calls/leg';
 import type { TrackedView } from '../calls/tracked-calls';
@@ -123,6 +124,11 @@ export class InboundCalls implements LegOwner<InboundData> {
     return inboundCdr(leg, end);
   }
 
+  describe(leg: InboundLeg): CallParties {
+    const d = leg.data;
+    return { callId: leg.id, caller: d.callerId, called: d.did, route: d.route, target: d.target ?? '', reference: '' };
+  }
+
   ended(leg: InboundLeg): void {
     const target = leg.data.target;
     if (target !== null) this.activeByTarget[target] = Math.max(0, (this.activeByTarget[target] ?? 1) - 1);
@@ -185,6 +191,8 @@ export class InboundCalls implements LegOwner<InboundData> {
       }
       d.route = decision.route;
       d.context = decision.context;
+      // Told before the REST calls: a CRM's screen pop should not wait for our round trips.
+      this.o.legs.rang(leg);
       // Independent of each other: sent together, so they cost one round trip, not four.
       await Promise.all(Object.entries(decision.variables).map(([name, value]) => this.o.ari.setVariable(leg.id, name, value)));
       const place = { context: decision.context, extension: decision.extension, priority: decision.priority };
@@ -201,6 +209,7 @@ export class InboundCalls implements LegOwner<InboundData> {
     leg.rejectCause = cause;
     leg.data.route = route;
     if (!this.o.legs.fire(leg, 'reject')) return;
+    this.o.legs.rang(leg);
     this.counts.rejected++;
     this.log.info({ call: leg.id, channel: leg.name, span: leg.span, timeslot: leg.timeslot, did: leg.data.did, callerId: leg.data.callerId, cause, route, reason }, 'inbound call rejected');
     try {

@@ -17,6 +17,7 @@ import { AriAllocationFailedError, AriNotFoundError, AriNotReadyError, isTransie
 import type { AriChannel, SupervisorEvent } from '../ari/ari-events';
 import { ariTime, inStasisOf } from '../ari/ari-events';
 import type { CdrInput } from '../cdr/cdr-record';
+import type { CallParties } from '../calls/call-events';
 import type { CallLegs, LegOwner } from '../calls/call-legs';
 import type { DialplanPlace, Leg, LegEnd } from '../calls/leg';
 import { resolveTrunkChannel } from '../trunk-channel';
@@ -224,7 +225,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
       notes: ['adopted: placed before a restart or a lost request'],
       data: {
         callId: ch.id.replace(/-\d+$/, ''), callerName: ch.caller.name, callerNumber: ch.caller.number, dialNumber: '', dial: '', timeoutSeconds: 0,
-        target: { context: ch.dialplan.context, extension: ch.dialplan.exten, priority: ch.dialplan.priority }, route: 'outbound', accountcode: '',
+        target: { context: ch.dialplan.context, extension: ch.dialplan.exten, priority: ch.dialplan.priority }, route: 'outbound', targetName: '', reference: '', accountcode: '',
         notification: null, settle: null, located: null, guard: null,
       },
     }, inStasis ? 'orphaned' : 'continued', this);
@@ -246,6 +247,11 @@ export class OutboundCalls implements LegOwner<OutboundData> {
    */
   named(leg: OutboundLeg): void {
     leg.data.located ??= this.locate(leg);
+  }
+
+  describe(leg: OutboundLeg): CallParties {
+    const d = leg.data;
+    return { callId: d.callId, caller: d.callerNumber, called: d.dialNumber, route: d.route, target: d.targetName, reference: d.reference };
   }
 
   answered(leg: OutboundLeg): void {
@@ -285,7 +291,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
       notes: [req.reference === '' ? '' : `ref ${req.reference}`, `attempt ${index + 1} of ${call.attempts.length}`],
       data: {
         callId, callerName: '', callerNumber: call.callerId ?? '', dialNumber: call.dialNumber, dial: attempt.dial, timeoutSeconds: call.timeoutSeconds,
-        target: req.target, route: routeOf(req), accountcode: req.accountcode,
+        target: req.target, route: routeOf(req), targetName: req.target?.name ?? '', reference: req.reference, accountcode: req.accountcode,
         notification: req.prompt ? newNotification(req.prompt) : null, settle: null, located: null, guard: null,
       },
     }, 'dialing', this);
@@ -351,6 +357,9 @@ export class OutboundCalls implements LegOwner<OutboundData> {
       if (err instanceof AriNotFoundError || leg.state === 'ended') return; // gone already: its end event records it
       // Asterisk holds the channel whatever our map thought of it: the call goes on, unclaimed.
       this.log.warn({ call: leg.data.callId, channelId: leg.id, span: leg.span, err: err instanceof Error ? err.message : String(err) }, 'outbound channel not placed in the trunk map');
+    } finally {
+      // Ringing, with its timeslot where Asterisk told it (a leg that ended meanwhile rang at its end).
+      this.o.legs.rang(leg);
     }
   }
 

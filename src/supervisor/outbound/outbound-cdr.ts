@@ -26,6 +26,10 @@ export interface OutboundData {
   /** A notification's prompt and how far it got; null for a call sent to a target. */
   notification: NotificationState | null;
   route: string;
+  /** The routing target's name ('' for a place given as context/extension). */
+  targetName: string;
+  /** The request's reference (a job id), '' when none. */
+  reference: string;
   accountcode: string;
   /** Resolves the caller's wait for this attempt's outcome; null once told (or nobody waits). */
   settle: ((r: { outcome: Outcome; cause: number | null; notification: NotificationResult | null }) => void) | null;
