@@ -315,6 +315,22 @@ describe('provision apply: span watch', () => {
     }
   });
 
+  it('never calls E1 timeslots an analog card up: channels of system.conf\'s analog ports on an E1 span are not there', async () => {
+    // The field report: a site that skipped an unused E1 port put its analog ports on E1 channels.
+    const backend = createSimBackend({ scenario: defaultScenario() });
+    try {
+      const result = await watchSpans(backend, spanTargets('span=1,1,0,ccs,hdb3,crc4\nbchan=1-15,17-31\nhardhdlc=16\nfxsks=32-33\nfxoks=34-35\n'),
+        { timeoutMs: 400, settleMs: 50, onProgress: () => undefined });
+      assert.equal(result.allUp, false);
+      assert.deepEqual(result.spans.map((s) => [s.label, s.state]), [
+        ['span 1', 'up'],
+        ['channels 32-35 (span 2 is E1, not analog)', 'missing'],
+      ]);
+    } finally {
+      await backend.close();
+    }
+  });
+
   it('stops at the timeout with the spans still down, and a span that is not there', async () => {
     const scenario = defaultScenario();
     scenario.faults = { scripted: [{ at: 0, span: 2, fault: 'LOS', duration: null, count: null }], random: null };

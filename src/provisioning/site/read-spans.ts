@@ -2,7 +2,7 @@
 // sets. Checks here concern the span alone (E1-only / T1-only settings, framing that cannot
 // carry the signalling, channels outside the bearer timeslots, a channel in two sets).
 
-import { join, type Checker, type Mapping } from '../../validation/checker';
+import { isMapping, join, type Checker, type Mapping } from '../../validation/checker';
 import { bearerTimeslots, channelsPerSpan, dchannelTimeslot, formatRanges, parseRanges } from './channels';
 import {
   CAS_PROTOCOLS, CODINGS, FRAMINGS, LINE_TYPES, MFCR2_CATEGORIES, MFCR2_VARIANTS, SIGNALLING_TYPES, SWITCHTYPES,
@@ -13,6 +13,9 @@ export const SPAN_KEYS = [
   'port', 'line', 'framing', 'coding', 'crc4', 'lbo', 'timing', 'signalling', 'switchtype', 'ptmp', 'mfcr2', 'protocol',
   'dchannel', 'group', 'channels',
 ] as const;
+/** `signalling: unused`: a port kept out of service; only these keys mean something on it. */
+export const UNUSED = 'unused';
+const UNUSED_KEYS: readonly string[] = ['port', 'line', 'signalling'];
 const MFCR2_KEYS = ['variant', 'category', 'maxAni', 'maxDnis'] as const;
 const CHANNEL_SET_KEYS = ['timeslots', 'group'] as const;
 /** OpenR2 keeps at most 80 ANI and DNIS digits (OR2_MAX_ANI/OR2_MAX_DNIS). */
@@ -38,6 +41,13 @@ const E1_CAS_PROTOCOLS = ['em_e1'] as const;
 /** A span as read, before site-wide numbering; timing is null when the user left it to us. */
 export type SpanDraft = Omit<DigitalSpan, 'span' | 'baseChannel' | 'timing'> & { timing: number | null };
 
+/** An unused port as read: its line is null when the entry leaves it to the card's line type. */
+export interface UnusedDraft {
+  port: number;
+  line: LineType | null;
+  path: string;
+}
+
 /** Resolves a group reference (number or name) to a group number, reporting unknown ones. */
 export type GroupResolver = (value: unknown, path: string) => number | null;
 
@@ -61,11 +71,34 @@ export function readGroupList(c: Checker, value: unknown, path: string, group: G
   return out;
 }
 
+/** A span entry that says `signalling: unused` (any case). */
+export function isUnusedEntry(value: unknown): boolean {
+  return isMapping(value) && typeof value.signalling === 'string' && value.signalling.toLowerCase() === UNUSED;
+}
+
+/** A port kept out of service: a port number and a line type, nothing to configure. */
+export function readUnused(c: Checker, value: unknown, path: string, index: number): UnusedDraft | null {
+  const m = c.mapping(value, path, SPAN_KEYS);
+  if (m === null) return null;
+  for (const key of Object.keys(m)) {
+    if (SPAN_KEYS.includes(key as (typeof SPAN_KEYS)[number]) && !UNUSED_KEYS.includes(key)) {
+      c.fail(join(path, key), `has no meaning on an unused port (it stays unconfigured); an unused port takes ${UNUSED_KEYS.join(', ')}`);
+    }
+  }
+  return {
+    port: c.int(m.port, `${path}.port`, 1, 128, index + 1),
+    line: m.line === undefined ? null : c.oneOf(m.line, `${path}.line`, LINE_TYPES, undefined) ?? null,
+    path,
+  };
+}
+
 export function readSpan(c: Checker, value: unknown, path: string, index: number, group: GroupResolver): SpanDraft | null {
   const m = c.mapping(value, path, SPAN_KEYS);
   if (m === null) return null;
   const line = c.oneOf(m.line, `${path}.line`, LINE_TYPES, undefined) ?? 'E1';
-  const signallingType = c.oneOf(m.signalling, `${path}.signalling`, SIGNALLING_TYPES, undefined);
+  // `unused` is offered too, so a misspelt "unsued" gets its did-you-mean (isUnusedEntry took the right spelling).
+  const named = c.oneOf(m.signalling, `${path}.signalling`, [...SIGNALLING_TYPES, UNUSED] as const, undefined);
+  const signallingType = named === UNUSED ? undefined : named;
   if (signallingType !== undefined && !SIGNALLING_BY_LINE[line].includes(signallingType)) {
     c.fail(`${path}.signalling`, `"${signallingType}" cannot run on ${line}; ${line} carries ${SIGNALLING_BY_LINE[line].join(', ')}`);
   }
