@@ -240,7 +240,7 @@ function fileOnlyDeps(ops: FileOps, scratchDir: string): ApplyDeps {
     now: () => new Date('2026-01-01T10:00:00Z'),
     backend: unused,
     scratchDir,
-    dahdiCfg: { bin: 'dahdi_cfg', timeoutMs: 1000, testFirst: false },
+    dahdiCfg: { bin: 'dahdi_cfg', timeoutMs: 1000, testFirst: false, ctlPath: '/dev/dahdi/ctl' },
     ari: null,
     ariTimeoutMs: 1000,
     watchTimeoutMs: 0,
