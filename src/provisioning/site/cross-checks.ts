@@ -1,16 +1,19 @@
 // Checks that look across the site file: clocking (unique priorities, a CPE site taking clock
 // from the carrier, NET spans offered as clock sources), trunk groups against the channels and
-// routes that use them, and DAHDI's span/channel limits.
+// routes that use them, DAHDI's span/channel limits, and routing numbers longer than an MFC/R2
+// span delivers.
 
 import type { Checker } from '../../validation/checker';
 import { DAHDI_MAX_CHANNELS, DAHDI_MAX_SPANS } from '../../hardware/dahdi-constants';
 import { analogChannels, channelsPerSpan, facesNetwork } from './channels';
+import { checkDigitLimits } from './digit-limits';
 import type { SiteDraft } from './read-site';
 
 export function crossCheck(c: Checker, site: SiteDraft): void {
   checkTiming(c, site);
   checkGroups(c, site);
   checkLimits(c, site);
+  checkDigitLimits(c, site);
 }
 
 function digitalSpans(site: SiteDraft): SiteDraft['cards'][number]['spans'] {
