@@ -5,13 +5,14 @@
 // detected cards, and when port 4 goes into service later.
 
 import assert from 'node:assert/strict';
-import { basename } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { generateConfig, type GeneratedFile } from '../../src/provisioning/generate';
 import { importSite } from '../../src/provisioning/import/import';
 import { siteToYaml } from '../../src/provisioning/import/site-yaml';
 import { parseSite } from '../../src/provisioning/site/load';
 import { memoryReader } from './import-helpers';
-import { invalid, simFacts, valid } from './site-helpers';
+import { ROOT, invalid, simFacts, valid } from './site-helpers';
 
 const TE420 = (spans: string, extra = '    portCount: 4\n'): string =>
   `  - name: TE420\n    location: PCI_Bus_03_Slot_01\n${extra}    spans:\n${spans}`;
@@ -102,6 +103,14 @@ describe('site: unused ports keep the channel numbers DAHDI gives them', () => {
     const byId = site(TE420(THREE_IN_SERVICE, '')).replace('location: PCI_Bus_03_Slot_01', 'hardwareId: "pci:0000:03:00.0"').replace('location: PCI_Bus_04_Slot_01', 'hardwareId: "pci:0000:04:00.0"');
     invalid(byId, [/cards\[1\]: span 4 \(.*\) is a E1 span, not an analog card/], hw);
     assert.deepEqual(valid(byId.replace('    spans:', '    portCount: 4\n    spans:'), hw).warnings, []);
+  });
+
+  it('the shipped example validates cleanly against the shipped copy of its cards, TDM410P at 125', async () => {
+    const example = readFileSync(join(ROOT, 'dahdi-config', 'examples', 'china-te420-tdm410p.yaml'), 'utf8');
+    const hw = await simFacts(readFileSync(join(ROOT, 'dahdi-config', 'scenarios', 'te420-tdm410p.yaml'), 'utf8'));
+    const loaded = valid(example, hw);
+    assert.deepEqual(loaded.warnings, []);
+    assert.equal(loaded.site.cards[1]?.analog?.baseChannel, 125);
   });
 
   it('survives import and regeneration: generated files import to the same unused port and regenerate the same', async () => {
