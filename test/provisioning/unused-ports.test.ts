@@ -126,4 +126,22 @@ describe('site: unused ports keep the channel numbers DAHDI gives them', () => {
     const pins = (files: GeneratedFile[]): string[] => file(files, 'assigned-spans.conf').split('\n').filter((l) => /^@/.test(l));
     assert.deepEqual(pins(regenerated), pins(first));
   });
+
+  it('a system.conf that skips a span between two cards imports it as the first card\'s unused port, with a note', async () => {
+    // No assigned-spans.conf: only the channel gap (31 = one E1) and the span numbers (3, then 5) tell.
+    const conf = '# Span 1: TE4/0/1 "T4XXP (PCI) Card 0 Span 1"\nspan=1,1,0,ccs,hdb3,crc4\nbchan=1-15,17-31\nhardhdlc=16\n' +
+      '# Span 2: TE4/0/2 "T4XXP (PCI) Card 0 Span 2"\nspan=2,2,0,ccs,hdb3,crc4\nbchan=32-46,48-62\nhardhdlc=47\n' +
+      '# Span 3: TE4/0/3 "T4XXP (PCI) Card 0 Span 3"\nspan=3,3,0,ccs,hdb3,crc4\nbchan=63-77,79-93\nhardhdlc=78\n' +
+      '# Span 5: WCTDM/0 "Wildcard TDM410P"\nfxsks=125-126\nfxoks=127-128\nloadzone=cn\ndefaultzone=cn\n';
+    const { site: imported, notes } = await importSite({ systemConf: '/etc/dahdi/system.conf', readFile: memoryReader(new Map([['/etc/dahdi/system.conf', conf]])) });
+    assert.deepEqual(imported.cards[0]?.unused, [{ port: 4, line: 'E1', span: 4, baseChannel: 94 }]);
+    assert.deepEqual([imported.cards[1]?.analog?.span, imported.cards[1]?.analog?.baseChannel], [5, 125]);
+    assert.ok(notes.some((n) => n.line === 10 && /span 4 \(channels 94-124\) is in no file .*kept as an unused port of 'TE4\/0'/.test(n.message)), JSON.stringify(notes));
+    assert.ok(!notes.some((n) => /becomes span/.test(n.message)), JSON.stringify(notes));
+    // Span numbers that do not skip as many spans as the channels do: no guess, the move is named.
+    const odd = conf.replace('# Span 5: WCTDM/0', '# Span 4: WCTDM/0');
+    const guessed = await importSite({ systemConf: '/etc/dahdi/system.conf', readFile: memoryReader(new Map([['/etc/dahdi/system.conf', odd]])) });
+    assert.deepEqual(guessed.site.cards[0]?.unused, []);
+    assert.ok(guessed.notes.some((n) => /becomes span 4 \(channels from 94\)/.test(n.message)), JSON.stringify(guessed.notes));
+  });
 });

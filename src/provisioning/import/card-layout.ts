@@ -36,8 +36,9 @@ export interface AnalogUnit {
 
 type Unit = DigitalUnit | AnalogUnit;
 
-/** Analog cards have at most this many ports in the site model. */
+/** Analog cards have at most this many ports in the site model, digital cards this many spans. */
 const MAX_ANALOG_PORTS = 32;
+const MAX_CARD_PORTS = 32;
 
 function baseOf(u: Unit): number {
   return u.kind === 'digital' ? u.span.baseChannel : u.analog.baseChannel;
@@ -74,6 +75,8 @@ interface DraftCard {
   spans: DigitalUnit[];
   /** assigned-spans.conf lines of this card's key that system.conf does not configure: unused ports. */
   unused: SpanAssignment[];
+  /** Ports after the card's last span that no file names but a channel gap shows (see inferUnused). */
+  trailingUnused: number;
   analog: AnalogUnit | null;
 }
 
@@ -86,7 +89,7 @@ export function layoutCards(units: readonly Unit[], notes: ImportNote[], pins: H
     const a = assigned.get(unit);
     if (unit.kind === 'analog') {
       const pin = a ? pinOf(notes, a, unit.label) : placeholderPin(notes, unit.at, unit.label);
-      cards.push({ key: null, name: unit.name, pin, portCount: portCount(unit, ordered[i + 1]), spans: [], unused: [], analog: unit });
+      cards.push({ key: null, name: unit.name, pin, portCount: portCount(unit, ordered[i + 1]), spans: [], unused: [], trailingUnused: 0, analog: unit });
       return;
     }
     // The device key groups spans into cards when the box has one; else dahdi_genconf's names.
@@ -100,7 +103,7 @@ export function layoutCards(units: readonly Unit[], notes: ImportNote[], pins: H
     const comment = cardKey(unit.source);
     const label = comment === '' ? `digital-${digitalCards}` : comment;
     const pin = a ? pinOf(notes, a, label) : placeholderPin(notes, unit.source.at, label);
-    cards.push({ key, name: comment === '' ? `digital ${digitalCards}` : comment, pin, portCount: null, spans: [unit], unused: [], analog: null });
+    cards.push({ key, name: comment === '' ? `digital ${digitalCards}` : comment, pin, portCount: null, spans: [unit], unused: [], trailingUnused: 0, analog: null });
   });
   const used = new Set(assigned.values());
   for (const a of pins?.assignments ?? []) {
@@ -111,7 +114,40 @@ export function layoutCards(units: readonly Unit[], notes: ImportNote[], pins: H
     if (card) card.unused.push(a);
     else notes.push(note(a.at, `${a.key} ${a.localSpan}:${a.span}:${a.baseChannel}: system.conf configures no span ${a.span}; not carried over`));
   }
+  cards.forEach((card, i) => inferUnused(card, cards[i + 1], notes));
   return renumber(cards, notes, assigned, pins?.types ?? []);
+}
+
+/** A card's first span number and channel, when known (an analog card without a comment has no number). */
+function startOf(card: DraftCard): { span: number | null; channel: number } | null {
+  const first = card.spans[0];
+  if (first) return { span: first.source.span, channel: first.span.baseChannel };
+  if (card.analog) return { span: card.analog.analog.span === 0 ? null : card.analog.analog.span, channel: card.analog.analog.baseChannel };
+  return null;
+}
+
+/**
+ * Spans system.conf skips between a digital card and the next: when the channels in between are
+ * a whole number of the card's spans (and the span numbers skip as many), they are the card's
+ * unused ports - DAHDI numbers a card's spans whether configured or not, as on a TE420 with its
+ * fourth E1 out of service. Kept as unused ports so the cards after keep their channels; a note
+ * says it was inferred. Left alone when assigned-spans.conf already names the card's unused ports.
+ */
+function inferUnused(card: DraftCard, next: DraftCard | undefined, notes: ImportNote[]): void {
+  const last = card.spans[card.spans.length - 1];
+  const after = next ? startOf(next) : null;
+  if (!last || !after || card.unused.length > 0) return;
+  const per = CHANNELS_PER_SPAN[last.span.line];
+  const end = last.span.baseChannel + per;
+  const gap = after.channel - end;
+  const count = gap / per;
+  if (gap <= 0 || !Number.isInteger(count) || card.spans.length + count > MAX_CARD_PORTS) return;
+  if (after.span !== null && after.span - last.source.span - 1 !== count) return;
+  card.trailingUnused = count;
+  const spans = count === 1 ? `span ${last.source.span + 1}` : `spans ${last.source.span + 1}-${last.source.span + count}`;
+  notes.push(note(last.source.at, `${spans} (channels ${end}-${after.channel - 1}) ${count === 1 ? 'is' : 'are'} in no file but sit between card '${card.name}' ` +
+    `and the next: kept as ${count === 1 ? 'an unused port' : 'unused ports'} of '${card.name}' (DAHDI numbers a card's spans whether configured or not); ` +
+    'if they are another card\'s, add that card to the site'));
 }
 
 /** Each unit's assigned-spans.conf line: by span number, an analog card also by its first channel. */
@@ -169,7 +205,7 @@ function renumber(cards: readonly DraftCard[], notes: ImportNote[], assigned: Re
     });
     const cardLine = configured[0]?.line ?? 'E1';
     const listed = new Map(card.unused.map((a) => [a.localSpan, a]));
-    const last = Math.max(0, ...configured.map((c) => c.port), ...listed.keys());
+    const last = Math.max(0, ...configured.map((c) => c.port), ...listed.keys()) + card.trailingUnused;
     const spans: DigitalSpan[] = [];
     const unused: UnusedSpan[] = [];
     for (let port = 1; port <= last; port++) {
