@@ -240,7 +240,7 @@ function fileOnlyDeps(ops: FileOps, scratchDir: string): ApplyDeps {
     now: () => new Date('2026-01-01T10:00:00Z'),
     backend: unused,
     scratchDir,
-    dahdiCfg: { bin: 'dahdi_cfg', timeoutMs: 1000, testFirst: false },
+    dahdiCfg: { bin: 'dahdi_cfg', timeoutMs: 1000, testFirst: false, ctlPath: '/dev/dahdi/ctl' },
     ari: null,
     ariTimeoutMs: 1000,
     watchTimeoutMs: 0,
@@ -310,6 +310,22 @@ describe('provision apply: span watch', () => {
         ],
       );
       assert.ok(progress.some((p) => p.span === 1 && p.state === 'alarm'), 'span 1 was seen in alarm first');
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('never calls E1 timeslots an analog card up: channels of system.conf\'s analog ports on an E1 span are not there', async () => {
+    // The field report: a site that skipped an unused E1 port put its analog ports on E1 channels.
+    const backend = createSimBackend({ scenario: defaultScenario() });
+    try {
+      const result = await watchSpans(backend, spanTargets('span=1,1,0,ccs,hdb3,crc4\nbchan=1-15,17-31\nhardhdlc=16\nfxsks=32-33\nfxoks=34-35\n'),
+        { timeoutMs: 400, settleMs: 50, onProgress: () => undefined });
+      assert.equal(result.allUp, false);
+      assert.deepEqual(result.spans.map((s) => [s.label, s.state]), [
+        ['span 1', 'up'],
+        ['channels 32-35 (span 2 is E1, not analog)', 'missing'],
+      ]);
     } finally {
       await backend.close();
     }

@@ -148,9 +148,9 @@ describe('site checks: pinning and hardware', () => {
       [/write it as PCI_Bus_03_Slot_01/]);
   });
 
-  it('warns, without hardware, about spans beyond the card\'s declared ports', () => {
+  it('refuses, without hardware, a span beyond the card\'s declared ports (its numbers belong to the next card)', () => {
     const yaml = e1Site(pri(), pri()).replace('    spans:', '    portCount: 1\n    spans:');
-    assert.ok(warnings(yaml).some((m) => /spans\[1\]\.port: port 2 is beyond the card's portCount 1/.test(m)));
+    invalid(yaml, [/site\.yaml:8: cards\[0\]\.spans\[1\]\.port: port 2 is beyond the card's portCount 1/]);
   });
 
   it('refuses more spans than the detected hardware has', async () => {

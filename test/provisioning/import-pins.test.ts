@@ -47,10 +47,13 @@ describe('provision import: assigned-spans.conf and span-types.conf', () => {
       '/etc/dahdi/assigned-spans.conf': 'usb:LAB-1 2:1:1 1:2:25\n@pci0000:00/0000:06:00.0 1:3:49\n',
     });
     assert.deepEqual(site.cards.map((c) => [c.pin, c.spans.map((s) => s.port)]), [
-      [{ kind: 'hardwareId', hardwareId: 'usb:LAB-1' }, [2, 1]],
+      [{ kind: 'hardwareId', hardwareId: 'usb:LAB-1' }, [1, 2]],
       [{ kind: 'location', location: 'pci0000:00/0000:06:00.0' }, []],
     ]);
     assert.ok(!notes.some((n) => /placeholder/.test(n.message)), JSON.stringify(notes));
+    // The site numbers a card's spans in port order, as DAHDI registers them: a crossed assignment moves, named.
+    assert.deepEqual(site.cards[0]?.spans.map((s) => [s.port, s.span, s.baseChannel]), [[1, 1, 1], [2, 2, 25]]);
+    assert.ok(notes.some((n) => /span 1 \(channels from 1\) becomes span 2 \(channels from 25\)/.test(n.message)), JSON.stringify(notes));
   });
 
   it('takes J1 from span-types.conf where system.conf reads as T1; reports a type system.conf contradicts', async () => {
@@ -78,6 +81,10 @@ describe('provision import: assigned-spans.conf and span-types.conf', () => {
     }, { assignedSpans: '/tmp/a.conf' });
     assert.equal(site.cards[0]?.pin.kind === 'location' && site.cards[0].pin.location.startsWith('unknown:'), true);
     assert.ok(notes.some((n) => /pinned by its sysfs path/.test(n.message)));
-    assert.ok(notes.some((n) => /3:3:49: system\.conf configures no span 3; not carried over/.test(n.message)));
+    // A port of the card that system.conf leaves alone stays the card's unused port, numbers kept.
+    assert.deepEqual(site.cards[0]?.unused, [{ port: 3, line: 'T1', span: 3, baseChannel: 49 }]);
+    assert.ok(!notes.some((n) => /configures no span 3/.test(n.message)), JSON.stringify(notes));
+    const other = await run({ '/etc/dahdi/system.conf': T1_SYSTEM, '/tmp/a.conf': 'usb:LAB-1 1:1:1 2:2:25\nusb:LAB-2 1:3:49\n' }, { assignedSpans: '/tmp/a.conf' });
+    assert.ok(other.notes.some((n) => /usb:LAB-2 1:3:49: system\.conf configures no span 3; not carried over/.test(n.message)));
   });
 });

@@ -9,22 +9,25 @@ import { ariSettings, type AriSettings, type FetchLike } from '../../provisionin
 import { nodeSpawner, type CfgResult } from '../../provisioning/apply/dahdi-cfg';
 import { nodeFileOps } from '../../provisioning/apply/file-ops';
 import { planRollback, removals, rollbackLatest, type RollbackFile, type RollbackPlan } from '../../provisioning/apply/rollback';
+import { readSpanAssignment, type SpanAssignment } from '../../provisioning/apply/span-assignment';
 import type { SpanProgress } from '../../provisioning/apply/span-watch';
 import { isProvisioningError } from '../../provisioning/errors';
 import { DEFAULT_DEV_DIR, openBackend, type OpenedBackend } from '../../hardware/open-backend';
-import { BACKENDS, flag, oneOf, parseCommand, secondsOption, stringOption, UsageError, type ParsedValues } from '../args';
+import { flag, parseCommand, secondsOption, stringOption, UsageError, type ParsedValues } from '../args';
 import type { CliContext, Command, Output } from '../command';
 import { alarmText, palette, type Palette } from '../render';
-import { changeLine, compileSite, detectedHardware, issueLine, PROVISION_EXIT, PROVISION_HELP, PROVISION_OPTIONS, provisionArgs, reportSiteError } from './common';
+import {
+  changeLine, compileSite, detectedHardware, HARDWARE_OPTIONS, hardwareChoice, issueLine, PROVISION_EXIT, PROVISION_HELP, PROVISION_OPTIONS, provisionArgs,
+  reportSiteError,
+} from './common';
 
 const OPTIONS = {
   ...PROVISION_OPTIONS,
+  ...HARDWARE_OPTIONS,
   'dry-run': { type: 'boolean' },
   rollback: { type: 'boolean' },
   force: { type: 'boolean' },
   timeout: { type: 'string' },
-  backend: { type: 'string' },
-  scenario: { type: 'string' },
   'dahdi-cfg': { type: 'string' },
   'ari-url': { type: 'string' },
   'ari-user': { type: 'string' },
@@ -85,7 +88,7 @@ function exitCodeOf(report: ApplyReport, warnings: number): number {
 const OUTCOME_TEXT: Record<ApplyReport['outcome'], string> = {
   applied: 'applied',
   unchanged: 'nothing to change: the installed files already match',
-  'dry-run': 'dry run: nothing was written',
+  'dry-run': 'dry run: nothing was written, dahdi_cfg not run for real',
   rejected: 'refused by dahdi_cfg -t: nothing was written',
   'rolled-back': 'dahdi_cfg failed: the previous files were put back automatically',
   'write-failed': 'writing failed: the previous files are in place',
@@ -108,6 +111,7 @@ function summary(report: ApplyReport, pal: Palette): string[] {
   if (undo) lines.push(`Backup: ${undo.backup} (undo with: ${undo.command})`);
   else if (report.backup) lines.push(`Backup: ${report.backup} (the previous files are in place: nothing to undo)`);
   const plan = report.dahdiCfg.plan;
+  if (report.dahdiCfg.testSkipped) lines.push(`dahdi_cfg -t: never ran - ${report.dahdiCfg.testSkipped}`);
   if (plan) {
     const ran = report.dahdiCfg.runs.map((r) => `dahdi_cfg ${r.args.join(' ')}: ${r.ok ? 'ok' : 'FAILED'}`);
     lines.push(`dahdi_cfg: ${plan.reason}`, ...ran.map((l) => `  ${l}`));
@@ -120,6 +124,37 @@ function summary(report: ApplyReport, pal: Palette): string[] {
   for (const error of report.errors) lines.push(pal.red(`error: ${error}`));
   lines.push(`Result: ${OUTCOME_TEXT[report.outcome]}`);
   return lines;
+}
+
+/** Where the running dahdi module shows its options. */
+const SYS_ROOT = '/sys';
+
+/** What a dry run did not check, each with why: the gaps to close before trusting it. */
+interface Unchecked {
+  what: string;
+  why: string;
+}
+
+function dryRunGaps(report: ApplyReport, checkedAgainst: string | null, assignment: SpanAssignment): Unchecked[] {
+  const gaps: Unchecked[] = [];
+  if (report.dahdiCfg.testSkipped) gaps.push({ what: 'dahdi_cfg -t (syntax, channels and signalling the driver refuses, echo canceller modules)', why: report.dahdiCfg.testSkipped });
+  if (checkedAgainst === null) {
+    gaps.push({ what: 'the site against the cards (span count, locations, port layout, line types, FXO/FXS modules)', why: 'no DAHDI driver here and no --scenario: rehearse with --backend sim --scenario FILE' });
+  }
+  if (assignment.mode === 'unknown') gaps.push({ what: 'whether assigned-spans.conf takes effect', why: assignment.message });
+  gaps.push({ what: 'the dahdi_cfg run, the chan_dahdi reload and the spans coming up', why: 'a dry run stops before them' });
+  return gaps;
+}
+
+function notCheckedLines(gaps: readonly Unchecked[]): string[] {
+  return gaps.length === 0 ? [] : ['Not checked:', ...gaps.map((g) => `  - ${g.what}: ${g.why}`)];
+}
+
+/** Only when it matters: the driver ignores the pin files, or DAHDI is here and honours them. */
+function assignmentLines(assignment: SpanAssignment, pal: Palette): string[] {
+  if (assignment.mode === 'kernel') return [pal.yellow(`Span numbers: ${assignment.message}`)];
+  if (assignment.mode === 'files') return [`Span numbers: ${assignment.message}`];
+  return [];
 }
 
 const ACTION_TEXT: Record<RollbackFile['action'], string> = {
@@ -176,7 +211,7 @@ function deps(ctx: CliContext, edges: Edges): ApplyDeps {
     now: () => new Date(),
     backend: async () => (await edges.opened()).backend,
     scratchDir: tmpdir(),
-    dahdiCfg: { bin: stringOption(edges.values, 'dahdi-cfg') ?? 'dahdi_cfg', timeoutMs: DAHDI_CFG_TIMEOUT_MS, testFirst: existsSync(`${devDir}/ctl`) },
+    dahdiCfg: { bin: stringOption(edges.values, 'dahdi-cfg') ?? 'dahdi_cfg', timeoutMs: DAHDI_CFG_TIMEOUT_MS, testFirst: existsSync(`${devDir}/ctl`), ctlPath: `${devDir}/ctl` },
     ari: ari(edges.values, ctx.env),
     ariTimeoutMs: secondsOption('ari-timeout', edges.values['ari-timeout'], DEFAULT_ARI_TIMEOUT_S, 0.1) * 1000,
     watchTimeoutMs: secondsOption('timeout', edges.values.timeout, DEFAULT_TIMEOUT_S, 0) * 1000,
@@ -194,27 +229,34 @@ async function run(ctx: CliContext, argv: readonly string[]): Promise<number> {
   if (flag(values, 'force') && !rollback) throw new UsageError('--force goes with --rollback only (it allows removing files the backup predates)');
   if (rollback && positionals.length > 0) throw new UsageError('provision apply --rollback takes no site file: it restores the latest backup');
   if (!rollback && positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'provision apply needs a site file: tdmgate provision apply SITE.yaml' : `provision apply: unexpected argument '${positionals[1]}'`);
-  const backendKind = oneOf('backend', values.backend, BACKENDS);
-  const scenario = stringOption(values, 'scenario');
+  const choice = hardwareChoice(values);
   const tty = ctx.stdout.isTTY === true && !args.json;
   const pal = palette(ctx.stdout, ctx.env);
   let opened: OpenedBackend | null = null;
-  const open = async () => (opened ??= await openBackend({ ...(backendKind ? { backend: backendKind } : {}), ...(scenario !== undefined ? { scenario } : {}) }));
+  const open = async () => (opened ??= await openBackend({ ...(choice.backend ? { backend: choice.backend } : {}), ...(choice.scenario !== undefined ? { scenario: choice.scenario } : {}) }));
   const onEvent = args.json ? () => undefined : progressPrinter(ctx.stdout, tty, pal);
   const applyDeps = deps(ctx, { opened: open, onEvent, values });
   const file = positionals[0] ?? '';
   try {
     if (rollback) return await runRollback(ctx, applyDeps, args, { dryRun, force: flag(values, 'force'), pal });
     let compiled;
+    let hardware;
     try {
-      compiled = await compileSite(file, args, await detectedHardware(ctx.env));
+      hardware = await detectedHardware(ctx.env, choice);
+      compiled = await compileSite(file, args, hardware?.facts);
     } catch (err) {
       return reportSiteError(ctx, file, args.json, err);
     }
     if (!args.json) for (const warning of compiled.loaded.warnings) ctx.stderr.write(`${issueLine(file, warning)}\n`);
     const report = await applyFiles(applyDeps, { files: compiled.files, root: args.root, dryRun, site: compiled.loaded.source, takeBackup: true });
-    if (args.json) ctx.stdout.write(`${JSON.stringify({ site: compiled.loaded.source, warnings: compiled.loaded.warnings, ...report, undo: undoOf(report) }, null, 2)}\n`);
-    else ctx.stdout.write(`${summary(report, pal).join('\n')}\n`);
+    const spanAssignment = await readSpanAssignment(SYS_ROOT);
+    const notChecked = report.outcome === 'dry-run' ? dryRunGaps(report, hardware?.source ?? null, spanAssignment) : [];
+    if (args.json) {
+      const checkedAgainst = hardware?.source ?? null;
+      ctx.stdout.write(`${JSON.stringify({ site: compiled.loaded.source, warnings: compiled.loaded.warnings, checkedAgainst, ...report, spanAssignment, notChecked, undo: undoOf(report) }, null, 2)}\n`);
+    } else {
+      ctx.stdout.write(`${[...summary(report, pal), ...assignmentLines(spanAssignment, pal), ...notCheckedLines(notChecked)].join('\n')}\n`);
+    }
     return exitCodeOf(report, compiled.loaded.warnings.length);
   } catch (err) {
     if (isProvisioningError(err, 'ROLLBACK_UNAVAILABLE') || isProvisioningError(err, 'ROLLBACK_CHANGED')) {

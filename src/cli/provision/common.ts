@@ -10,7 +10,8 @@ import type { ChanDahdiMode } from '../../provisioning/generate/types';
 import { loadSiteFile } from '../../provisioning/site/load';
 import type { HardwareFacts, LoadedSite, SiteIssue } from '../../provisioning/site/site-types';
 import type { FileChange } from '../../provisioning/apply/apply';
-import { flag, oneOf, stringOption, UsageError, type OptionSpecs, type ParsedValues } from '../args';
+import type { BackendKind } from '../../hardware/types';
+import { BACKENDS, flag, oneOf, stringOption, UsageError, type OptionSpecs, type ParsedValues } from '../args';
 import type { CliContext } from '../command';
 
 export const PROVISION_EXIT = {
@@ -45,6 +46,8 @@ export const PROVISION_HELP = [
   '  --root DIR              install prefix (default /): files go to DIR/etc/dahdi/...',
   '  --chan-dahdi-mode full|include  write chan_dahdi.conf, or an include file for an existing one',
   '  --dry-run               (apply, generate, import) show what would happen, write nothing',
+  '  --backend sim|dahdi     (validate, apply) check the site against these cards; apply watches them',
+  '  --scenario FILE         (validate, apply) simulated cards, e.g. a copy of the customer\'s (docs/sim-scenarios.md)',
   '  --force                 (apply --rollback) also remove files the backup predates',
   '  -h, --help              this help',
   '',
@@ -81,7 +84,9 @@ export function siteArgument(command: string, positionals: readonly string[]): s
 export function issueLine(file: string, issue: SiteIssue): string {
   const where = issue.line !== undefined ? `${file}:${issue.line}` : file;
   const tag = issue.severity === 'warning' ? 'warning: ' : '';
-  return `${where}: ${issue.path ? `${issue.path}: ` : ''}${tag}${issue.message}`;
+  // The checker's messages already start with their path; say it once.
+  const body = issue.path && !issue.message.startsWith(`${issue.path}: `) ? `${issue.path}: ${issue.message}` : issue.message;
+  return `${where}: ${tag}${body}`;
 }
 
 export function issueJson(file: string, issue: SiteIssue): SiteIssue & { file: string } {
@@ -93,20 +98,51 @@ export interface CompiledSite {
   files: GeneratedFile[];
 }
 
+/** --backend/--scenario: which cards to check the site against (validate) and watch (apply). */
+export const HARDWARE_OPTIONS = {
+  backend: { type: 'string' },
+  scenario: { type: 'string' },
+} as const satisfies OptionSpecs;
+
+export interface HardwareChoice {
+  backend: BackendKind | undefined;
+  scenario: string | undefined;
+}
+
+/** A scenario is simulated cards: --scenario implies --backend sim, and contradicts dahdi. */
+export function hardwareChoice(values: ParsedValues): HardwareChoice {
+  const backend = oneOf('backend', values.backend, BACKENDS);
+  const scenario = stringOption(values, 'scenario');
+  if (scenario !== undefined && backend === 'dahdi') throw new UsageError('--scenario describes simulated cards: it goes with --backend sim, not dahdi');
+  return { backend: scenario !== undefined ? 'sim' : backend, scenario };
+}
+
+/** The cards a site was checked against: their facts and, for the summary, what they are. */
+export interface CheckedHardware {
+  facts: HardwareFacts;
+  /** One sentence: "DAHDI driver (/dev/dahdi exists)", "simulated cards (--backend sim), scenario box.yaml". */
+  source: string;
+  backend: BackendKind;
+  scenario: string | null;
+}
+
 /**
- * What the real cards are, when the DAHDI driver is loaded here: the site is then checked against
- * them (span count, pinned locations, linecompat, sigcap). Never the sim's cards - a site is not
- * wrong for differing from an invented box - so without a driver this is undefined.
+ * The cards to check the site against (span count, pinned locations, port layout, linecompat,
+ * sigcap): the ones asked for with --backend/--scenario - a simulated copy of a customer's cards
+ * rehearses the checks before going on site - else the real cards when the DAHDI driver is
+ * loaded here. Never the sim's invented box unasked: a site is not wrong for differing from it.
  */
-export async function detectedHardware(env: CliContext['env']): Promise<HardwareFacts | undefined> {
+export async function detectedHardware(env: CliContext['env'], choice: Partial<HardwareChoice> = {}): Promise<CheckedHardware | undefined> {
   const devDir = env.TDMGATE_DAHDI_DEV ?? DEFAULT_DEV_DIR;
   // Only a real driver's control node counts (tests stand a plain file in for dahdi_cfg -t).
-  if (!statSync(`${devDir}/ctl`, { throwIfNoEntry: false })?.isCharacterDevice()) return undefined;
-  const { backend } = await openBackend({ backend: 'dahdi', devDir });
+  const driverHere = statSync(`${devDir}/ctl`, { throwIfNoEntry: false })?.isCharacterDevice() === true;
+  if (choice.backend === undefined && !driverHere) return undefined;
+  const opened = await openBackend({ backend: choice.backend ?? 'dahdi', devDir, ...(choice.scenario !== undefined ? { scenario: choice.scenario } : {}) });
+  const { backend } = opened;
   try {
     const [spans, cards] = await Promise.all([backend.spans(), backend.cards()]);
     const channels = (await Promise.all(spans.map((s) => backend.channels(s.span)))).flat();
-    return { spans, cards, channels };
+    return { facts: { spans, cards, channels }, source: opened.reason, backend: opened.chosen, scenario: choice.scenario ?? null };
   } finally {
     await backend.close();
   }

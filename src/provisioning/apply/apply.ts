@@ -77,6 +77,8 @@ export interface ApplyDeps {
     timeoutMs: number;
     /** `dahdi_cfg -t` needs /dev/dahdi/ctl: only true where the driver is loaded. */
     testFirst: boolean;
+    /** The control device looked for, named when the test cannot run. */
+    ctlPath: string;
   };
   ari: AriSettings | null;
   ariTimeoutMs: number;
@@ -113,7 +115,14 @@ export interface ApplyReport {
   outcome: ApplyOutcome;
   changes: FileChange[];
   backup: string | null;
-  dahdiCfg: { plan: CfgPlan | null; test: CfgResult | null; runs: CfgResult[]; restoreRuns: CfgResult[] };
+  dahdiCfg: {
+    plan: CfgPlan | null;
+    test: CfgResult | null;
+    /** Why `dahdi_cfg -t` did not run, when it did not (null: it ran, or there was nothing to test). */
+    testSkipped: string | null;
+    runs: CfgResult[];
+    restoreRuns: CfgResult[];
+  };
   reload: ReloadOutcome;
   watch: WatchResult | null;
   /** One sentence per thing that went wrong, in order. */
@@ -169,12 +178,16 @@ export async function applyFiles(deps: ApplyDeps, request: ApplyRequest): Promis
     outcome: 'applied',
     changes,
     backup: null,
-    dahdiCfg: { plan, test: null, runs: [], restoreRuns: [] },
+    dahdiCfg: { plan, test: null, testSkipped: null, runs: [], restoreRuns: [] },
     reload: { status: 'skipped', message: 'nothing changed' },
     watch: null,
     errors: [],
   };
 
+  if (plan && plan.kind !== 'none' && newConf !== null && !deps.dahdiCfg.testFirst) {
+    report.dahdiCfg.testSkipped = `DAHDI is not loaded here (no ${deps.dahdiCfg.ctlPath}), and dahdi_cfg -t opens it even in test mode: ` +
+      `the new ${SYSTEM_CONF} was not checked by dahdi_cfg`;
+  }
   if (plan && plan.kind !== 'none' && newConf !== null && deps.dahdiCfg.testFirst) {
     deps.onEvent({ kind: 'step', step: 'test', detail: `dahdi_cfg -t on the new ${SYSTEM_CONF}` });
     report.dahdiCfg.test = await testConfig(deps, newConf);

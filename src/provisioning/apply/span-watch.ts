@@ -46,10 +46,20 @@ export interface SpanProgress {
   elapsedMs: number;
 }
 
+/** Line types that never carry analog ports: analog channels found there mean the numbering is off. */
+const DIGITAL_TYPES: readonly SpanStatus['spanType'][] = ['E1', 'T1', 'J1', 'BRI'];
+
 function progressOf(targets: readonly SpanTarget[], spans: readonly SpanStatus[], elapsedMs: number): SpanProgress[] {
   return targets.flatMap((target): SpanProgress[] => {
     const found = resolveTarget(target, spans);
     if (found.length === 0) return [{ label: targetLabel(target), span: null, state: 'missing', alarms: [], elapsedMs }];
+    const digital = target.kind === 'channels' ? found.filter((s) => DIGITAL_TYPES.includes(s.spanType)) : [];
+    if (digital.length > 0) {
+      // system.conf's analog channels are E1/T1 timeslots on this box (a card's unused ports not
+      // counted, say): they are not the analog card, whatever the span's alarms say.
+      const where = digital.map((s) => `span ${s.span} is ${s.spanType}`).join(', ');
+      return [{ label: `${targetLabel(target)} (${where}, not analog)`, span: null, state: 'missing', alarms: [], elapsedMs }];
+    }
     return found.map((s) => ({
       label: target.kind === 'number' ? `span ${s.span}` : `span ${s.span} (${target.kind === 'name' ? s.name : 'analog'})`,
       span: s.span,

@@ -24,7 +24,7 @@ export function chanDahdiConf(site: SiteConfig, source: SiteSource, mode: 'full'
   if (mode === 'full') blocks.push(['[trunkgroups]'], ['[channels]', 'usecallerid=yes']);
   blocks.push(groupNotes(site));
   for (const card of site.cards) {
-    for (const span of card.spans) blocks.push(...spanBlocks(site, card, span));
+    for (const span of [...card.spans].sort((a, b) => a.span - b.span)) blocks.push(...spanBlocks(site, card, span));
     if (card.analog) blocks.push(...analogBlocks(site, card));
   }
   return render(blocks);

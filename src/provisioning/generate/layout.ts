@@ -1,8 +1,8 @@
 // What the generators share: file headers naming the site file and its hash, the global
-// channel numbers of a span's timeslots, and the assigned-spans key of a card.
+// channel numbers of a span's timeslots, a card's ports in order, and the assigned-spans key of a card.
 
 import { formatRanges } from '../site/channels';
-import type { CardConfig, DigitalSpan, SiteSource } from '../site/site-types';
+import type { CardConfig, DigitalSpan, SiteSource, UnusedSpan } from '../site/site-types';
 
 /** The header every generated file starts with, in the file's comment syntax. */
 export function header(comment: '#' | ';', what: string, source: SiteSource): string {
@@ -37,4 +37,15 @@ export function deviceKey(card: CardConfig): string {
 /** Lines joined with a final newline; blocks separated by one blank line. */
 export function render(blocks: readonly (readonly string[])[]): string {
   return `${blocks.filter((b) => b.length > 0).map((b) => b.join('\n')).join('\n\n')}\n`;
+}
+
+export type CardPort = { kind: 'span'; span: DigitalSpan } | { kind: 'unused'; span: UnusedSpan };
+
+/** A digital card's ports in span order, in service or not. */
+export function cardPorts(card: CardConfig): CardPort[] {
+  const ports: CardPort[] = [
+    ...card.spans.map((span): CardPort => ({ kind: 'span', span })),
+    ...card.unused.map((span): CardPort => ({ kind: 'unused', span })),
+  ];
+  return ports.sort((a, b) => a.span.span - b.span.span);
 }

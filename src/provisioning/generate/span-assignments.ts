@@ -4,7 +4,7 @@
 // card's hardware_id or @location.
 
 import type { SiteConfig, SiteSource } from '../site/site-types';
-import { deviceKey, header, render } from './layout';
+import { cardPorts, deviceKey, header, render } from './layout';
 
 const KEY_WIDTH = 30;
 
@@ -14,7 +14,11 @@ export function assignedSpansConf(site: SiteConfig, source: SiteSource): string 
   for (const card of site.cards) {
     const key = deviceKey(card).padEnd(KEY_WIDTH);
     const lines = [`# ${card.name}`];
-    for (const s of card.spans) lines.push(`${key} ${s.port}:${s.span}:${s.baseChannel}`);
+    for (const { kind, span: s } of cardPorts(card)) {
+      // An unused port is assigned all the same: its numbers stay its own when it goes into service.
+      if (kind === 'unused') lines.push(`# port ${s.port} unused: assigned, not configured`);
+      lines.push(`${key} ${s.port}:${s.span}:${s.baseChannel}`);
+    }
     // An analog card registers one span, its local span 1.
     if (card.analog) lines.push(`${key} 1:${card.analog.span}:${card.analog.baseChannel}`);
     blocks.push(lines);
@@ -26,7 +30,8 @@ export function spanTypesConf(site: SiteConfig, source: SiteSource): string {
   const blocks: string[][] = [[header('#', 'DAHDI span types (dahdi_span_types set), applied before spans are assigned', source).trimEnd(),
     '# <device key> <local span>:<E1|T1|J1>']];
   for (const card of site.cards) {
-    const spans = card.spans.filter((s) => s.line !== 'BRI');
+    // Unused ports too: DAHDI registers them with their type's channel count.
+    const spans = cardPorts(card).map((p) => p.span).filter((s) => s.line !== 'BRI');
     if (spans.length === 0) continue;
     const key = deviceKey(card).padEnd(KEY_WIDTH);
     blocks.push([`# ${card.name}`, ...spans.map((s) => `${key} ${s.port}:${s.line}`)]);

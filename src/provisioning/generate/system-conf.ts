@@ -1,11 +1,12 @@
 // /etc/dahdi/system.conf for dahdi_cfg: one span= line per digital span, then its channels
-// (bchan + hardhdlc/dchan for PRI/BRI, cas= with idle bits for MFC/R2, e&m/e&me1 for E&M),
+// (bchan + hardhdlc/dchan for PRI/BRI, cas= with idle bits for MFC/R2, e&m/e&me1 for E&M), a
+// comment for each unused port,
 // analog ports with the far end's signalling (an FXO port runs fxs*), echo cancellers, tone zone.
 
 import { analogSignalling } from '../site/read-analog';
-import { dchannelTimeslot } from '../site/channels';
-import type { AnalogSpan, CardConfig, DigitalSpan, SiteConfig, SiteSource } from '../site/site-types';
-import { header, globalChannels, ranges, render, usedTimeslots } from './layout';
+import { channelsPerSpan, dchannelTimeslot } from '../site/channels';
+import type { AnalogSpan, CardConfig, DigitalSpan, SiteConfig, SiteSource, UnusedSpan } from '../site/site-types';
+import { cardPorts, header, globalChannels, ranges, render, usedTimeslots } from './layout';
 
 /** ABCD bits an idle MFC/R2 channel sends, as OpenR2 expects dahdi_cfg to set them. */
 const MFCR2_IDLE_BITS = '1101';
@@ -13,7 +14,7 @@ const MFCR2_IDLE_BITS = '1101';
 export function systemConf(site: SiteConfig, source: SiteSource): string {
   const blocks: string[][] = [[header('#', 'DAHDI span and channel configuration (dahdi_cfg)', source).trimEnd()]];
   for (const card of site.cards) {
-    for (const span of card.spans) blocks.push(digitalSpan(site, card, span));
+    for (const port of cardPorts(card)) blocks.push(port.kind === 'span' ? digitalSpan(site, card, port.span) : unusedSpan(card, port.span));
     if (card.analog) blocks.push(analogSpan(site, card, card.analog));
   }
   blocks.push([`loadzone=${site.toneZone}`, `defaultzone=${site.toneZone}`]);
@@ -41,6 +42,16 @@ function digitalSpan(site: SiteConfig, card: CardConfig, span: DigitalSpan): str
   }
   lines.push(...echoCanceller(site, bearers));
   return lines;
+}
+
+/**
+ * A port out of service: no span= line, so dahdi_cfg leaves it unconfigured, but DAHDI still
+ * numbers it. Not written "# Span N:", which import reads as dahdi_genconf's card hint.
+ */
+function unusedSpan(card: CardConfig, span: UnusedSpan): string[] {
+  const last = span.baseChannel + channelsPerSpan(span.line) - 1;
+  return [`# Unused: span ${span.span}, ${card.name} port ${span.port} - ${span.line}, channels ${span.baseChannel}-${last} left unconfigured ` +
+    '(pinned in assigned-spans.conf, so the numbers after it stay when it goes into service)'];
 }
 
 function analogSpan(site: SiteConfig, card: CardConfig, analog: AnalogSpan): string[] {

@@ -58,7 +58,11 @@ function cardToPlain(card: CardConfig): Record<string, unknown> {
   else out.location = card.pin.location;
   if (card.portCount !== null) out.portCount = card.portCount;
   if (card.analog) out.ports = portsToPlain(card.analog.ports);
-  else out.spans = card.spans.map(spanToPlain);
+  else {
+    const unused = card.unused.map((u) => ({ port: u.port, plain: { port: u.port, line: u.line, signalling: 'unused' } as Record<string, unknown> }));
+    const spans = card.spans.map((s) => ({ port: s.port, plain: spanToPlain(s) }));
+    out.spans = [...spans, ...unused].sort((a, b) => a.port - b.port).map((s) => s.plain);
+  }
   return out;
 }
 

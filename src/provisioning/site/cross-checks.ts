@@ -1,16 +1,19 @@
 // Checks that look across the site file: clocking (unique priorities, a CPE site taking clock
 // from the carrier, NET spans offered as clock sources), trunk groups against the channels and
-// routes that use them, and DAHDI's span/channel limits.
+// routes that use them, DAHDI's span/channel limits, and routing numbers longer than an MFC/R2
+// span delivers.
 
 import type { Checker } from '../../validation/checker';
 import { DAHDI_MAX_CHANNELS, DAHDI_MAX_SPANS } from '../../hardware/dahdi-constants';
 import { analogChannels, channelsPerSpan, facesNetwork } from './channels';
+import { checkDigitLimits } from './digit-limits';
 import type { SiteDraft } from './read-site';
 
 export function crossCheck(c: Checker, site: SiteDraft): void {
   checkTiming(c, site);
   checkGroups(c, site);
   checkLimits(c, site);
+  checkDigitLimits(c, site);
 }
 
 function digitalSpans(site: SiteDraft): SiteDraft['cards'][number]['spans'] {
@@ -100,11 +103,10 @@ function checkContexts(c: Checker, site: SiteDraft, groups: readonly number[], p
 }
 
 function checkLimits(c: Checker, site: SiteDraft): void {
-  const spans = site.cards.reduce((n, card) => n + card.spans.length + (card.analog ? 1 : 0), 0);
-  const channels = site.cards.reduce(
-    (n, card) => n + card.spans.reduce((m, s) => m + channelsPerSpan(s.line), 0) + analogChannels(card),
-    0,
-  );
+  // Unused ports count: DAHDI registers them all the same.
+  const ports = site.cards.flatMap((card) => [...card.spans, ...card.unused]);
+  const spans = ports.length + site.cards.filter((card) => card.analog).length;
+  const channels = ports.reduce((n, s) => n + channelsPerSpan(s.line), 0) + site.cards.reduce((n, card) => n + analogChannels(card), 0);
   if (spans > DAHDI_MAX_SPANS) c.fail('cards', `${spans} spans exceed DAHDI's limit of ${DAHDI_MAX_SPANS}`);
   if (channels > DAHDI_MAX_CHANNELS) c.fail('cards', `${channels} channels exceed DAHDI's limit of ${DAHDI_MAX_CHANNELS}`);
 }

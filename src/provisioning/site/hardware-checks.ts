@@ -19,27 +19,49 @@ export function cleanLocation(location: string): string {
 
 export function checkHardware(c: Checker, site: SiteDraft, hw: HardwareFacts): void {
   const detected = [...hw.spans].sort((a, b) => a.span - b.span);
-  const wanted = site.cards.reduce((n, card) => n + card.spans.length + (card.analog ? 1 : 0), 0);
+  const wanted = site.cards.reduce((n, card) => n + card.spans.length + card.unused.length + (card.analog ? 1 : 0), 0);
   if (wanted > detected.length) {
     c.fail('cards', `the site describes ${wanted} spans but the hardware has ${detected.length} (${detected.map(spanLabel).join(', ') || 'none'})`);
   }
-  let globalIndex = 0;
-  for (const card of site.cards) {
+  site.cards.forEach((card, i) => {
     const own = cardSpans(c, card, detected);
+    // Without a location to go by, the site's span N is the detected span N.
+    const at = (port: number, span: number): SpanStatus | undefined => (own === null ? detected[span - 1] : own[port - 1]);
+    if (own !== null && own.length > 0 && !card.analog) checkPortCount(c, card, own.length, i < site.cards.length - 1);
     for (const s of card.spans) {
-      const hwSpan = own === null ? detected[globalIndex] : own[s.port - 1];
-      globalIndex++;
+      const hwSpan = at(s.port, s.span);
       if (!hwSpan) {
         if (own !== null) c.fail(`${s.path}.port`, `the card at ${pinText(card)} has ${own.length} span(s), there is no port ${s.port}`);
         continue;
       }
       checkDigital(c, s, hwSpan, channelsOf(hw, hwSpan.span));
     }
+    for (const u of card.unused) {
+      if (own !== null && own.length > 0 && !own[u.port - 1]) {
+        c.fail(card.portCount !== null ? `${card.path}.portCount` : u.path, `the card at ${pinText(card)} has ${own.length} span(s), there is no port ${u.port} to keep unused`);
+      }
+    }
     if (card.analog) {
-      const hwSpan = own === null ? detected[globalIndex] : own[0];
-      globalIndex++;
+      const hwSpan = at(1, card.analog.span);
       if (hwSpan) checkAnalog(c, card, hwSpan, channelsOf(hw, hwSpan.span));
     }
+  });
+}
+
+/**
+ * A card with more spans than the site lays out: DAHDI registers every one of them, so the site's
+ * numbers for the cards after it would be wrong by that many spans' channels.
+ */
+function checkPortCount(c: Checker, card: CardDraft, detected: number, cardsAfter: boolean): void {
+  const laid = card.spans.length + card.unused.length;
+  if (detected <= laid) return;
+  const path = card.portCount !== null ? `${card.path}.portCount` : card.path;
+  const fix = `set portCount: ${detected} (the ports the site does not list stay unused, their channels skipped)`;
+  if (cardsAfter) {
+    c.fail(path, `the card at ${pinText(card)} has ${detected} spans but the site lays out ${laid}: DAHDI numbers all ${detected}, ` +
+      `so the channel numbers of the cards after it would be wrong; ${fix}`);
+  } else {
+    c.warn(path, `the card at ${pinText(card)} has ${detected} spans but the site lays out ${laid}; ${fix}`);
   }
 }
 

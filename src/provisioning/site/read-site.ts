@@ -1,16 +1,18 @@
 // Reading the site file's structure into a SiteConfig: top-level settings, trunk groups, cards
-// pinned to hardware, their spans or ports, routes, the time zone and the routing section. Spans are numbered in file order and
-// their channels laid out consecutively, as assigned-spans.conf will pin them.
+// pinned to hardware, their spans or ports, routes, the time zone and the routing section. Spans
+// are numbered card by card, every port of a digital card in port order (unused ones included, as
+// DAHDI registers them), and their channels laid out consecutively, as assigned-spans.conf pins them.
 
 import { suggestion, type Checker, type Mapping } from '../../validation/checker';
 import { analogChannels, channelsPerSpan, facesNetwork } from './channels';
 import { readPorts } from './read-analog';
 import { readRouting } from './read-routing';
-import { readSpan, type GroupResolver, type SpanDraft } from './read-spans';
+import { isUnusedEntry, readSpan, readUnused, type GroupResolver, type SpanDraft, type UnusedDraft } from './read-spans';
 import { readTimeZone } from './read-time';
 import {
-  DIRECTIONS, ECHO_CANCELLERS, HUNT_ORDERS, PRESENTATIONS, TONE_ZONES,
-  type AnalogPort, type CardConfig, type DigitalSpan, type HardwarePin, type Route, type SiteConfig, type TrunkGroup,
+  DIRECTIONS, ECHO_CANCELLERS, HUNT_ORDERS, LINE_TYPES, PRESENTATIONS, TONE_ZONES,
+  type AnalogPort, type CardConfig, type DigitalSpan, type HardwarePin, type LineType, type Route, type SiteConfig, type TrunkGroup,
+  type UnusedSpan,
 } from './site-types';
 
 export const TOP_KEYS = ['site', 'toneZone', 'echoCanceller', 'clock', 'defaultContext', 'timezone', 'cards', 'groups', 'routes', 'routing'] as const;
@@ -22,10 +24,11 @@ const PIN_TEXT = /^[A-Za-z0-9/:._*?[\]-]+$/;
 const CONTEXT_TEXT = /^[A-Za-z0-9_.+-]+$/;
 
 /** A card as read, spans still carrying the user's timing (null = default). */
-export interface CardDraft extends Omit<CardConfig, 'spans'> {
+export interface CardDraft extends Omit<CardConfig, 'spans' | 'unused'> {
   /** Where the card and its spans sit in the file, for cross-check messages. */
   path: string;
   spans: (SpanDraft & { span: number; baseChannel: number; path: string })[];
+  unused: (UnusedSpan & { path: string })[];
 }
 
 export interface SiteDraft extends Omit<SiteConfig, 'cards'> {
@@ -55,6 +58,10 @@ export function readSite(c: Checker, raw: unknown): SiteDraft {
   };
 }
 
+/**
+ * Numbers spans and channels as DAHDI does when cards register in file order: every port of a
+ * digital card, in service or not, takes a span and its channels, in port order.
+ */
 function readCards(c: Checker, value: unknown, group: GroupResolver): CardDraft[] {
   const list = c.list(value, 'cards') ?? [];
   if (list.length === 0 && Array.isArray(value)) c.fail('cards', 'needs at least one card');
@@ -66,10 +73,10 @@ function readCards(c: Checker, value: unknown, group: GroupResolver): CardDraft[
     const m = c.mapping(item, path, CARD_KEYS);
     if (m === null) return;
     const card = readCard(c, m, path, i, group);
-    for (const span of card.spans) {
-      span.span = nextSpan++;
-      span.baseChannel = nextChannel;
-      nextChannel += channelsPerSpan(span.line);
+    for (const port of [...card.spans, ...card.unused].sort((a, b) => a.port - b.port)) {
+      port.span = nextSpan++;
+      port.baseChannel = nextChannel;
+      nextChannel += channelsPerSpan(port.line);
     }
     if (card.analog) {
       card.analog.span = nextSpan++;
@@ -88,6 +95,7 @@ function readCard(c: Checker, m: Mapping, path: string, index: number, group: Gr
     pin: readPin(c, m, path),
     portCount: m.portCount === undefined ? null : c.int(m.portCount, `${path}.portCount`, 1, 32, 1),
     spans: [],
+    unused: [],
     analog: null,
   };
   if (m.spans !== undefined && m.ports !== undefined) {
@@ -96,28 +104,62 @@ function readCard(c: Checker, m: Mapping, path: string, index: number, group: Gr
     card.analog = { span: 0, baseChannel: 0, ports: readPorts(c, m.ports, `${path}.ports`, group) };
     checkPortCount(c, path, card.portCount, card.analog.ports);
   } else {
-    card.spans = readSpans(c, m.spans, `${path}.spans`, card.portCount, group);
+    Object.assign(card, readSpans(c, m.spans, path, card.portCount, group));
   }
   return card;
 }
 
-function readSpans(c: Checker, value: unknown, path: string, portCount: number | null, group: GroupResolver): CardDraft['spans'] {
+function readSpans(c: Checker, value: unknown, cardPath: string, portCount: number | null, group: GroupResolver): Pick<CardDraft, 'spans' | 'unused'> {
+  const path = `${cardPath}.spans`;
   const list = c.list(value, path) ?? [];
   if (list.length === 0 && Array.isArray(value)) c.fail(path, 'needs at least one span');
-  const spans = list.flatMap((item, i) => {
-    const s = readSpan(c, item, `${path}[${i}]`, i, group);
-    return s === null ? [] : [{ ...s, span: 0, baseChannel: 0, path: `${path}[${i}]` }];
-  });
-  const ports = new Map<number, number>();
-  spans.forEach((s, i) => {
-    const first = ports.get(s.port);
-    if (first !== undefined) c.fail(`${path}[${i}].port`, `port ${s.port} is already ${path}[${first}]; each physical port is one span`);
-    ports.set(s.port, i);
-    if (portCount !== null && s.port > portCount) {
-      c.warn(`${path}[${i}].port`, `port ${s.port} is beyond the card's portCount ${portCount}`);
+  const spans: CardDraft['spans'] = [];
+  const listedUnused: UnusedDraft[] = [];
+  list.forEach((item, i) => {
+    const p = `${path}[${i}]`;
+    if (isUnusedEntry(item)) {
+      const u = readUnused(c, item, p, i);
+      if (u !== null) listedUnused.push(u);
+      return;
     }
+    const s = readSpan(c, item, p, i, group);
+    if (s !== null) spans.push({ ...s, span: 0, baseChannel: 0, path: p });
   });
-  return spans;
+  const ports = new Map<number, string>();
+  for (const s of [...spans, ...listedUnused]) {
+    const first = ports.get(s.port);
+    if (first !== undefined) c.fail(`${s.path}.port`, `port ${s.port} is already ${first}; each physical port is one span`);
+    ports.set(s.port, s.path);
+    if (portCount !== null && s.port > portCount) {
+      // The card's spans are laid out from portCount: a port beyond it would take numbers DAHDI gives the next card.
+      c.fail(`${s.path}.port`, `port ${s.port} is beyond the card's portCount ${portCount}`);
+    }
+  }
+  return { spans, unused: layOutUnused(c, cardPath, portCount, spans, listedUnused) };
+}
+
+/**
+ * The card's ports out of service: those listed as unused, and every port up to portCount (or
+ * the highest port listed) the site leaves out. They take the card's line type unless they say
+ * otherwise; on a card mixing line types, a port left out must be listed with its line.
+ */
+function layOutUnused(c: Checker, cardPath: string, portCount: number | null, spans: CardDraft['spans'], listed: readonly UnusedDraft[]): CardDraft['unused'] {
+  const lines = [...new Set([...spans.map((s) => s.line), ...listed.flatMap((u) => (u.line === null ? [] : [u.line]))])];
+  const cardLine = lines.length === 1 ? (lines[0] as LineType) : null;
+  const lineOf = (port: number, path: string): LineType => {
+    if (cardLine !== null) return cardLine;
+    c.fail(path, lines.length === 0
+      ? `port ${port} is unused: give its line (${LINE_TYPES.join(', ')}) - DAHDI registers it with that many channels all the same`
+      : `port ${port} is unused and the card mixes ${lines.join(' and ')}: list it as { port: ${port}, line: ${lines[0] ?? 'E1'}, signalling: unused } with its line`);
+    return 'E1';
+  };
+  const unused = listed.map((u) => ({ port: u.port, line: u.line ?? lineOf(u.port, `${u.path}.line`), span: 0, baseChannel: 0, path: u.path }));
+  const taken = new Set([...spans.map((s) => s.port), ...listed.map((u) => u.port)]);
+  const last = portCount ?? Math.max(0, ...taken);
+  for (let port = 1; port <= last; port++) {
+    if (!taken.has(port)) unused.push({ port, line: lineOf(port, `${cardPath}.spans`), span: 0, baseChannel: 0, path: `${cardPath}.spans` });
+  }
+  return unused.sort((a, b) => a.port - b.port);
 }
 
 function checkPortCount(c: Checker, path: string, portCount: number | null, ports: readonly AnalogPort[]): void {
@@ -226,6 +268,7 @@ export function toSiteConfig(draft: SiteDraft): SiteConfig {
   const cards = draft.cards.map(({ path: _cardPath, ...card }): CardConfig => ({
     ...card,
     spans: card.spans.map(({ path: _spanPath, ...s }): DigitalSpan => ({ ...s, timing: s.timing ?? 0 })),
+    unused: card.unused.map(({ path: _unusedPath, ...u }): UnusedSpan => u),
   }));
   return { ...draft, cards };
 }

@@ -2,21 +2,42 @@
 // sets. Checks here concern the span alone (E1-only / T1-only settings, framing that cannot
 // carry the signalling, channels outside the bearer timeslots, a channel in two sets).
 
-import { join, type Checker, type Mapping } from '../../validation/checker';
+import { isMapping, join, type Checker, type Mapping } from '../../validation/checker';
 import { bearerTimeslots, channelsPerSpan, dchannelTimeslot, formatRanges, parseRanges } from './channels';
 import {
   CAS_PROTOCOLS, CODINGS, FRAMINGS, LINE_TYPES, MFCR2_CATEGORIES, MFCR2_VARIANTS, SIGNALLING_TYPES, SWITCHTYPES,
-  type ChannelSet, type Coding, type DigitalSpan, type Framing, type LineType, type SignallingType, type SpanSignalling, type Switchtype,
+  type ChannelSet, type Coding, type DigitalSpan, type Framing, type LineType, type Mfcr2Variant, type SignallingType, type SpanSignalling,
+  type Switchtype,
 } from './site-types';
 
 export const SPAN_KEYS = [
   'port', 'line', 'framing', 'coding', 'crc4', 'lbo', 'timing', 'signalling', 'switchtype', 'ptmp', 'mfcr2', 'protocol',
   'dchannel', 'group', 'channels',
 ] as const;
+/** `signalling: unused`: a port kept out of service; only these keys mean something on it. */
+export const UNUSED = 'unused';
+const UNUSED_KEYS: readonly string[] = ['port', 'line', 'signalling'];
 const MFCR2_KEYS = ['variant', 'category', 'maxAni', 'maxDnis'] as const;
 const CHANNEL_SET_KEYS = ['timeslots', 'group'] as const;
 /** OpenR2 keeps at most 80 ANI and DNIS digits (OR2_MAX_ANI/OR2_MAX_DNIS). */
 const MFCR2_MAX_DIGITS = 80;
+/** chan_dahdi's own defaults for mfcr2_max_ani and mfcr2_max_dnis. */
+const MFCR2_MAX_ANI = 10;
+const MFCR2_MAX_DNIS = 4;
+/**
+ * Defaults that follow the variant where its carriers differ from chan_dahdi's: Chinese carriers
+ * mostly run R2 without CRC-4, and a Chinese caller ID is 11 digits for a mobile and up to 12
+ * for a fixed line with its 0 and area code, which chan_dahdi's 10 would cut (20 leaves room
+ * for an international caller too).
+ */
+const MFCR2_VARIANT_DEFAULTS: Partial<Record<Mfcr2Variant, { crc4: boolean; maxAni: number }>> = {
+  cn: { crc4: false, maxAni: 20 },
+};
+/** Country names people write for OpenR2's variant codes. */
+const MFCR2_COUNTRY_NAMES: Readonly<Record<string, Mfcr2Variant>> = {
+  china: 'cn', chinese: 'cn', prc: 'cn', chn: 'cn', argentina: 'ar', brazil: 'br', brasil: 'br', czech: 'cz', czechia: 'cz',
+  colombia: 'co', ecuador: 'ec', indonesia: 'id', mexico: 'mx', philippines: 'ph', venezuela: 've',
+};
 
 const SIGNALLING_BY_LINE: Record<LineType, readonly SignallingType[]> = {
   E1: ['pri_cpe', 'pri_net', 'mfcr2', 'cas'],
@@ -37,6 +58,13 @@ const E1_CAS_PROTOCOLS = ['em_e1'] as const;
 
 /** A span as read, before site-wide numbering; timing is null when the user left it to us. */
 export type SpanDraft = Omit<DigitalSpan, 'span' | 'baseChannel' | 'timing'> & { timing: number | null };
+
+/** An unused port as read: its line is null when the entry leaves it to the card's line type. */
+export interface UnusedDraft {
+  port: number;
+  line: LineType | null;
+  path: string;
+}
 
 /** Resolves a group reference (number or name) to a group number, reporting unknown ones. */
 export type GroupResolver = (value: unknown, path: string) => number | null;
@@ -61,11 +89,34 @@ export function readGroupList(c: Checker, value: unknown, path: string, group: G
   return out;
 }
 
+/** A span entry that says `signalling: unused` (any case). */
+export function isUnusedEntry(value: unknown): boolean {
+  return isMapping(value) && typeof value.signalling === 'string' && value.signalling.toLowerCase() === UNUSED;
+}
+
+/** A port kept out of service: a port number and a line type, nothing to configure. */
+export function readUnused(c: Checker, value: unknown, path: string, index: number): UnusedDraft | null {
+  const m = c.mapping(value, path, SPAN_KEYS);
+  if (m === null) return null;
+  for (const key of Object.keys(m)) {
+    if (SPAN_KEYS.includes(key as (typeof SPAN_KEYS)[number]) && !UNUSED_KEYS.includes(key)) {
+      c.fail(join(path, key), `has no meaning on an unused port (it stays unconfigured); an unused port takes ${UNUSED_KEYS.join(', ')}`);
+    }
+  }
+  return {
+    port: c.int(m.port, `${path}.port`, 1, 128, index + 1),
+    line: m.line === undefined ? null : c.oneOf(m.line, `${path}.line`, LINE_TYPES, undefined) ?? null,
+    path,
+  };
+}
+
 export function readSpan(c: Checker, value: unknown, path: string, index: number, group: GroupResolver): SpanDraft | null {
   const m = c.mapping(value, path, SPAN_KEYS);
   if (m === null) return null;
   const line = c.oneOf(m.line, `${path}.line`, LINE_TYPES, undefined) ?? 'E1';
-  const signallingType = c.oneOf(m.signalling, `${path}.signalling`, SIGNALLING_TYPES, undefined);
+  // `unused` is offered too, so a misspelt "unsued" gets its did-you-mean (isUnusedEntry took the right spelling).
+  const named = c.oneOf(m.signalling, `${path}.signalling`, [...SIGNALLING_TYPES, UNUSED] as const, undefined);
+  const signallingType = named === UNUSED ? undefined : named;
   if (signallingType !== undefined && !SIGNALLING_BY_LINE[line].includes(signallingType)) {
     c.fail(`${path}.signalling`, `"${signallingType}" cannot run on ${line}; ${line} carries ${SIGNALLING_BY_LINE[line].join(', ')}`);
   }
@@ -73,7 +124,8 @@ export function readSpan(c: Checker, value: unknown, path: string, index: number
   checkKeyOwners(c, m, path, sigType);
   const framing = readFraming(c, m.framing, `${path}.framing`, line, sigType);
   const coding = readCoding(c, m.coding, `${path}.coding`, line);
-  const crc4 = c.bool(m.crc4, `${path}.crc4`, line === 'E1');
+  const signalling = readSignalling(c, m, path, line, sigType);
+  const crc4 = c.bool(m.crc4, `${path}.crc4`, line === 'E1' && (signalling.type !== 'mfcr2' || (MFCR2_VARIANT_DEFAULTS[signalling.variant]?.crc4 ?? true)));
   if (crc4 && line !== 'E1') c.fail(`${path}.crc4`, `CRC-4 is E1-only (it lives in E1's TS0); a ${line} span checks frames with ${line === 'BRI' ? 'its own layer 1' : 'ESF CRC-6'}`);
   const lbo = c.int(m.lbo, `${path}.lbo`, 0, 7, 0);
   if (line === 'BRI' && lbo !== 0) c.warn(`${path}.lbo`, 'BRI ports ignore the line build-out; write 0');
@@ -86,7 +138,7 @@ export function readSpan(c: Checker, value: unknown, path: string, index: number
     crc4,
     lbo,
     timing: m.timing === undefined ? null : c.int(m.timing, `${path}.timing`, 0, 128, 0),
-    signalling: readSignalling(c, m, path, line, sigType),
+    signalling,
     dchannel: c.oneOf(m.dchannel, `${path}.dchannel`, ['hardhdlc', 'dchan'] as const, 'hardhdlc') ?? 'hardhdlc',
     channels: readChannelSets(c, m, path, line, sigType, spanGroups, group),
   };
@@ -161,13 +213,23 @@ function readSwitchtype(c: Checker, value: unknown, path: string, line: LineType
 
 function readMfcr2(c: Checker, value: unknown, path: string): SpanSignalling {
   const m = c.mapping(value ?? {}, path, MFCR2_KEYS) ?? {};
+  const variant = readVariant(c, m.variant, `${path}.variant`);
+  const defaults = MFCR2_VARIANT_DEFAULTS[variant];
   return {
     type: 'mfcr2',
-    variant: c.oneOf(m.variant, `${path}.variant`, MFCR2_VARIANTS, undefined) ?? 'itu',
+    variant,
     category: c.oneOf(m.category, `${path}.category`, MFCR2_CATEGORIES, 'national_subscriber') ?? 'national_subscriber',
-    maxAni: c.int(m.maxAni, `${path}.maxAni`, 1, MFCR2_MAX_DIGITS, 10),
-    maxDnis: c.int(m.maxDnis, `${path}.maxDnis`, 1, MFCR2_MAX_DIGITS, 4),
+    maxAni: c.int(m.maxAni, `${path}.maxAni`, 1, MFCR2_MAX_DIGITS, defaults?.maxAni ?? MFCR2_MAX_ANI),
+    maxDnis: c.int(m.maxDnis, `${path}.maxDnis`, 1, MFCR2_MAX_DIGITS, MFCR2_MAX_DNIS),
   };
+}
+
+/** OpenR2 names variants by country code; people write the country ("china"): say which code they mean. */
+function readVariant(c: Checker, value: unknown, path: string): Mfcr2Variant {
+  const named = typeof value === 'string' ? MFCR2_COUNTRY_NAMES[value.trim().toLowerCase()] : undefined;
+  if (named === undefined) return c.oneOf(value, path, MFCR2_VARIANTS, undefined) ?? 'itu';
+  c.fail(path, `"${String(value)}" is not one of ${MFCR2_VARIANTS.join(', ')} (did you mean "${named}"? OpenR2 names variants by country code)`);
+  return named;
 }
 
 /** Channel sets of a span; by default one set with every bearer timeslot in the span's groups. */

@@ -88,6 +88,19 @@ export interface DigitalSpan {
   channels: ChannelSet[];
 }
 
+/**
+ * A port of a digital card that is out of service. DAHDI registers every span of a card whether
+ * system.conf configures it or not, so the port still takes its span number and its channels
+ * (31 on E1): it is pinned in assigned-spans.conf and typed in span-types.conf, never configured.
+ * Putting it in service later renumbers nothing.
+ */
+export interface UnusedSpan {
+  port: number;
+  span: number;
+  baseChannel: number;
+  line: LineType;
+}
+
 export const PORT_TYPES = ['fxs', 'fxo'] as const;
 export type PortType = (typeof PORT_TYPES)[number];
 export const START_KINDS = ['loop', 'kewl', 'ground'] as const;
@@ -116,10 +129,15 @@ export interface CardConfig {
   /** A label for messages and comments ("card 1" when not given). */
   name: string;
   pin: HardwarePin;
-  /** Physical ports on the card when the user says so (checked against spans), else null. */
+  /**
+   * Physical ports on the card when the user says so, else null. On a digital card it lays out
+   * the card's spans: ports up to it that the site does not configure are unused ports.
+   */
   portCount: number | null;
-  /** Digital spans; empty on an analog card. */
+  /** Digital spans in service; empty on an analog card. */
   spans: DigitalSpan[];
+  /** Ports of a digital card out of service (listed as unused or left out), by port; empty on an analog card. */
+  unused: UnusedSpan[];
   /** The analog span; null on a digital card. */
   analog: AnalogSpan | null;
 }
