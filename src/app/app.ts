@@ -23,6 +23,7 @@ import { SupervisorError } from '../supervisor/supervisor-errors';
 import { TrunkMap, type TrunkMapLogger } from '../supervisor/trunk-map';
 import { CallDispatcher } from '../jobs/call-dispatcher';
 import { CallJobs } from '../jobs/call-jobs';
+import { campaignGate, CampaignService } from '../jobs/campaigns';
 import { connectRedis, redactRedisUrl } from '../jobs/redis';
 import { settingsFor } from '../supervisor/outbound/prepare-call';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher';
@@ -62,6 +63,7 @@ export interface AppParts {
 
 export interface Queues {
   jobs: CallJobs;
+  campaigns: CampaignService;
   dispatcher: CallDispatcher;
 }
 
@@ -208,7 +210,9 @@ function openQueues(
   // quit() waits for a connection that is not there; a Redis that is away is simply let go.
   o.lifecycle.started('Redis', () => (connection.status === 'ready' ? connection.quit().then(() => undefined, () => connection.disconnect()) : connection.disconnect()));
   const outboundGroups = o.site.groups.filter((g) => g.direction !== 'in');
+  const campaigns = new CampaignService({ redis: connection, prefix: redis.prefix });
   const dispatcher = new CallDispatcher({
+    gate: campaignGate(campaigns),
     connection, prefix: redis.prefix, logger: o.log, capacity: o.trunkMap,
     dialer: { originate: (r) => o.calls.outbound.originate(r), unplacedAttempts: (g) => o.calls.outbound.unplacedAttempts(g) },
     groups: outboundGroups.map((g) => ({ name: g.name, settings: settingsFor(g.number, o.site.routing?.outbound ?? []) })),
@@ -218,8 +222,9 @@ function openQueues(
   o.lifecycle.started('job queues', async () => {
     await dispatcher.stop();
     await jobs.close();
+    await campaigns.close();
   });
-  return { jobs, dispatcher };
+  return { jobs, campaigns, dispatcher };
 }
 
 /** The webhook workers, when endpoints are configured and the queues' Redis is on. */

@@ -14,7 +14,7 @@ import type { Redis } from 'ioredis';
 import type { OutboundSettings } from '../provisioning/site/routing-types';
 import type { OutboundResult } from '../supervisor/outbound/outbound-calls';
 import type { TrunkMapLogger } from '../supervisor/trunk-map';
-import type { CallJobData } from './call-job';
+import { callJobOf, type CallJobData, type CampaignCallData } from './call-job';
 import { fateOfError, fateOfOutcome, type CallFate } from './call-fate';
 import { AttemptRate, openSlots } from './capacity';
 import { callQueueName } from './queue-names';
@@ -36,7 +36,7 @@ export type GateDecision =
   | { kind: 'go' }
   /** Not now (outside the calling window): the job waits until then, no try used. */
   | { kind: 'wait-until'; at: Date; reason: string }
-  /** Not at all (on the do-not-call list, campaign cancelled): completed as skipped. */
+  /** Not at all (on the do-not-call list, campaign cancelled): failed as skipped, never tried again. */
   | { kind: 'skip'; reason: string };
 
 /** Campaigns plug in here: more queues per group, a check at dial time, the outcome after. */
@@ -80,7 +80,6 @@ export interface CallJobResult {
   /** A notification's end: the digit pressed (null: none), whether the prompt was heard out. */
   notification: OutboundResult['notification'];
   attempts: { span: number | null; outcome: string; cause: number | null }[];
-  skipped: string | null;
   data: Record<string, string>;
 }
 
@@ -103,10 +102,13 @@ export class CallTryError extends Error {
   }
 }
 
+/** A queued job's data: a call job, or a campaign's job (read through callJobOf). */
+type QueuedCall = CallJobData | CampaignCallData;
+
 interface Taken {
-  job: Job<CallJobData>;
+  job: Job<QueuedCall>;
   token: string;
-  worker: Worker<CallJobData>;
+  worker: Worker<QueuedCall>;
 }
 
 const DEFAULT_LOCK_MS = 30_000;
@@ -120,7 +122,7 @@ const DEFAULT_IDLE_MS = 1_000;
 
 export class CallDispatcher {
   private readonly groups: GroupDialler[];
-  private readonly workers = new Map<string, Worker<CallJobData>>();
+  private readonly workers = new Map<string, Worker<QueuedCall>>();
   private readonly taken = new Map<string, Taken>();
   private readonly unsubscribe: (() => void)[] = [];
   private renewTimer: NodeJS.Timeout | null = null;
@@ -185,10 +187,10 @@ export class CallDispatcher {
 
   // ---- for the group diallers ----------------------------------------------------------------
 
-  worker(queue: string): Worker<CallJobData> {
+  worker(queue: string): Worker<QueuedCall> {
     let w = this.workers.get(queue);
     if (w) return w;
-    w = new Worker<CallJobData>(queue, null, {
+    w = new Worker<QueuedCall>(queue, null, {
       connection: this.o.connection,
       prefix: this.o.prefix,
       lockDuration: this.lockMs,
@@ -213,7 +215,7 @@ export class CallDispatcher {
   }
 
   private async renewLocks(): Promise<void> {
-    const byWorker = new Map<Worker<CallJobData>, Taken[]>();
+    const byWorker = new Map<Worker<QueuedCall>, Taken[]>();
     for (const t of this.taken.values()) byWorker.set(t.worker, [...(byWorker.get(t.worker) ?? []), t]);
     for (const [worker, list] of byWorker) {
       try {
@@ -314,9 +316,9 @@ class GroupDialler {
     for (const queue of order) {
       const worker = this.d.worker(queue);
       const token = `${this.id}:${++this.tokens}`;
-      let job: Job<CallJobData> | undefined;
+      let job: Job<QueuedCall> | undefined;
       try {
-        job = (await worker.getNextJob(token, { block: false })) as Job<CallJobData> | undefined;
+        job = (await worker.getNextJob(token, { block: false })) as Job<QueuedCall> | undefined;
       } catch (err) {
         this.d.options.logger.warn({ queue, err: (err as Error).message }, 'job not fetched: Redis away?');
         return null;
@@ -343,7 +345,7 @@ class GroupDialler {
 
   private async run(t: Taken): Promise<void> {
     const { job } = t;
-    const data = job.data;
+    const data = callJobOf(job.data);
     const log = this.d.options.logger;
     let fate: CallFate;
     let result: OutboundResult | null = null;
@@ -357,7 +359,7 @@ class GroupDialler {
       const decision = gate ? await gate.beforeDial(data, new Date(this.now())) : ({ kind: 'go' } as const);
       if (decision.kind !== 'go') {
         started();
-        await this.notDialled(t, decision);
+        await this.notDialled(t, data, decision);
         return;
       }
       const key = jobKey(job);
@@ -372,7 +374,7 @@ class GroupDialler {
       fate = fateOfError(err, this.g.settings.retryDelay, data.retryDelay);
     }
     try {
-      await this.settle(t, fate, result);
+      await this.settle(t, data, fate, result);
       if (data.campaignId !== null && fate.kind !== 'requeue') await this.d.options.gate?.afterCall(data, result?.outcome ?? 'failed');
     } catch (err) {
       // The lock may have run out (Redis away too long): the stalled check hands the job on.
@@ -380,17 +382,19 @@ class GroupDialler {
     }
   }
 
-  private async notDialled(t: Taken, decision: Exclude<GateDecision, { kind: 'go' }>): Promise<void> {
+  private async notDialled(t: Taken, data: CallJobData, decision: Exclude<GateDecision, { kind: 'go' }>): Promise<void> {
     if (decision.kind === 'wait-until') {
       await t.job.moveToDelayed(decision.at.getTime(), t.token);
       this.d.stats.requeued++;
       return;
     }
-    await t.job.moveToCompleted(resultOf(null, t.job.data, decision.reason), t.token, false);
+    this.d.options.logger.info({ job: jobKey(t.job), reason: decision.reason }, 'call job skipped: not dialled');
+    await t.job.moveToFailed(new UnrecoverableError(`skipped: ${decision.reason}`), t.token, false);
     this.d.stats.skipped++;
+    if (data.campaignId !== null) await this.d.options.gate?.afterCall(data, decision.reason);
   }
 
-  private async settle(t: Taken, fate: CallFate, result: OutboundResult | null): Promise<void> {
+  private async settle(t: Taken, data: CallJobData, fate: CallFate, result: OutboundResult | null): Promise<void> {
     const { job, token } = t;
     const triesLeft = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
     const message = fate.kind === 'retry' && !triesLeft ? 'call job failed: every try used' : FATE_MESSAGES[fate.kind];
@@ -398,7 +402,7 @@ class GroupDialler {
     if (result) await job.log(`try ${job.attemptsMade + 1}: ${result.outcome}${result.cause === null ? '' : ` cause ${result.cause}`} (${result.attempts.map((a) => `${a.span === null ? 'group' : `span ${a.span}`} ${a.outcome}`).join(', ') || 'no span in service'}) call ${result.callId}`);
     switch (fate.kind) {
       case 'completed':
-        await job.moveToCompleted(resultOf(result, job.data, null), token, false);
+        await job.moveToCompleted(resultOf(result, data), token, false);
         this.d.stats.completed++;
         return;
       case 'retry':
@@ -435,16 +439,15 @@ export function jobKey(job: { queueName: string; id?: string | undefined }): str
   return `${job.queueName}/${job.id ?? '?'}`;
 }
 
-function resultOf(r: OutboundResult | null, data: CallJobData, skipped: string | null): CallJobResult {
+function resultOf(r: OutboundResult | null, data: CallJobData): CallJobResult {
   return {
-    outcome: r?.outcome ?? 'skipped',
+    outcome: r?.outcome ?? 'failed',
     cause: r?.cause ?? null,
     callId: r?.callId ?? null,
     channelId: r?.answeredChannelId ?? null,
     e164: r?.e164 ?? null,
     notification: r?.notification ?? null,
     attempts: r?.attempts.map((a) => ({ span: a.span, outcome: a.outcome, cause: a.cause })) ?? [],
-    skipped,
     data: data.data,
   };
 }

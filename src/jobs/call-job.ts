@@ -120,3 +120,28 @@ function text(value: unknown, field: string, shape: RegExp, allowed: string): st
 function invalid(field: string, problem: string): JobError {
   return new JobError('INVALID_JOB', `${field} ${problem}`, { field });
 }
+
+/**
+ * What a job taken from a queue asks for: a call job as added above, or a campaign's job (its
+ * own shape: the number already in E.164, the campaign's caller ID and target) read as one.
+ */
+export function callJobOf(raw: CallJobData | CampaignCallData): CallJobData {
+  if ('request' in raw) return raw;
+  const request: OutboundRequest = {
+    group: raw.group, number: raw.number,
+    ...(raw.callerId === undefined ? {} : { callerId: raw.callerId }),
+    ...(raw.target === undefined ? {} : { target: raw.target }),
+  };
+  return { kind: 'campaign', group: raw.group, request, attempts: raw.attempts, retryDelay: {}, campaignId: raw.campaignId, data: raw.data };
+}
+
+/** The fields of a campaign's job the dialler reads (campaigns/campaign-types.ts CampaignJobData). */
+export interface CampaignCallData {
+  campaignId: string;
+  group: string;
+  number: string;
+  callerId?: string;
+  target?: OutboundRequest['target'];
+  attempts: number;
+  data: Record<string, string>;
+}

@@ -136,7 +136,7 @@ function viewOf(job: Job<CallJobData>, state: string): JobView {
     triesMade: job.attemptsMade,
     tries: job.opts.attempts ?? 1,
     outcome: result?.outcome ?? null,
-    reason: job.failedReason ?? result?.skipped ?? null,
+    reason: job.failedReason ?? null,
     campaignId: job.data.campaignId,
     result: result ?? null,
     createdAt: new Date(job.timestamp).toISOString(),

@@ -102,7 +102,8 @@ export class CampaignService {
       await queue.addBulk(rows.slice(i, i + LOAD_CHUNK).map((row) => ({
         name: 'call',
         data: jobData(id, settings, row),
-        opts: { jobId: `${id}-${row.line}`, attempts: settings.maxAttempts, removeOnComplete: false, removeOnFail: false },
+        // The outcome's delay comes from the dispatcher's backoff (call-fate.ts), as for call jobs.
+        opts: { jobId: `${id}-${row.line}`, attempts: settings.maxAttempts, backoff: { type: 'call-outcome' }, removeOnComplete: false, removeOnFail: false },
       })));
     }
     const added = (await this.total(queue)) - before;

@@ -13,4 +13,5 @@ export { readCampaignCsv, readCampaignEntries, NUMBER_COLUMN, MAX_ROWS, type Cam
 export { parseWindow, describeWindow, windowClock, isOpen, nextChange, DEFAULT_WINDOW, type WindowClock } from './calling-window';
 export { campaignKeys, campaignQueueName, type CampaignKeys } from './campaign-keys';
 export { DncList } from './dnc-list';
+export { campaignGate } from './campaign-gate';
 export type * from './campaign-types';
