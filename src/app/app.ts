@@ -21,7 +21,8 @@ import { openCdrWriter, type OpenedCdrWriter } from '../supervisor/cdr/open-cdr-
 import type { SupervisorConfig } from '../supervisor/config';
 import { SupervisorError } from '../supervisor/supervisor-errors';
 import { TrunkMap, type TrunkMapLogger } from '../supervisor/trunk-map';
-import { CallDispatcher } from '../jobs/call-dispatcher';
+import { CallDispatcher, type PriorAttempt } from '../jobs/call-dispatcher';
+import { outcomeOf } from '../supervisor/outbound/outcomes';
 import { CallJobs } from '../jobs/call-jobs';
 import { campaignGate, CampaignService } from '../jobs/campaigns';
 import { connectRedis, redactRedisUrl } from '../jobs/redis';
@@ -37,7 +38,7 @@ export interface AppOptions {
   /** Tests pass their own sim (to raise alarms); otherwise openBackend(config.backend). */
   backend?: HardwareBackend;
   /** Tuning for tests: short timeouts and intervals. */
-  tuning?: { restTimeoutMs?: number; backoffMaxMs?: number; pingIntervalMs?: number; trunkIntervalMs?: number; cdrFlushMs?: number; standinSpanWatchMs?: number; queueIdleMs?: number };
+  tuning?: { restTimeoutMs?: number; backoffMaxMs?: number; pingIntervalMs?: number; trunkIntervalMs?: number; cdrFlushMs?: number; standinSpanWatchMs?: number; queueIdleMs?: number; queueLockMs?: number; queueStalledMs?: number };
   /** The demo's calls (stand-in traffic, outbound dialler); default true when the stand-in runs. */
   demoTraffic?: boolean;
 }
@@ -149,7 +150,10 @@ export class App implements AppParts {
       });
       ari.start();
 
-      const queues = config.redis === null ? null : openQueues(config.redis, { site, trunkMap, calls, log, lifecycle, ...(t.queueIdleMs ? { idleMs: t.queueIdleMs } : {}) });
+      const queues = config.redis === null ? null : openQueues(config.redis, {
+        site, trunkMap, calls, db, log, lifecycle,
+        ...(t.queueIdleMs ? { idleMs: t.queueIdleMs } : {}), ...(t.queueLockMs ? { lockMs: t.queueLockMs } : {}), ...(t.queueStalledMs ? { stalledMs: t.queueStalledMs } : {}),
+      });
       if (queues) ari.once('ready', () => queues.dispatcher.start());
       else log.info({}, 'job queues off (TDMGATE_REDIS_URL=off): outbound calls only through the API');
 
@@ -194,7 +198,7 @@ export class App implements AppParts {
  */
 function openQueues(
   redis: { url: string; prefix: string },
-  o: { site: SiteConfig; trunkMap: TrunkMap; calls: CallControl; log: TrunkMapLogger; lifecycle: Lifecycle; idleMs?: number },
+  o: { site: SiteConfig; trunkMap: TrunkMap; calls: CallControl; db: OpenedCdrWriter; log: TrunkMapLogger; lifecycle: Lifecycle; idleMs?: number; lockMs?: number; stalledMs?: number },
 ): Queues {
   const connection = connectRedis(redis.url, { name: `tdmgate-supervisor-${process.pid}` });
   let lastError = '';
@@ -214,9 +218,13 @@ function openQueues(
   const dispatcher = new CallDispatcher({
     gate: campaignGate(campaigns),
     connection, prefix: redis.prefix, logger: o.log, capacity: o.trunkMap,
-    dialer: { originate: (r) => o.calls.outbound.originate(r), unplacedAttempts: (g) => o.calls.outbound.unplacedAttempts(g) },
+    dialer: {
+      originate: (r) => o.calls.outbound.originate(r),
+      unplacedAttempts: (g) => o.calls.outbound.unplacedAttempts(g),
+      priorAttempt: (callId) => priorAttempt(callId, o.calls, o.db),
+    },
     groups: outboundGroups.map((g) => ({ name: g.name, settings: settingsFor(g.number, o.site.routing?.outbound ?? []) })),
-    ...(o.idleMs ? { idleMs: o.idleMs } : {}),
+    ...(o.idleMs ? { idleMs: o.idleMs } : {}), ...(o.lockMs ? { lockMs: o.lockMs } : {}), ...(o.stalledMs ? { stalledIntervalMs: o.stalledMs } : {}),
   });
   const jobs = new CallJobs({ connection, prefix: redis.prefix, site: o.site, added: (group) => dispatcher.wake(group) });
   o.lifecycle.started('job queues', async () => {
@@ -226,6 +234,23 @@ function openQueues(
   });
   return { jobs, campaigns, dispatcher };
 }
+
+/**
+ * What is known of an earlier try by its call id (a job taken over after a crash): a leg of it
+ * still tracked (placed here, or adopted from Asterisk after our restart), or its CDR in the
+ * store (another box's too, when they share MySQL), or nothing.
+ */
+async function priorAttempt(callId: string, calls: CallControl, db: OpenedCdrWriter): Promise<PriorAttempt> {
+  if (calls.outbound.tracksCall(callId)) return { kind: 'live' };
+  const rows = (await db.knex('cdr').where({ linkedid: callId }).orderBy('uniqueid')) as { disposition: string; q850_cause: number | null }[];
+  const last = rows.at(-1);
+  if (last === undefined) return { kind: 'unknown' };
+  const answered = rows.some((r) => r.disposition === 'ANSWERED');
+  return { kind: 'ended', outcome: outcomeOf({ answered, cause: last.q850_cause, dialStatus: DISPOSITION_STATUS[last.disposition] ?? '' }), cause: answered ? null : last.q850_cause };
+}
+
+/** A CDR's disposition as the Dial status outcomeOf reads when the cause says nothing. */
+const DISPOSITION_STATUS: Readonly<Record<string, string>> = { BUSY: 'BUSY', 'NO ANSWER': 'NOANSWER', CONGESTION: 'CONGESTION' };
 
 /** The webhook workers, when endpoints are configured and the queues' Redis is on. */
 function startWebhooks(config: SupervisorConfig, calls: CallControl, log: TrunkMapLogger, lifecycle: Lifecycle): WebhookDispatcher | null {

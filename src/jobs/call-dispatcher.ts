@@ -9,14 +9,18 @@
 // mid-call stops renewing, and BullMQ's stalled-job check on any box puts its jobs back.
 
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { OutboundSettings } from '../provisioning/site/routing-types';
+import type { Outcome } from '../supervisor/outbound/outcomes';
 import type { OutboundResult } from '../supervisor/outbound/outbound-calls';
 import type { TrunkMapLogger } from '../supervisor/trunk-map';
 import { callJobOf, type CallJobData, type CampaignCallData } from './call-job';
 import { fateOfError, fateOfOutcome, type CallFate } from './call-fate';
+import { AttemptLedger, callKeyOf, type AttemptClaim } from './attempt-ledger';
 import { AttemptRate, openSlots } from './capacity';
+import { OUTBOUND_ID_PREFIX } from '../supervisor/outbound/outbound-calls';
 import { callQueueName } from './queue-names';
 
 /** What the dispatcher needs of call control's outbound side. */
@@ -24,7 +28,11 @@ export interface OutboundDialer {
   originate(request: unknown): Promise<OutboundResult>;
   /** Attempts on the group whose channel the TrunkMap does not show taken yet. */
   unplacedAttempts(group: string): number;
+  /** What is known of a call placed before (by its id): still up here, ended with a record, or nothing. */
+  priorAttempt(callId: string): Promise<PriorAttempt>;
 }
+
+export type PriorAttempt = { kind: 'live' } | { kind: 'ended'; outcome: Outcome; cause: number | null } | { kind: 'unknown' };
 
 /** What it needs of the TrunkMap. */
 export interface CapacityView {
@@ -64,6 +72,8 @@ export interface CallDispatcherOptions {
   lockMs?: number;
   /** How often every box looks for jobs of a box that stopped renewing. */
   stalledIntervalMs?: number;
+  /** This box's name in the attempt records (default host:pid). */
+  box?: string;
   /** With nothing to take, how soon the queues are looked at again (jobs added elsewhere, delays due). */
   idleMs?: number;
   now?: () => number;
@@ -112,6 +122,8 @@ interface Taken {
 }
 
 const DEFAULT_LOCK_MS = 30_000;
+/** A taken-over try still up on our Asterisk: looked at again after this. */
+const TAKEOVER_RECHECK_MS = 30_000;
 const FATE_MESSAGES: Record<CallFate['kind'], string> = {
   completed: 'call job done',
   retry: 'call job to be tried again',
@@ -127,10 +139,12 @@ export class CallDispatcher {
   private readonly unsubscribe: (() => void)[] = [];
   private renewTimer: NodeJS.Timeout | null = null;
   private stopping = false;
+  readonly attempts: AttemptLedger;
   readonly stats: DispatcherStats = { started: 0, completed: 0, retried: 0, failed: 0, requeued: 0, skipped: 0, held: 0 };
 
   constructor(private readonly o: CallDispatcherOptions) {
     this.groups = o.groups.map((g) => new GroupDialler(g, this, o.now ?? Date.now));
+    this.attempts = new AttemptLedger(o.connection, o.prefix, o.box ?? `${hostname()}:${process.pid}`, o.now ?? Date.now);
   }
 
   get lockMs(): number {
@@ -347,13 +361,13 @@ class GroupDialler {
     const { job } = t;
     const data = callJobOf(job.data);
     const log = this.d.options.logger;
-    let fate: CallFate;
-    let result: OutboundResult | null = null;
     let startingCounted = true;
     const started = (): void => {
       if (startingCounted) this.starting--;
       startingCounted = false;
     };
+    let fate: CallFate;
+    let result: OutboundResult | null = null;
     try {
       const gate = this.d.options.gate;
       const decision = gate ? await gate.beforeDial(data, new Date(this.now())) : ({ kind: 'go' } as const);
@@ -363,23 +377,47 @@ class GroupDialler {
         return;
       }
       const key = jobKey(job);
-      const request = { ...data.request, reference: key, retriesUsed: job.attemptsMade, accountcode: data.request.accountcode ?? key };
-      const placing = this.d.options.dialer.originate(request);
-      // originate() opens the attempt's leg before its first await: unplacedAttempts counts it now.
-      started();
-      result = await placing;
-      fate = fateOfOutcome(result.outcome, result.cause, this.g.settings.retryDelay, data.retryDelay);
+      const callKey = callKeyOf(this.d.options.prefix, key, data.round ?? 0, job.attemptsMade + 1);
+      // Recorded before it is dialled: a box that takes this try over after a crash finds it.
+      const earlier = await this.d.attempts.claim(callKey);
+      if (earlier !== null) {
+        started();
+        fate = await this.takenOver(job, data, callKey, earlier);
+      } else {
+        log.info({ job: key, try: job.attemptsMade + 1, of: job.opts.attempts ?? 1, number: data.request.number, call: `${OUTBOUND_ID_PREFIX}${callKey}` }, 'call job dialling');
+        const request = { ...data.request, reference: key, callKey, retriesUsed: job.attemptsMade, accountcode: data.request.accountcode ?? key };
+        const placing = this.d.options.dialer.originate(request);
+        // originate() opens the attempt's leg before its first await: unplacedAttempts counts it now.
+        started();
+        result = await placing;
+        fate = fateOfOutcome(result.outcome, result.cause, this.g.settings.retryDelay, data.retryDelay);
+      }
     } catch (err) {
       started();
       fate = fateOfError(err, this.g.settings.retryDelay, data.retryDelay);
     }
     try {
       await this.settle(t, data, fate, result);
-      if (data.campaignId !== null && fate.kind !== 'requeue') await this.d.options.gate?.afterCall(data, result?.outcome ?? 'failed');
+      if (data.campaignId !== null && fate.kind !== 'requeue') await this.d.options.gate?.afterCall(data, result?.outcome ?? fate.outcome ?? 'failed');
     } catch (err) {
       // The lock may have run out (Redis away too long): the stalled check hands the job on.
       log.warn({ job: jobKey(job), fate: fate.kind, err: (err as Error).message }, 'job outcome not stored');
     }
+  }
+
+  /**
+   * A try some box recorded before (this one before a restart, or one killed mid-call): never
+   * dialled again as such. Still up in our Asterisk: wait for it. Its CDR is in the store: its
+   * outcome decides. Neither: the customer may have been called, so the try counts as failed and
+   * the next one waits the failed delay.
+   */
+  private async takenOver(job: Job<QueuedCall>, data: CallJobData, callKey: string, earlier: AttemptClaim): Promise<CallFate> {
+    const callId = `${OUTBOUND_ID_PREFIX}${callKey}`;
+    const prior = await this.d.options.dialer.priorAttempt(callId);
+    this.d.options.logger.warn({ job: jobKey(job), try: job.attemptsMade + 1, call: callId, box: earlier.box, since: new Date(earlier.at).toISOString(), found: prior.kind }, 'call job try taken over: not dialled again');
+    if (prior.kind === 'live') return { kind: 'requeue', delayMs: TAKEOVER_RECHECK_MS, reason: `try ${job.attemptsMade + 1} is still up on this Asterisk (${callId})` };
+    if (prior.kind === 'ended') return fateOfOutcome(prior.outcome, prior.cause, this.g.settings.retryDelay, data.retryDelay);
+    return { kind: 'retry', delayMs: (data.retryDelay.failed ?? this.g.settings.retryDelay.failed) * 1000, reason: `try ${job.attemptsMade + 1} was placed by box ${earlier.box} and left no record (stopped mid-call?)`, outcome: 'failed' };
   }
 
   private async notDialled(t: Taken, data: CallJobData, decision: Exclude<GateDecision, { kind: 'go' }>): Promise<void> {

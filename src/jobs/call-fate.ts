@@ -11,14 +11,15 @@ import { isOutboundError } from '../supervisor/outbound/errors';
 import { OUTCOME_ACTIONS, type Outcome } from '../supervisor/outbound/outcomes';
 import type { RetryDelaysOverride } from './call-job';
 
+/** `outcome`: the try's, when it is known without the call's own result (a taken-over try). */
 export type CallFate =
-  | { kind: 'completed' }
+  | { kind: 'completed'; outcome?: Outcome }
   /** Another try after the delay, if the job has tries left (BullMQ decides). */
-  | { kind: 'retry'; delayMs: number; reason: string }
+  | { kind: 'retry'; delayMs: number; reason: string; outcome?: Outcome }
   /** Never tried again: the number or the party will not change. */
-  | { kind: 'failed'; reason: string }
+  | { kind: 'failed'; reason: string; outcome?: Outcome }
   /** Nothing was dialled: back to the queue after the delay, no try used. */
-  | { kind: 'requeue'; delayMs: number; reason: string };
+  | { kind: 'requeue'; delayMs: number; reason: string; outcome?: undefined };
 
 /** Asterisk away: look again soon; the connection's own backoff decides when calls flow. */
 export const REQUEUE_DELAY_MS = 3_000;
@@ -26,10 +27,10 @@ export const REQUEUE_DELAY_MS = 3_000;
 export function fateOfOutcome(outcome: Outcome, cause: number | null, delays: RetryDelays, override: RetryDelaysOverride): CallFate {
   const action = OUTCOME_ACTIONS[outcome];
   const said = cause === null ? outcome : `${outcome} (cause ${cause})`;
-  if (action === 'done') return { kind: 'completed' };
-  if (action === 'stop') return { kind: 'failed', reason: `${said}: not tried again` };
+  if (action === 'done') return { kind: 'completed', outcome };
+  if (action === 'stop') return { kind: 'failed', reason: `${said}: not tried again`, outcome };
   const key = outcome === 'busy' ? 'busy' : outcome === 'no-answer' ? 'noAnswer' : outcome === 'congestion' ? 'congestion' : 'failed';
-  return { kind: 'retry', delayMs: (override[key] ?? delays[key]) * 1000, reason: said };
+  return { kind: 'retry', delayMs: (override[key] ?? delays[key]) * 1000, reason: said, outcome };
 }
 
 /** The fate of a try that threw instead of returning an outcome. */

@@ -33,6 +33,8 @@ export interface CallJobData {
   campaignId: string | null;
   /** The customer's own fields (a campaign CSV's other columns), handed back in the result. */
   data: Record<string, string>;
+  /** Times an operator sent the job back (jobs retry): its tries are counted afresh in a new round. */
+  round?: number;
 }
 
 export const MAX_ATTEMPTS = 20;
@@ -132,7 +134,7 @@ export function callJobOf(raw: CallJobData | CampaignCallData): CallJobData {
     ...(raw.callerId === undefined ? {} : { callerId: raw.callerId }),
     ...(raw.target === undefined ? {} : { target: raw.target }),
   };
-  return { kind: 'campaign', group: raw.group, request, attempts: raw.attempts, retryDelay: {}, campaignId: raw.campaignId, data: raw.data };
+  return { kind: 'campaign', group: raw.group, request, attempts: raw.attempts, retryDelay: {}, campaignId: raw.campaignId, data: raw.data, ...(raw.round === undefined ? {} : { round: raw.round }) };
 }
 
 /** The fields of a campaign's job the dialler reads (campaigns/campaign-types.ts CampaignJobData). */
@@ -144,4 +146,5 @@ export interface CampaignCallData {
   target?: OutboundRequest['target'];
   attempts: number;
   data: Record<string, string>;
+  round?: number;
 }

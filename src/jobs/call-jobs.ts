@@ -87,6 +87,8 @@ export class CallJobs {
     if (!job) throw new JobError('NOT_FOUND', `job ${key} does not exist (finished jobs are kept a week)`, { field: 'job' });
     const state = await job.getState();
     if (state !== 'failed') throw new JobError('INVALID_STATE', `job ${key} is ${state}; only failed jobs are retried`, { field: 'job' });
+    // A new round: its tries get new call ids, so the ledger does not take them for the old ones.
+    await job.updateData({ ...job.data, round: (job.data.round ?? 0) + 1 });
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
     this.o.added?.(group);
     return viewOf(job, 'waiting');

@@ -7,18 +7,24 @@
 import assert from 'node:assert/strict';
 import type { App } from '../../src/app/app';
 import type { JobView } from '../../src/jobs/call-jobs';
+import { AttemptLedger, callKeyOf } from '../../src/jobs/attempt-ledger';
 import { isJobError } from '../../src/jobs/job-errors';
 import { startTestSupervisor, type TestSupervisor } from '../supervisor/supervisor-harness';
 import { waitFor } from '../wait-for';
 import { redisUrl, uniquePrefix } from './test-redis';
 
+/** The columns a CDR row cannot do without, for one written by "another box". */
+const CDR_DEFAULTS = { calldate: new Date(), direction: 'outbound' };
+
 describe('call jobs on the queues, end to end', function () {
   this.timeout(60_000);
   let running: TestSupervisor;
   let sup: App;
+  let prefix: string;
 
   beforeEach(async () => {
-    running = await startTestSupervisor({ name: 'SQLite', url: undefined }, { url: redisUrl(), prefix: uniquePrefix('calls') });
+    prefix = uniquePrefix('calls');
+    running = await startTestSupervisor({ name: 'SQLite', url: undefined }, { url: redisUrl(), prefix });
     sup = running.sup;
     await waitFor(() => sup.queues?.dispatcher.ready, 'the queues connected to Redis');
   });
@@ -50,6 +56,31 @@ describe('call jobs on the queues, end to end', function () {
     assert.equal(done.kind, 'notification');
     assert.equal(done.result?.notification?.digit, '1');
     await assert.rejects(queues().jobs.add({ kind: 'notification', group: 'carrier', number: '030 4444444' }), (e: unknown) => isJobError(e, 'INVALID_JOB') && e.field === 'prompt');
+  });
+
+  it('a try another box recorded and left (killed mid-call) is never dialled again: it counts as failed, the next try goes out', async () => {
+    const { key } = await queues().jobs.add({ group: 'carrier', number: '030 6666666', attempts: 3, retryDelay: { failed: 0 } });
+    // The box that took try 1 recorded it and died before any record of the call.
+    const ledger = new AttemptLedger(queues().dispatcher.options.connection, prefix, 'box-killed', Date.now);
+    assert.equal(await ledger.claim(callKeyOf(prefix, key, 0, 1)), null);
+    const done = await settled(key, 'completed', 2);
+    assert.equal(done.triesMade, 2);
+    const rows = await waitFor(async () => {
+      sup.standin!.channels().filter((c) => c.state === 'Up').forEach((c) => sup.standin!.remoteHangup(c.id, 16));
+      const r = (await sup.db.knex('cdr').where({ accountcode: key })) as { linkedid: string }[];
+      return r.length > 0 ? r : undefined;
+    }, 'the CDR of try 2');
+    assert.deepEqual(rows.map((r) => r.linkedid), [`tdmgate-o-${callKeyOf(prefix, key, 0, 2)}`], 'only try 2 was dialled');
+  });
+
+  it('a taken-over try whose CDR is in the store takes its outcome from the record', async () => {
+    const { key } = await queues().jobs.add({ group: 'carrier', number: '030 6666667', attempts: 1 });
+    const callId = `tdmgate-o-${callKeyOf(prefix, key, 0, 1)}`;
+    await new AttemptLedger(queues().dispatcher.options.connection, prefix, 'box-killed', Date.now).claim(callKeyOf(prefix, key, 0, 1));
+    await sup.db.knex('cdr').insert({ ...CDR_DEFAULTS, uniqueid: `${callId}-1`, linkedid: callId, disposition: 'BUSY', q850_cause: 17, accountcode: key });
+    const dead = await settled(key, 'failed');
+    assert.match(dead.reason ?? '', /busy \(cause 17\)/);
+    assert.equal(((await sup.db.knex('cdr').where({ accountcode: key })) as unknown[]).length, 1, 'not dialled');
   });
 
   it('busy: tried again after the delay until the tries are used, then a dead letter that can be sent back', async () => {

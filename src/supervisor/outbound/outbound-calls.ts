@@ -144,7 +144,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
     const call = this.prepare(req);
     if (this.o.ari.status !== 'ready') throw new AriNotReadyError(`call to ${call.number.e164}: ARI is ${this.o.ari.status}; nothing was dialled`, { operation: 'outbound.originate' });
     this.counts.requested++;
-    const callId = `${OUTBOUND_ID_PREFIX}${randomBytes(6).toString('hex')}`;
+    const callId = `${OUTBOUND_ID_PREFIX}${req.callKey ?? randomBytes(6).toString('hex')}`;
     const reports: AttemptReport[] = [];
     let progress: HuntProgress = { attempt: 0, retries: req.retriesUsed };
     let attempt: Attempt | undefined = call.attempts[0];
@@ -172,6 +172,12 @@ export class OutboundCalls implements LegOwner<OutboundData> {
     let n = 0;
     for (const leg of this.o.legs.tracked.all()) if (leg.direction === 'outbound' && leg.channel === null && leg.groupName === groupName) n++;
     return n;
+  }
+
+  /** A leg of the call `callId` is tracked: placed by us, or adopted from Asterisk after a restart. */
+  tracksCall(callId: string): boolean {
+    for (const leg of this.o.legs.tracked.all()) if (leg.direction === 'outbound' && (leg.data as OutboundData).callId === callId) return true;
+    return false;
   }
 
   private unplacedOnSpan(span: number): number {

@@ -42,6 +42,11 @@ export interface OutboundRequest {
   retriesUsed?: number;
   /** The caller's reference (a job id): in logs and the CDR's userfield. */
   reference?: string;
+  /**
+   * The call's id made by the caller (the job queues derive it from the job and the try), so a
+   * try is known by its id - in ARI and as the CDRs' linkedid - before it is placed; default random.
+   */
+  callKey?: string;
 }
 
 export interface CheckedRequest {
@@ -56,12 +61,13 @@ export interface CheckedRequest {
   accountcode: string;
   retriesUsed: number;
   reference: string;
+  callKey: string | null;
 }
 
 /** An answered call with no target goes here; docs/supervisor.md shows the dialplan for it. */
 export const DEFAULT_OUTBOUND_PLACE: DialplanPlace = { context: 'tdmgate-outbound', extension: 's', priority: 1, name: '' };
 
-const KEYS = ['group', 'number', 'callerId', 'timeoutSeconds', 'target', 'prompt', 'variables', 'accountcode', 'retriesUsed', 'reference'];
+const KEYS = ['group', 'number', 'callerId', 'timeoutSeconds', 'target', 'prompt', 'variables', 'accountcode', 'retriesUsed', 'reference', 'callKey'];
 const DIALPLAN_NAME = /^[A-Za-z0-9_\-+.*#]{1,79}$/;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const MAX_VARIABLES = 32;
@@ -88,6 +94,7 @@ export function checkRequest(input: unknown, site: SiteConfig): CheckedRequest {
     accountcode: optionalText(r.accountcode, 'accountcode', /^[\x20-\x7e]{1,80}$/, 'printable ASCII, at most 80 characters') ?? '',
     retriesUsed: r.retriesUsed === undefined ? 0 : integer(r.retriesUsed, 'retriesUsed', 0, 1000),
     reference: optionalText(r.reference, 'reference', /^[\x20-\x7e]{1,100}$/, 'printable ASCII, at most 100 characters') ?? '',
+    callKey: optionalText(r.callKey, 'callKey', /^[a-z0-9]{8,32}$/, '8 to 32 lowercase letters and digits'),
   };
 }
 
