@@ -242,6 +242,8 @@ function openQueues(
  */
 async function priorAttempt(callId: string, calls: CallControl, db: OpenedCdrWriter): Promise<PriorAttempt> {
   if (calls.outbound.tracksCall(callId)) return { kind: 'live' };
+  // A call that ended here a moment ago may still be on its way into the store.
+  await Promise.race([calls.settled(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
   const rows = (await db.knex('cdr').where({ linkedid: callId }).orderBy('uniqueid')) as { disposition: string; q850_cause: number | null }[];
   const last = rows.at(-1);
   if (last === undefined) return { kind: 'unknown' };

@@ -21,7 +21,7 @@ export function callKeyOf(prefix: string, jobKey: string, round: number, tryNo: 
 }
 
 export class AttemptLedger {
-  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly box: string, private readonly now: () => number) {}
+  constructor(private readonly redis: Redis, private readonly prefix: string, readonly box: string, private readonly now: () => number) {}
 
   /** Claims the try for this box: null when it was not claimed before, else the earlier claim. */
   async claim(callKey: string): Promise<AttemptClaim | null> {

@@ -201,6 +201,22 @@ export class CallDispatcher {
 
   // ---- for the group diallers ----------------------------------------------------------------
 
+  /** Resolves true when Redis is ready again within `ms`, false otherwise. */
+  redisBack(ms: number): Promise<boolean> {
+    if (this.ready) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const onReady = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.o.connection.off('ready', onReady);
+        resolve(false);
+      }, ms);
+      this.o.connection.once('ready', onReady);
+    });
+  }
+
   worker(queue: string): Worker<QueuedCall> {
     let w = this.workers.get(queue);
     if (w) return w;
@@ -380,9 +396,10 @@ class GroupDialler {
       const callKey = callKeyOf(this.d.options.prefix, key, data.round ?? 0, job.attemptsMade + 1);
       // Recorded before it is dialled: a box that takes this try over after a crash finds it.
       const earlier = await this.d.attempts.claim(callKey);
-      if (earlier !== null) {
+      const reconciled = earlier === null ? null : await this.takenOver(job, data, callKey, earlier);
+      if (reconciled !== null) {
         started();
-        fate = await this.takenOver(job, data, callKey, earlier);
+        fate = reconciled;
       } else {
         log.info({ job: key, try: job.attemptsMade + 1, of: job.opts.attempts ?? 1, number: data.request.number, call: `${OUTBOUND_ID_PREFIX}${callKey}` }, 'call job dialling');
         const request = { ...data.request, reference: key, callKey, retriesUsed: job.attemptsMade, accountcode: data.request.accountcode ?? key };
@@ -411,9 +428,12 @@ class GroupDialler {
    * outcome decides. Neither: the customer may have been called, so the try counts as failed and
    * the next one waits the failed delay.
    */
-  private async takenOver(job: Job<QueuedCall>, data: CallJobData, callKey: string, earlier: AttemptClaim): Promise<CallFate> {
+  private async takenOver(job: Job<QueuedCall>, data: CallJobData, callKey: string, earlier: AttemptClaim): Promise<CallFate | null> {
     const callId = `${OUTBOUND_ID_PREFIX}${callKey}`;
     const prior = await this.d.options.dialer.priorAttempt(callId);
+    // Claimed by this very process, which holds no call of it and no record: Redis lost the
+    // answer to our claim or to the fetch (it went away then), and the call was never placed.
+    if (prior.kind === 'unknown' && earlier.box === this.d.attempts.box) return null;
     this.d.options.logger.warn({ job: jobKey(job), try: job.attemptsMade + 1, call: callId, box: earlier.box, since: new Date(earlier.at).toISOString(), found: prior.kind }, 'call job try taken over: not dialled again');
     if (prior.kind === 'live') return { kind: 'requeue', delayMs: TAKEOVER_RECHECK_MS, reason: `try ${job.attemptsMade + 1} is still up on this Asterisk (${callId})` };
     if (prior.kind === 'ended') return fateOfOutcome(prior.outcome, prior.cause, this.g.settings.retryDelay, data.retryDelay);
@@ -432,11 +452,24 @@ class GroupDialler {
     if (data.campaignId !== null) await this.d.options.gate?.afterCall(data, decision.reason);
   }
 
+  /** Says what the try came to, then stores the job's fate; a Redis gone meanwhile is waited for once. */
   private async settle(t: Taken, data: CallJobData, fate: CallFate, result: OutboundResult | null): Promise<void> {
-    const { job, token } = t;
+    const { job } = t;
     const triesLeft = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
     const message = fate.kind === 'retry' && !triesLeft ? 'call job failed: every try used' : FATE_MESSAGES[fate.kind];
     this.d.options.logger.info({ job: jobKey(job), try: job.attemptsMade + 1, of: job.opts.attempts ?? 1, outcome: result?.outcome ?? null, call: result?.callId ?? null, reason: fate.kind === 'completed' ? null : fate.reason }, message);
+    try {
+      await this.store(t, data, fate, result, triesLeft);
+    } catch (err) {
+      if (this.d.ready) throw err;
+      // Redis went away under the call: its lock outlives a restart, so store the fate when it is back.
+      if (!(await this.d.redisBack(this.d.lockMs / 2))) throw err;
+      await this.store(t, data, fate, result, triesLeft);
+    }
+  }
+
+  private async store(t: Taken, data: CallJobData, fate: CallFate, result: OutboundResult | null, triesLeft: boolean): Promise<void> {
+    const { job, token } = t;
     if (result) await job.log(`try ${job.attemptsMade + 1}: ${result.outcome}${result.cause === null ? '' : ` cause ${result.cause}`} (${result.attempts.map((a) => `${a.span === null ? 'group' : `span ${a.span}`} ${a.outcome}`).join(', ') || 'no span in service'}) call ${result.callId}`);
     switch (fate.kind) {
       case 'completed':

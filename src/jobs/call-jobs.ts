@@ -116,6 +116,8 @@ export class CallJobs {
     let q = this.queues.get(group);
     if (!q) {
       q = new Queue<CallJobData>(callQueueName(group), { connection: this.o.connection, prefix: this.o.prefix });
+      // Connection trouble reaches the caller as a failed call of its own; unheard, BullMQ prints it.
+      q.on('error', () => undefined);
       this.queues.set(group, q);
     }
     return q;

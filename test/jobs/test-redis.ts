@@ -3,22 +3,24 @@
 // so tests never see each other's queues. `privateRedis` starts a second server in its own
 // directory and port, for the tests that kill Redis and start it again.
 
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/package-root';
 
+const execFileAsync = promisify(execFile);
 let serverUrl: string | undefined;
 
 function script(): string {
   return join(packageRoot(__dirname), 'scripts', 'redis');
 }
 
-function runScript(args: string[], env: Record<string, string> = {}): string {
+function runScript(args: string[]): string {
   try {
-    return execFileSync('bash', [script(), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000, env: { ...process.env, ...env } }).trim();
+    return execFileSync('bash', [script(), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000, env: process.env }).trim();
   } catch (err) {
     const stderr = (err as { stderr?: Buffer | string }).stderr?.toString() ?? '';
     throw new Error(`scripts/redis ${args.join(' ')} failed (it installs Debian's redis-tools when missing; set TDMGATE_TEST_REDIS_URL to use another server).\n${stderr}`);
@@ -42,43 +44,45 @@ export function uniquePrefix(name = 'test'): string {
 export interface PrivateRedis {
   url: string;
   port: number;
-  start(): void;
+  /** Starts it (again): asynchronous, so a supervisor in the same process keeps running meanwhile. */
+  start(): Promise<void>;
   /** kill -9: the AOF is all that is left. */
-  kill(): void;
-  stop(): void;
-  cleanup(): void;
+  kill(): Promise<void>;
+  cleanup(): Promise<void>;
 }
 
 /** A Redis of its own on `port`, in a temp directory, started. */
-export function privateRedis(port: number): PrivateRedis {
+export async function privateRedis(port: number): Promise<PrivateRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'tdmgate-redis-'));
-  const env = { TDMGATE_REDIS_DIR: dir, TDMGATE_REDIS_PORT: String(port) };
+  const env = { ...process.env, TDMGATE_REDIS_DIR: dir, TDMGATE_REDIS_PORT: String(port) };
+  const run = async (command: string): Promise<void> => void (await execFileAsync('bash', [script(), command], { env, timeout: 300_000 }));
   const server: PrivateRedis = {
     url: `redis://127.0.0.1:${port}`,
     port,
-    start: () => void runScript(['start'], env),
-    kill: () => {
+    start: () => run('start'),
+    kill: async () => {
       const pid = Number(readFileSync(join(dir, 'redis.pid'), 'utf8').trim());
       process.kill(pid, 'SIGKILL');
       // The pid file stays behind after a kill; the script's start handles that.
-      for (let i = 0; i < 100; i++) {
-        try {
-          process.kill(pid, 0);
-        } catch {
-          return;
-        }
-        execFileSync('sleep', ['0.05']);
-      }
+      for (let i = 0; i < 200 && alive(pid); i++) await new Promise((r) => setTimeout(r, 25));
     },
-    stop: () => void runScript(['stop'], env),
-    cleanup: () => {
+    cleanup: async () => {
       try {
-        runScript(['stop'], env);
+        await run('stop');
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     },
   };
-  server.start();
+  await server.start();
   return server;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -239,6 +239,8 @@ export class CampaignService {
     let queue = this.queues.get(id);
     if (queue === undefined) {
       queue = new Queue(campaignQueueName(id), { connection: this.redis, prefix: this.prefix });
+      // Connection trouble reaches the caller as a failed call of its own; unheard, BullMQ prints it.
+      queue.on('error', () => undefined);
       this.queues.set(id, queue);
     }
     return queue;
