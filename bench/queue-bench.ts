@@ -4,15 +4,16 @@
 // far end answers, is busy, does not answer or is a wrong number in a campaign's usual shares,
 // with ring and talk times compressed (ring 50-300 ms, talk 0.2-1.2 s; unanswered calls cleared
 // by the carrier with cause 19 after 0.5-1.2 s of ringing, since an originate timeout is at
-// least 5 s), so the two runs of 10,000 take about three minutes. One call job per number, one try each.
+// least 5 s), so both runs of 10,000 take about three minutes. One call job per number, one try.
 // Two runs, one supervisor each, on the private Redis scripts/redis starts (a prefix per run,
 // its keys removed after): the job queues' dispatcher (src/jobs), and the naive way - a BullMQ
 // Worker of fixed concurrency (48, the outbound share) whose processor calls the outbound
 // service. Measured while jobs wait: utilisation (outbound channels ringing or in a call in the
 // TrunkMap / channels there for outbound: usable - reserve - inbound calls), sampled every 20 ms,
 // mean and max; originates refused for lack of a channel (attempts that made no channel:
-// Allocation failed); for the dispatcher, from an outbound channel going idle in the TrunkMap to
-// the next originate() it sends. Alone: node dist/bench/queue-bench.js.
+// Allocation failed) and the numbers never rung for it; jobs/s and the event loop's delay; for
+// the dispatcher, from an outbound channel going idle in the TrunkMap to the next originate() it
+// sends. Alone: node dist/bench/queue-bench.js.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
