@@ -6,6 +6,7 @@ import { cdrBench } from './cdr-bench';
 import { diagScanProcess } from './cli-bench';
 import { importBench } from './import-bench';
 import { provisioningBench } from './provisioning-bench';
+import { queueBench } from './queue-bench';
 import { runSections, type BenchSection } from './report';
 import { simEdgeLatency, simThroughput, simWatcherOverhead } from './sim-bench';
 import { sqliteLoopBench } from './sqlite-loop-bench';
@@ -24,6 +25,7 @@ function main(): void {
     ['CDR writes on SQLite and the event loop', sqliteLoopBench],
     ['supervisor, 32 E1 PRI', supervisorBench],
     ['webhook delivery', webhookBench],
+    ['job queues', queueBench],
   ];
   runSections(sections);
 }
