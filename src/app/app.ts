@@ -25,7 +25,7 @@ import { CallDispatcher, type PriorAttempt } from '../jobs/call-dispatcher';
 import { outcomeOf } from '../supervisor/outbound/outcomes';
 import { CallJobs } from '../jobs/call-jobs';
 import { campaignGate, CampaignService } from '../jobs/campaigns';
-import { connectRedis, redactRedisUrl } from '../jobs/redis';
+import { connectRedis, redactRedisUrl, redisOptions } from '../jobs/redis';
 import { settingsFor } from '../supervisor/outbound/prepare-call';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher';
 import { Lifecycle } from './lifecycle';
@@ -217,7 +217,7 @@ function openQueues(
   const campaigns = new CampaignService({ redis: connection, prefix: redis.prefix });
   const dispatcher = new CallDispatcher({
     gate: campaignGate(campaigns),
-    connection, prefix: redis.prefix, logger: o.log, capacity: o.trunkMap,
+    connection, workerConnection: redisOptions(redis.url, { name: `tdmgate-dispatcher-${process.pid}` }), prefix: redis.prefix, logger: o.log, capacity: o.trunkMap,
     dialer: {
       originate: (r) => o.calls.outbound.originate(r),
       unplacedAttempts: (g) => o.calls.outbound.unplacedAttempts(g),

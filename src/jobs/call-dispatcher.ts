@@ -10,7 +10,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { OutboundSettings } from '../provisioning/site/routing-types';
 import type { Outcome } from '../supervisor/outbound/outcomes';
@@ -60,8 +60,10 @@ export interface DialledGroup {
 }
 
 export interface CallDispatcherOptions {
-  /** Shared by the workers (BullMQ duplicates it for what blocks). */
+  /** For the dispatcher's own commands (the attempt ledger) and its readiness. */
   connection: Redis;
+  /** How the workers connect: each opens and closes its own connections (see redisOptions). */
+  workerConnection: ConnectionOptions;
   prefix: string;
   groups: readonly DialledGroup[];
   dialer: OutboundDialer;
@@ -122,6 +124,8 @@ interface Taken {
 }
 
 const DEFAULT_LOCK_MS = 30_000;
+/** How long a stop waits for a fetch under way (Redis answers one in milliseconds when it is there). */
+const FETCH_AT_STOP_MS = 1_000;
 /** A taken-over try still up on our Asterisk: looked at again after this. */
 const TAKEOVER_RECHECK_MS = 30_000;
 const FATE_MESSAGES: Record<CallFate['kind'], string> = {
@@ -223,7 +227,7 @@ export class CallDispatcher {
     let w = this.workers.get(queue);
     if (w) return w;
     w = new Worker<QueuedCall>(queue, null, {
-      connection: this.o.connection,
+      connection: this.o.workerConnection,
       prefix: this.o.prefix,
       lockDuration: this.lockMs,
       stalledInterval: this.o.stalledIntervalMs ?? 30_000,
@@ -306,12 +310,15 @@ class GroupDialler {
       return;
     }
     this.pumping = true;
-    void this.fill().catch((err: unknown) => this.d.options.logger.error({ group: this.name, err: err instanceof Error ? err.message : String(err) }, 'call job dispatch failed: tried again at the next wake-up')).finally(() => {
+    this.filling = this.fill().catch((err: unknown) => this.d.options.logger.error({ group: this.name, err: err instanceof Error ? err.message : String(err) }, 'call job dispatch failed: tried again at the next wake-up')).finally(() => {
       this.pumping = false;
       // A wake-up that came between fill's last look and here would otherwise be lost.
       if (this.again && !this.d.isStopping) this.pump();
     });
   }
+
+  /** The fill in progress, if any: stop() lets it end before it hands back what it holds. */
+  private filling: Promise<void> = Promise.resolve();
 
   private async fill(): Promise<void> {
     do {
@@ -358,9 +365,12 @@ class GroupDialler {
     } catch (err) {
       this.d.options.logger.warn({ group: this.name, err: (err as Error).message }, 'campaign queues not listed');
     }
+    // Stopped meanwhile: open no worker the stop would not close.
+    if (this.d.isStopping) return null;
     const start = this.rotation++;
     const order = [callQueueName(this.name), ...campaigns.map((_, i) => campaigns[(start + i) % campaigns.length] as string)];
     for (const queue of order) {
+      if (this.d.isStopping) return null;
       const worker = this.d.worker(queue);
       const token = `${this.id}:${++this.tokens}`;
       let job: Job<QueuedCall> | undefined;
@@ -511,6 +521,11 @@ class GroupDialler {
   async stop(drainMs: number): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    // A fetch under way may still bring a job: it is held (isStopping) and handed back below.
+    // With Redis away the fetch waits for Redis: the workers' close ends it instead.
+    let wait: NodeJS.Timeout | undefined;
+    await Promise.race([this.filling, new Promise((r) => (wait = setTimeout(r, FETCH_AT_STOP_MS)))]);
+    clearTimeout(wait);
     for (const t of this.held.splice(0)) {
       await t.job.moveToDelayed(this.now(), t.token).catch(() => undefined);
       this.d.untrack(t);

@@ -3,6 +3,7 @@
 // never fails a call; the CLI's connection fails fast with a message that names the URL, so a
 // technician learns at once that Redis is not where TDMGATE_REDIS_URL says.
 
+import type { RedisOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { JobError } from './job-errors';
 
@@ -17,8 +18,24 @@ export interface RedisConnectOptions {
 const MAX_BACKOFF_MS = 2_000;
 
 export function connectRedis(url: string, options: RedisConnectOptions): Redis {
+  return new Redis(redisOptions(url, options));
+}
+
+/**
+ * The options connectRedis uses, for what must own its connections: a BullMQ Worker given an
+ * open connection duplicates it for its blocking reads and never closes the duplicate, which then
+ * retries forever once Redis is gone; given options, it opens and closes both itself.
+ */
+export function redisOptions(url: string, options: RedisConnectOptions): RedisOptions {
   const failFast = options.failFast ?? false;
-  return new Redis(url, {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    ...(u.username === '' ? {} : { username: decodeURIComponent(u.username) }),
+    ...(u.password === '' ? {} : { password: decodeURIComponent(u.password) }),
+    ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
     connectionName: options.name,
     // BullMQ's workers block on Redis and require null here; a finite count would fail jobs
     // while Redis restarts.
@@ -26,7 +43,7 @@ export function connectRedis(url: string, options: RedisConnectOptions): Redis {
     enableOfflineQueue: !failFast,
     connectTimeout: failFast ? 3_000 : 10_000,
     retryStrategy: (times) => (failFast ? null : Math.min(100 * 2 ** Math.min(times, 5), MAX_BACKOFF_MS)),
-  });
+  };
 }
 
 /** Waits until `redis` is ready or fails with REDIS_UNAVAILABLE naming the (password-free) URL. */

@@ -11,7 +11,7 @@
 
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { connectRedis } from '../jobs/redis';
+import { connectRedis, redisOptions } from '../jobs/redis';
 import type { CallEvent, CallEventListener } from '../supervisor/calls/call-events';
 import type { RedisTarget } from '../supervisor/config';
 import type { TrunkMapLogger } from '../supervisor/trunk-map';
@@ -207,7 +207,9 @@ export class WebhookDispatcher {
     const prefix = this.o.redis.prefix;
     const queue = new Queue<WebhookJobData>(name, { connection: this.redis, prefix });
     queue.on('error', (err) => this.connectionError('webhook queue', err));
-    const worker = new Worker<WebhookJobData>(name, (job) => this.post(endpoint, job), { connection: this.redis, prefix, concurrency: endpoint.concurrency, autorun: false });
+    // Its own connections (options, not the shared one): a Worker never closes the duplicate it
+    // makes of a shared connection, which would keep the process alive once Redis is gone.
+    const worker = new Worker<WebhookJobData>(name, (job) => this.post(endpoint, job), { connection: redisOptions(this.o.redis.url, { name: 'tdmgate-webhooks' }), prefix, concurrency: endpoint.concurrency, autorun: false });
     worker.on('error', (err) => this.connectionError('webhook worker', err));
     worker.on('completed', () => this.counts.delivered++);
     worker.on('failed', (job, err) => {

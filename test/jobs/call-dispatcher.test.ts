@@ -11,7 +11,7 @@ import { CallDispatcher, type CapacityView } from '../../src/jobs/call-dispatche
 import type { CallJobData } from '../../src/jobs/call-job';
 import { jobOptions } from '../../src/jobs/call-jobs';
 import { callQueueName } from '../../src/jobs/queue-names';
-import { connectRedis } from '../../src/jobs/redis';
+import { connectRedis, redisOptions } from '../../src/jobs/redis';
 import type { OutboundResult } from '../../src/supervisor/outbound/outbound-calls';
 import { settingsFor } from '../../src/supervisor/outbound/prepare-call';
 import { silent } from '../supervisor/supervisor-harness';
@@ -89,9 +89,9 @@ describe('call dispatcher: looks at Redis only when there may be a job', functio
   /** A started dispatcher of one group; counts its fetches from the group's queue. */
   function start(idleMs: number): { fetches: () => number; returned: () => number } {
     const d = new CallDispatcher({
-      connection, prefix, capacity, logger: silent, idleMs,
+      connection, workerConnection: redisOptions(redisUrl(), { name: 'tdmgate-test-dispatcher' }), prefix, capacity, logger: silent, idleMs,
       groups: [{ name: GROUP, settings: settingsFor(2, []) }],
-      dialer: { originate: (r) => Promise.resolve(answered(dial((r as { number: string }).number))), unplacedAttempts: () => 0 },
+      dialer: { originate: (r) => Promise.resolve(answered(dial((r as { number: string }).number))), unplacedAttempts: () => 0, priorAttempt: () => Promise.resolve({ kind: 'unknown' }) },
     });
     const worker = d.worker(callQueueName(GROUP));
     const getNextJob = worker.getNextJob.bind(worker);

@@ -59,7 +59,8 @@ function assertWellFormed(rows: CdrRow[]): void {
     // The demo's inbound calls (Asterisk ids) and its dialler's outbound attempts (our ids).
     const outbound = r.direction === 'outbound';
     if (outbound) {
-      assert.match(r.uniqueid, /^tdmgate-o-[0-9a-f]{12}-\d+$/, `${what}: uniqueid`);
+      // Random call ids (12 hex digits), or a call job try's derived key (20).
+      assert.match(r.uniqueid, /^tdmgate-o-(?:[0-9a-f]{12}|[0-9a-f]{20})-\d+$/, `${what}: uniqueid`);
       assert.equal(r.linkedid, r.uniqueid.replace(/-\d+$/, ''), `${what}: linkedid`);
     } else {
       assert.equal(r.direction, 'inbound', `${what}: direction`);
