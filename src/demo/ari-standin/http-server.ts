@@ -122,8 +122,12 @@ export class AriHttpServer {
         }
       }
       const method = req.method ?? 'GET';
-      send(res, this.router.dispatch(method, url.pathname, (captures) => ({ method, path: url.pathname, params, lists, body, captures, host })));
+      const reply = this.router.dispatch(method, url.pathname, (captures) => ({ method, path: url.pathname, params, lists, body, captures, host }));
+      // The events the request caused go out before its answer (events-hub.ts, flush).
+      this.hub.flush();
+      send(res, reply);
     } catch (err) {
+      this.hub.flush();
       if (err instanceof AriHttpError) return send(res, { status: err.status, json: err.body });
       if (err instanceof HtmlHttpError) return sendHtml(res, err);
       send(res, { status: 500, json: { message: err instanceof Error ? err.message : String(err) } });
