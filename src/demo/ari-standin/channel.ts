@@ -94,6 +94,8 @@ export class Channel {
   sentDtmf = '';
   /** Outbound: the resource dialled (Dial events' dialstring). */
   dialstring = '';
+  /** createdAt as ARI writes it, in every event about the channel: formatted once. */
+  private readonly creationtime: string;
 
   constructor(
     readonly id: string,
@@ -106,6 +108,7 @@ export class Channel {
     initial: ChannelState,
   ) {
     this.state = initial;
+    this.creationtime = ariTimestamp(createdAt);
   }
 
   /** Moves to `to`; false when already there (no ChannelStateChange is due). */
@@ -136,7 +139,7 @@ export class Channel {
       connected: { ...this.connected },
       accountcode: this.accountcode,
       dialplan: { ...this.dialplan },
-      creationtime: ariTimestamp(this.createdAt),
+      creationtime: this.creationtime,
       language: 'en',
     };
   }
