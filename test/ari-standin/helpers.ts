@@ -91,14 +91,18 @@ export function raw(port: number, method: string, path: string, auth: boolean, h
 }
 
 /** Another Stasis app registered with a plain WebSocket (ari-client is one per process): its events. */
-export async function rawApp(rig: Rig, app: string, subscribeAll = false): Promise<{ events: AriEvent[]; close(): void }> {
+export async function rawApp(rig: Rig, app: string, subscribeAll = false): Promise<{ events: AriEvent[]; texts: string[]; close(): void }> {
   const key = `${encodeURIComponent(USER)}:${encodeURIComponent(PASSWORD)}`;
   const ws = new WebSocket(`ws://127.0.0.1:${rig.port}/ari/events?app=${app}&api_key=${key}${subscribeAll ? '&subscribeAll=true' : ''}`);
   const events: AriEvent[] = [];
-  ws.on('message', (data: Buffer) => events.push(JSON.parse(data.toString()) as AriEvent));
+  const texts: string[] = [];
+  ws.on('message', (data: Buffer) => {
+    texts.push(data.toString());
+    events.push(JSON.parse(data.toString()) as AriEvent);
+  });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
   });
-  return { events, close: () => ws.terminate() };
+  return { events, texts, close: () => ws.terminate() };
 }

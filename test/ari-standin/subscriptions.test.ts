@@ -65,6 +65,25 @@ describe('ARI stand-in: subscriptions', () => {
     assert.deepEqual(devices, ['INUSE', 'RINGING', 'INUSE', 'UNKNOWN'].map((state) => ({ name: 'DAHDI/i1/5551234', state })));
   });
 
+  it('writes each event with type first and asterisk_id, application last, as Asterisk does', async () => {
+    const app = await rawApp(rig, 'tdmgate', true);
+    try {
+      const placed = rig.standin.placeInboundCall({ did: '100', callerId: '0691' });
+      await waitUntil(() => app.events.find((e) => e.type === 'StasisStart'), 'StasisStart');
+      rig.standin.remoteHangup(placed.id);
+      await waitUntil(() => app.events.find((e) => e.type === 'ChannelDestroyed'), 'ChannelDestroyed');
+      assert.ok(app.texts.length >= 5, app.texts.join('\n'));
+      for (const text of app.texts) {
+        const e = JSON.parse(text) as Record<string, unknown>;
+        const keys = Object.keys(e);
+        assert.deepEqual([keys.slice(0, 2), keys.slice(-2)], [['type', 'timestamp'], ['asterisk_id', 'application']], text);
+        assert.equal(text, JSON.stringify(e), 'compact JSON, one event a frame');
+      }
+    } finally {
+      app.close();
+    }
+  });
+
   it('sends only event types events.json defines', async () => {
     const client = await connectClient(rig, ['tdmgate'], true);
     const ch = await client.channels.originate({ endpoint: 'DAHDI/g1/5551234', app: 'tdmgate', callerId: '5550000', variables: { X: '1' } });

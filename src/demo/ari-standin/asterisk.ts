@@ -125,7 +125,7 @@ export class SimAsterisk {
 
   /** Publishes a channel-topic event: subscribers, the Stasis app, subscribeAll apps. */
   emit(ch: Channel, type: string, fields: Record<string, unknown> = {}): void {
-    this.hub.publish(type, { ...fields, channel: ch.toJSON() }, this.hub.audience(ch.audience()));
+    this.hub.publish(type, withChannel(fields, ch), this.hub.audience(ch.audience()));
   }
 
   /** Publishes a non-channel event (playback) to whoever sees the channel's topic. */
@@ -135,7 +135,7 @@ export class SimAsterisk {
 
   /** StasisStart/StasisEnd: the app's own events, never another app's (subscribeAll or not). */
   private emitStasis(ch: Channel, app: string, type: 'StasisStart' | 'StasisEnd', fields: Record<string, unknown> = {}): void {
-    this.hub.publish(type, { ...fields, channel: ch.toJSON() }, this.hub.isRegistered(app) ? [app] : []);
+    this.hub.publish(type, withChannel(fields, ch), this.hub.isRegistered(app) ? [app] : []);
   }
 
   emitDial(ch: Channel, dialstatus: DialStatus): void {
@@ -165,7 +165,7 @@ export class SimAsterisk {
 
   enterStasis(ch: Channel, app: string, args: readonly string[]): void {
     ch.stasisApp = app;
-    ch.dialplan = { ...ch.dialplan, app_name: 'Stasis', app_data: [app, ...args].join(',') };
+    ch.dialplan = at(ch.dialplan, 'Stasis', [app, ...args].join(','));
     this.emitStasis(ch, app, 'StasisStart', { args: [...args] });
   }
 
@@ -216,13 +216,13 @@ export class SimAsterisk {
   private leaveForDialplan(ch: Channel, place: { context: string; exten: string; priority: number }): void {
     const app = ch.stasisApp;
     if (!ch.alive || app === null) return;
-    ch.dialplan = { ...place, app_name: '', app_data: '' };
+    ch.dialplan = at(place, '', '');
     this.playbacks.channelGone(ch);
     this.emitStasis(ch, app, 'StasisEnd');
     ch.stasisApp = null;
     const step = this.dialplan.lookup(place.context, place.exten);
     if (!step) return this.destroy(ch, 0);
-    ch.dialplan = { ...place, app_name: step.app, app_data: step.appData };
+    ch.dialplan = at(place, step.app, step.appData);
     this.emit(ch, 'ChannelDialplan', { dialplan_app: step.app, dialplan_app_data: step.appData });
     // Answer() answers; the other applications modelled (Queue, Wait...) leave the state as it is.
     if (step.app === 'Answer' && ch.state !== 'Up') this.answer(ch);
@@ -376,4 +376,18 @@ export class SimAsterisk {
     ch.deviceState = state;
     this.hub.publish('DeviceStateChanged', { device_state: { name: deviceNameOf(ch.name), state } }, this.hub.audience([]));
   }
+}
+
+// The two below are written out rather than spread-then-extended (`{ ...fields, channel }`): on
+// this node (V8 11.3) that form takes a slow path costing microseconds, and they run for every
+// event and every dialplan step.
+
+/** An event's fields with the channel snapshot last, as Asterisk renders channel events. */
+function withChannel(fields: Record<string, unknown>, ch: Channel): Record<string, unknown> {
+  return Object.assign({}, fields, { channel: ch.toJSON() });
+}
+
+/** A dialplan location running `app_name(app_data)`. */
+function at(place: { context: string; exten: string; priority: number }, app_name: string, app_data: string): DialplanLocation {
+  return { context: place.context, exten: place.exten, priority: place.priority, app_name, app_data };
 }

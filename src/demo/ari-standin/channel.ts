@@ -98,6 +98,8 @@ export class Channel {
   readonly onFirstPlayback: (() => void)[] = [];
   /** A playback has started on the channel (the far end has heard media). */
   heardPlayback = false;
+  /** createdAt as ARI writes it, in every event about the channel: formatted once. */
+  private readonly creationtime: string;
 
   constructor(
     readonly id: string,
@@ -110,6 +112,7 @@ export class Channel {
     initial: ChannelState,
   ) {
     this.state = initial;
+    this.creationtime = ariTimestamp(createdAt);
   }
 
   /** Moves to `to`; false when already there (no ChannelStateChange is due). */
@@ -140,7 +143,7 @@ export class Channel {
       connected: { ...this.connected },
       accountcode: this.accountcode,
       dialplan: { ...this.dialplan },
-      creationtime: ariTimestamp(this.createdAt),
+      creationtime: this.creationtime,
       language: 'en',
     };
   }

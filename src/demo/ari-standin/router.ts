@@ -9,8 +9,8 @@ export interface RestRequest {
   path: string;
   /** Query parameters, with a JSON object body's fields merged in (body wins, as res_ari). */
   params: Map<string, string>;
-  /** Every value of each query parameter, comma lists split (allowMultiple parameters). */
-  lists: Map<string, string[]>;
+  /** Every value of query parameter `name`, comma lists split (allowMultiple parameters). */
+  list(name: string): string[];
   body: unknown;
   /** Captures of the path pattern, URI-decoded. */
   captures: string[];

@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
 import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { ariFailure, AriNotFoundError, AriNotReadyError, AriRejectedError, AriTimeoutError } from './ari-errors';
-import { parseChannel, parseEvent, type AriChannel, type SupervisorEvent } from './ari-events';
+import { ignoredTypeOf, parseChannel, parseEvent, type AriChannel, type SupervisorEvent } from './ari-events';
 import { readTappedError, tapStatus } from './status-tap';
 
 export type AriStatus = 'connecting' | 'ready' | 'closing' | 'closed';
@@ -336,9 +336,14 @@ export class AriAdapter extends EventEmitter<AriAdapterEvents> {
 
   private onMessage(conn: Connection, data: unknown): void {
     if (conn.retired) return;
+    const text = String(data);
+    if (ignoredTypeOf(text) !== null) {
+      this.counters.ignoredEvents++;
+      return;
+    }
     let raw: unknown;
     try {
-      raw = JSON.parse(String(data));
+      raw = JSON.parse(text);
     } catch (err) {
       this.counters.malformedEvents++;
       this.log.warn({ reason: errText(err), connection: conn.id }, 'ARI event refused: not JSON');

@@ -17,13 +17,20 @@ export function localClock(timeZone: string): (at: Date) => LocalMoment {
   const format = new Intl.DateTimeFormat('en-US', {
     timeZone, hourCycle: 'h23', weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
   });
+  // formatToParts is most of a routing decision's cost, and calls come many to a second: the last
+  // answer is kept for its UTC second. Zone offsets are whole seconds, so a local minute never
+  // turns inside one.
+  let last = { second: Number.NaN, moment: { day: 0, minutes: 0, date: '' } };
   return (at) => {
-    const parts: Record<string, string> = {};
-    for (const p of format.formatToParts(at)) parts[p.type] = p.value;
-    return {
-      day: WEEKDAYS[parts.weekday ?? ''] ?? 0,
-      minutes: Number(parts.hour) * 60 + Number(parts.minute),
-      date: `${parts.year}-${parts.month}-${parts.day}`,
-    };
+    const second = Math.floor(at.getTime() / 1000);
+    if (second !== last.second) {
+      const parts: Record<string, string> = {};
+      for (const p of format.formatToParts(at)) parts[p.type] = p.value;
+      last = {
+        second,
+        moment: { day: WEEKDAYS[parts.weekday ?? ''] ?? 0, minutes: Number(parts.hour) * 60 + Number(parts.minute), date: `${parts.year}-${parts.month}-${parts.day}` },
+      };
+    }
+    return { ...last.moment };
   };
 }

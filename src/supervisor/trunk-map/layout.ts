@@ -32,6 +32,8 @@ export interface SpanInfo {
   dchannel: number | null;
   /** Bearer channel numbers, ascending. */
   channels: number[];
+  /** Every group a bearer channel of the span is in, ascending (a PRI name gives only the span). */
+  groups: number[];
 }
 
 export interface GroupInfo {
@@ -70,6 +72,7 @@ export function buildLayout(site: SiteConfig): TrunkLayout {
         line: s.line,
         dchannel: d === null ? null : s.baseChannel + d - 1,
         channels: [],
+        groups: [],
       };
       spans.set(s.span, info);
       for (const set of s.channels) {
@@ -78,12 +81,15 @@ export function buildLayout(site: SiteConfig): TrunkLayout {
     }
     if (card.analog) {
       const a = card.analog;
-      const info: SpanInfo = { span: a.span, baseChannel: a.baseChannel, kind: 'analog', line: 'analog', dchannel: null, channels: [] };
+      const info: SpanInfo = { span: a.span, baseChannel: a.baseChannel, kind: 'analog', line: 'analog', dchannel: null, channels: [], groups: [] };
       spans.set(a.span, info);
       for (const p of a.ports) add({ channel: a.baseChannel + p.port - 1, span: a.span, timeslot: p.port, ...memberOf(p.groups), port: p.type }, info);
     }
   }
-  for (const s of spans.values()) s.channels.sort((a, b) => a - b);
+  for (const s of spans.values()) {
+    s.channels.sort((a, b) => a - b);
+    s.groups = [...new Set(s.channels.flatMap((c) => channels.get(c)?.groups ?? []))].sort((a, b) => a - b);
+  }
   for (const g of groups.values()) g.channels.sort((a, b) => a - b);
   return { channels, spans, groups };
 }

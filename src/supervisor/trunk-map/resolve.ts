@@ -39,8 +39,7 @@ export function resolveChannelName(layout: TrunkLayout, name: unknown, hint: Res
     }
     return { ok: true, value: { kind: 'channel', name: text, info: found.value } };
   }
-  const groups = [...new Set(span.channels.flatMap((c) => layout.channels.get(c)?.groups ?? []))];
-  return { ok: true, value: { kind: 'span', name: text, span, groups: groups.sort((a, b) => a - b) } };
+  return { ok: true, value: { kind: 'span', name: text, span, groups: [...span.groups] } };
 }
 
 /** The bearer channel, or why that number is not one (D-channel, TS16, not in the site). */

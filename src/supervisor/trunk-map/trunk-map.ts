@@ -17,7 +17,7 @@ import { TrunkMapError } from './errors';
 import { TypedEmitter, type TrunkMapEventName, type TrunkMapEvents } from './events';
 import { buildLayout, spanMismatch, type ChannelInfo, type GroupInfo, type SpanInfo, type TrunkLayout } from './layout';
 import { bearer, resolveChannelName, type ResolveHint, type ResolvedChannel } from './resolve';
-import { buildSnapshot, type ChannelRecord, type ChannelSnapshot, type TrunkMapSnapshot } from './snapshot';
+import { buildSnapshot, channelSnapshot, type ChannelRecord, type ChannelSnapshot, type TrunkMapSnapshot } from './snapshot';
 import { IN_SERVICE, type SpanCondition } from './span-condition';
 import { SpanWatch, type SpanChange } from './span-watch';
 
@@ -225,7 +225,7 @@ export class TrunkMap {
   channel(channel: number): ChannelSnapshot {
     const info = this.infoOf(channel);
     const r = this.records.get(channel) as ChannelRecord;
-    return { ...info, state: r.state, callRef: r.callRef, direction: r.direction, since: r.since };
+    return channelSnapshot(info, r);
   }
 
   snapshot(): TrunkMapSnapshot {

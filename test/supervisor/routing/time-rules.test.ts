@@ -57,6 +57,17 @@ describe('time rules in Asia/Shanghai (UTC+8, no DST)', () => {
     assert.equal(localClock(tz)(new Date('2025-07-01T01:30:00Z')).minutes, 9 * 60 + 30);
     assert.equal(localClock(tz)(new Date('1990-07-01T01:30:00Z')).minutes, 10 * 60 + 30);
   });
+
+  it('one clock asked many times a second still turns at the minute, and its answers are not shared', () => {
+    const clock = localClock(tz);
+    const first = clock(new Date('2025-07-01T01:59:59.000Z'));
+    first.minutes = -1;
+    assert.equal(clock(new Date('2025-07-01T01:59:59.999Z')).minutes, 9 * 60 + 59);
+    assert.equal(clock(new Date('2025-07-01T02:00:00.000Z')).minutes, 10 * 60);
+    // 1900 Shanghai kept local mean time, +08:05:43: its minutes turn at second 17 of a UTC minute.
+    assert.equal(clock(new Date('1900-07-01T01:30:16.999Z')).minutes, 9 * 60 + 35);
+    assert.equal(clock(new Date('1900-07-01T01:30:17.000Z')).minutes, 9 * 60 + 36);
+  });
 });
 
 describe('time rules in Europe/Berlin across DST', () => {

@@ -80,7 +80,7 @@ export function channelRoutes(asterisk: SimAsterisk, originator: Originator): Ro
 function play(asterisk: SimAsterisk, req: RestRequest, playbackId: string | undefined): RestReply {
   const ch = asterisk.controlled(req.captures[0] ?? '');
   // stasis_app_control_play_uri refuses no media or an empty URI, after the checks above.
-  const media = req.lists.get('media') ?? [];
+  const media = req.list('media');
   if (media.length === 0 || media.includes('')) throw new AriHttpError(500, 'Failed to queue media for playback');
   if ((intParam(req, 'skipms') ?? 0) < 0) throw badRequest('skipms cannot be negative');
   if ((intParam(req, 'offsetms') ?? 0) < 0) throw badRequest('offsetms cannot be negative');
