@@ -5,12 +5,9 @@
 import { isJobError, type JobError } from '../../jobs/job-errors';
 import { CallJobs } from '../../jobs/call-jobs';
 import { connectRedis, whenReady } from '../../jobs/redis';
-import { loadSiteFile } from '../../provisioning/site/load';
-import { loadConfig } from '../../supervisor/config';
-import { isSupervisorError } from '../../supervisor/supervisor-errors';
 import { UsageError } from '../args';
+import { cliConfig, cliSite } from '../campaign/common';
 import type { CliContext } from '../command';
-import { demoSitePath } from '../demo-site';
 
 export const JOBS_EXIT = {
   OK: 0,
@@ -33,19 +30,14 @@ export const JOBS_HELP = [
 
 /** Runs `body` with the call-job service; errors become one line and their exit code. */
 export async function withCallJobs(ctx: CliContext, command: string, configFile: string | undefined, body: (jobs: CallJobs) => Promise<number>): Promise<number> {
-  let config;
-  try {
-    config = await loadConfig({ env: ctx.env, flags: configFile === undefined ? {} : { config: configFile } });
-  } catch (err) {
-    if (!isSupervisorError(err)) throw err;
-    throw new UsageError(err.message);
-  }
+  // The supervisor's own configuration and site, read as the campaign commands read them.
+  const config = await cliConfig(ctx, configFile === undefined ? {} : { config: configFile });
   if (config.redis === null) throw new UsageError('the job queues are off (TDMGATE_REDIS_URL=off): set TDMGATE_REDIS_URL to the supervisors\' Redis');
-  const { site } = await loadSiteFile(config.site ?? demoSitePath());
   const connection = connectRedis(config.redis.url, { name: `tdmgate-cli-${command.replace(' ', '-')}`, failFast: true });
   connection.on('error', () => undefined);
-  const jobs = new CallJobs({ connection, prefix: config.redis.prefix, site });
+  let jobs: CallJobs | null = null;
   try {
+    jobs = new CallJobs({ connection, prefix: config.redis.prefix, site: await cliSite(config) });
     await whenReady(connection, config.redis.url, 5_000);
     return await body(jobs);
   } catch (err) {
@@ -53,7 +45,7 @@ export async function withCallJobs(ctx: CliContext, command: string, configFile:
     ctx.stderr.write(`tdmgate ${command}: ${err.message}\n`);
     return exitFor(err);
   } finally {
-    await jobs.close().catch(() => undefined);
+    await jobs?.close().catch(() => undefined);
     connection.disconnect();
   }
 }
