@@ -1,8 +1,8 @@
 // The dead letters of the webhooks: deliveries whose tries are spent (or that an endpoint
 // refused), kept in their endpoint queue's failed set. An operator lists them and replays them
 // once the CRM is back; a replayed delivery gets all its tries again, with the same delivery id
-// and body (signed afresh when posted). The service the CLI (`tdmgate jobs dead-letters`) and
-// the HTTP API call; it needs only Redis, not the running supervisor.
+// and body (signed afresh when posted). The service the CLI (`tdmgate webhooks dead-letters`,
+// `webhooks replay`) and the HTTP API call; it needs only Redis, not the running supervisor.
 
 import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
