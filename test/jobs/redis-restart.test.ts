@@ -43,6 +43,11 @@ describe('job queues across a Redis restart', function () {
     await waitFor(() => queues.dispatcher.stats.completed >= 20, '20 numbers done', 30_000);
     await redis.kill();
     await waitFor(() => !queues.dispatcher.ready, 'the queues not ready');
+    // /readyz says so (503), naming the queues; the rest of the supervisor is fine.
+    const away = await fetch(`${sup.url}/readyz`);
+    assert.equal(away.status, 503);
+    const checks = ((await away.json()) as { checks: Record<string, { ok: boolean; detail: string }> }).checks;
+    assert.deepEqual([checks.queues?.ok, checks.ari?.ok, checks.cdr?.ok], [false, true, true]);
     // Inbound calls do not need Redis.
     const inbound = sup.standin!.placeInboundCall({ span: 2, did: '691234501', callerId: '0301234' });
     await waitFor(() => sup.standin!.channels().find((c) => c.id === inbound.id)?.dialplan.context === 'cc-sales', 'an inbound call routed while Redis is away').catch((err: Error) => {
@@ -51,6 +56,7 @@ describe('job queues across a Redis restart', function () {
     sup.standin!.remoteHangup(inbound.id, 16);
     await redis.start();
     await waitFor(() => queues.dispatcher.ready, 'the queues ready again', 20_000);
+    assert.equal((await fetch(`${sup.url}/readyz`)).status, 200);
     const progress = await waitFor(async () => {
       const p = await queues.campaigns.progress(campaign.id);
       return p.answered === numbers.length ? p : undefined;
