@@ -5,15 +5,15 @@
 
 import { isJobError, JobError } from '../../jobs/job-errors';
 import { CampaignService } from '../../jobs/campaigns';
-import { connectRedis, whenReady } from '../../jobs/redis';
 import { isProvisioningError } from '../../provisioning/errors';
 import { loadSiteFile } from '../../provisioning/site/load';
 import type { SiteConfig } from '../../provisioning/site/site-types';
-import { loadConfig, type RedisTarget, type SupervisorConfig } from '../../supervisor/config';
+import { loadConfig, type SupervisorConfig } from '../../supervisor/config';
 import { isSupervisorError } from '../../supervisor/supervisor-errors';
 import { stringOption, UsageError, type OptionSpecs, type ParsedValues } from '../args';
 import type { CliContext } from '../command';
 import { demoSitePath } from '../demo-site';
+import { withRedisService } from '../redis-session';
 
 export const CAMPAIGN_EXIT = {
   OK: 0,
@@ -51,9 +51,6 @@ export const CAMPAIGN_HELP = [
   'Details: docs/campaigns.md',
 ];
 
-/** How long the CLI waits for Redis before saying where it looked. */
-const CONNECT_TIMEOUT_MS = 5_000;
-
 export async function cliConfig(ctx: CliContext, values: ParsedValues): Promise<SupervisorConfig> {
   const config = stringOption(values, 'config');
   const site = stringOption(values, 'site');
@@ -77,20 +74,8 @@ export async function cliSite(config: SupervisorConfig): Promise<SiteConfig> {
 }
 
 /** Runs `fn` with the campaigns service on a fail-fast connection, closed afterwards. */
-export async function withCampaigns<T>(config: SupervisorConfig, fn: (service: CampaignService) => Promise<T>): Promise<T> {
-  const target: RedisTarget | null = config.redis;
-  if (target === null) throw new UsageError('the job queues are off (TDMGATE_REDIS_URL=off); campaigns need Redis');
-  const redis = connectRedis(target.url, { name: 'tdmgate-cli', failFast: true });
-  // Reported through whenReady's rejection; without a listener ioredis would print it too.
-  redis.on('error', () => undefined);
-  const service = new CampaignService({ redis, prefix: target.prefix });
-  try {
-    await whenReady(redis, target.url, CONNECT_TIMEOUT_MS);
-    return await fn(service);
-  } finally {
-    await service.close();
-    redis.disconnect();
-  }
+export function withCampaigns<T>(config: SupervisorConfig, fn: (service: CampaignService) => Promise<T>): Promise<T> {
+  return withRedisService(config, 'tdmgate-cli', (redis, prefix) => new CampaignService({ redis, prefix }), fn);
 }
 
 export function exitOf(err: JobError): number {

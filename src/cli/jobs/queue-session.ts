@@ -4,10 +4,9 @@
 
 import { isJobError, type JobError } from '../../jobs/job-errors';
 import { CallJobs } from '../../jobs/call-jobs';
-import { connectRedis, whenReady } from '../../jobs/redis';
-import { UsageError } from '../args';
 import { cliConfig, cliSite } from '../campaign/common';
 import type { CliContext } from '../command';
+import { withRedisService } from '../redis-session';
 
 export const JOBS_EXIT = {
   OK: 0,
@@ -32,21 +31,13 @@ export const JOBS_HELP = [
 export async function withCallJobs(ctx: CliContext, command: string, configFile: string | undefined, body: (jobs: CallJobs) => Promise<number>): Promise<number> {
   // The supervisor's own configuration and site, read as the campaign commands read them.
   const config = await cliConfig(ctx, configFile === undefined ? {} : { config: configFile });
-  if (config.redis === null) throw new UsageError('the job queues are off (TDMGATE_REDIS_URL=off): set TDMGATE_REDIS_URL to the supervisors\' Redis');
-  const connection = connectRedis(config.redis.url, { name: `tdmgate-cli-${command.replace(' ', '-')}`, failFast: true });
-  connection.on('error', () => undefined);
-  let jobs: CallJobs | null = null;
   try {
-    jobs = new CallJobs({ connection, prefix: config.redis.prefix, site: await cliSite(config) });
-    await whenReady(connection, config.redis.url, 5_000);
-    return await body(jobs);
+    const site = await cliSite(config);
+    return await withRedisService(config, `tdmgate-cli-${command.replace(' ', '-')}`, (connection, prefix) => new CallJobs({ connection, prefix, site }), body);
   } catch (err) {
     if (!isJobError(err)) throw err;
     ctx.stderr.write(`tdmgate ${command}: ${err.message}\n`);
     return exitFor(err);
-  } finally {
-    await jobs?.close().catch(() => undefined);
-    connection.disconnect();
   }
 }
 

@@ -2,13 +2,13 @@
 // endpoint refused), listed and sent again once the CRM is back. Thin over WebhookDeadLetters,
 // on the supervisor's Redis and its configured endpoints, with the jobs commands' exit codes.
 
-import { connectRedis, whenReady } from '../../jobs/redis';
 import type { SupervisorConfig } from '../../supervisor/config';
 import { WebhookDeadLetters, type DeadLetter } from '../../webhooks/dead-letters';
 import { isJobError } from '../../jobs/job-errors';
 import { flag, countOption, parseCommand, stringOption, UsageError } from '../args';
 import { cliConfig } from '../campaign/common';
 import type { CliContext, Command } from '../command';
+import { withRedisService } from '../redis-session';
 import { JOBS_EXIT } from '../jobs/queue-session';
 
 const OPTIONS = {
@@ -63,20 +63,12 @@ export const webhooksReplayCommand: Command = {
 };
 
 async function withDeadLetters(ctx: CliContext, command: string, config: SupervisorConfig, body: (letters: WebhookDeadLetters) => Promise<number>): Promise<number> {
-  if (config.redis === null) throw new UsageError('the job queues are off (TDMGATE_REDIS_URL=off): webhooks need Redis');
-  const connection = connectRedis(config.redis.url, { name: `tdmgate-cli-${command.replace(' ', '-')}`, failFast: true });
-  connection.on('error', () => undefined);
-  const letters = new WebhookDeadLetters({ connection, prefix: config.redis.prefix, endpoints: config.webhooks });
   try {
-    await whenReady(connection, config.redis.url, 5_000);
-    return await body(letters);
+    return await withRedisService(config, `tdmgate-cli-${command.replace(' ', '-')}`, (connection, prefix) => new WebhookDeadLetters({ connection, prefix, endpoints: config.webhooks }), body);
   } catch (err) {
     if (!isJobError(err)) throw err;
     ctx.stderr.write(`tdmgate ${command}: ${err.message}\n`);
     return err.code === 'REDIS_UNAVAILABLE' ? JOBS_EXIT.UNAVAILABLE : err.code === 'NOT_FOUND' ? JOBS_EXIT.NOT_FOUND : JOBS_EXIT.DATA_ERROR;
-  } finally {
-    await letters.close().catch(() => undefined);
-    connection.disconnect();
   }
 }
 
