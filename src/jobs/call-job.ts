@@ -9,6 +9,7 @@ import { isOutboundError } from '../supervisor/outbound/errors';
 import type { NumberingPlan } from '../supervisor/numbering/numbering';
 import { e164Of } from '../supervisor/outbound/prepare-call';
 import { checkRequest, type OutboundRequest } from '../supervisor/outbound/request';
+import type { CampaignJobData } from './campaigns/campaign-types';
 import { JobError } from './job-errors';
 
 export const CALL_KINDS = ['callback', 'notification', 'campaign'] as const;
@@ -127,7 +128,7 @@ function invalid(field: string, problem: string): JobError {
  * What a job taken from a queue asks for: a call job as added above, or a campaign's job (its
  * own shape: the number already in E.164, the campaign's caller ID and target) read as one.
  */
-export function callJobOf(raw: CallJobData | CampaignCallData): CallJobData {
+export function callJobOf(raw: CallJobData | CampaignJobData): CallJobData {
   if ('request' in raw) return raw;
   const request: OutboundRequest = {
     group: raw.group, number: raw.number,
@@ -135,16 +136,4 @@ export function callJobOf(raw: CallJobData | CampaignCallData): CallJobData {
     ...(raw.target === undefined ? {} : { target: raw.target }),
   };
   return { kind: 'campaign', group: raw.group, request, attempts: raw.attempts, retryDelay: {}, campaignId: raw.campaignId, data: raw.data, ...(raw.round === undefined ? {} : { round: raw.round }) };
-}
-
-/** The fields of a campaign's job the dialler reads (campaigns/campaign-types.ts CampaignJobData). */
-export interface CampaignCallData {
-  campaignId: string;
-  group: string;
-  number: string;
-  callerId?: string;
-  target?: OutboundRequest['target'];
-  attempts: number;
-  data: Record<string, string>;
-  round?: number;
 }

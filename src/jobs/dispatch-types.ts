@@ -7,7 +7,8 @@ import type { Job, Worker } from 'bullmq';
 import type { OutboundSettings } from '../provisioning/site/routing-types';
 import type { OutboundResult } from '../supervisor/outbound/outbound-calls';
 import type { Outcome } from '../supervisor/outbound/outcomes';
-import type { CallJobData, CampaignCallData } from './call-job';
+import type { CallJobData } from './call-job';
+import type { CampaignJobData } from './campaigns/campaign-types';
 
 /** What the dispatcher needs of call control's outbound side. */
 export interface OutboundDialer {
@@ -79,7 +80,7 @@ export class CallTryError extends Error {
 }
 
 /** A queued job's data: a call job, or a campaign's job (read through callJobOf). */
-export type QueuedCall = CallJobData | CampaignCallData;
+export type QueuedCall = CallJobData | CampaignJobData;
 
 export interface Taken {
   job: Job<QueuedCall>;

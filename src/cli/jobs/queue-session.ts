@@ -35,10 +35,15 @@ export async function withCallJobs(ctx: CliContext, command: string, configFile:
     const site = await cliSite(config);
     return await withRedisService(config, `tdmgate-cli-${command.replace(' ', '-')}`, (connection, prefix) => new CallJobs({ connection, prefix, site }), body);
   } catch (err) {
-    if (!isJobError(err)) throw err;
-    ctx.stderr.write(`tdmgate ${command}: ${err.message}\n`);
-    return exitFor(err);
+    return reportJobError(ctx, command, err);
   }
+}
+
+/** A JobError as one line on stderr and its exit code; anything else is rethrown (a bug: 70). */
+export function reportJobError(ctx: CliContext, command: string, err: unknown): number {
+  if (!isJobError(err)) throw err;
+  ctx.stderr.write(`tdmgate ${command}: ${err.message}\n`);
+  return exitFor(err);
 }
 
 function exitFor(err: JobError): number {

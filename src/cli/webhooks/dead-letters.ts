@@ -4,12 +4,11 @@
 
 import type { SupervisorConfig } from '../../supervisor/config';
 import { WebhookDeadLetters, type DeadLetter } from '../../webhooks/dead-letters';
-import { isJobError } from '../../jobs/job-errors';
 import { flag, countOption, parseCommand, stringOption, UsageError } from '../args';
 import { cliConfig } from '../campaign/common';
 import type { CliContext, Command } from '../command';
 import { withRedisService } from '../redis-session';
-import { JOBS_EXIT } from '../jobs/queue-session';
+import { JOBS_EXIT, reportJobError } from '../jobs/queue-session';
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -66,9 +65,7 @@ async function withDeadLetters(ctx: CliContext, command: string, config: Supervi
   try {
     return await withRedisService(config, `tdmgate-cli-${command.replace(' ', '-')}`, (connection, prefix) => new WebhookDeadLetters({ connection, prefix, endpoints: config.webhooks }), body);
   } catch (err) {
-    if (!isJobError(err)) throw err;
-    ctx.stderr.write(`tdmgate ${command}: ${err.message}\n`);
-    return err.code === 'REDIS_UNAVAILABLE' ? JOBS_EXIT.UNAVAILABLE : err.code === 'NOT_FOUND' ? JOBS_EXIT.NOT_FOUND : JOBS_EXIT.DATA_ERROR;
+    return reportJobError(ctx, command, err);
   }
 }
 

@@ -13,7 +13,7 @@ export function campaignGate(campaigns: CampaignService): DialGate {
     queues: (group) => campaigns.activeQueues(group),
     async beforeDial(job: CallJobData, now: Date): Promise<GateDecision> {
       if (job.campaignId === null) return { kind: 'go' };
-      const d = await campaigns.beforeDial({ campaignId: job.campaignId, group: job.group, number: job.request.number, attempts: job.attempts, line: 0, data: job.data }, now);
+      const d = await campaigns.beforeDial({ campaignId: job.campaignId, number: job.request.number }, now);
       if (d.action === 'go') return { kind: 'go' };
       if (d.action === 'wait') return { kind: 'wait-until', at: d.until, reason: d.reason };
       return { kind: 'skip', reason: d.reason };

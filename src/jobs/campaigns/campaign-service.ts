@@ -210,7 +210,7 @@ export class CampaignService {
    * For the dispatcher, just before it dials a campaign job: skip it (cancelled, on the
    * do-not-call list), put it back until the window opens or the campaign is resumed, or go.
    */
-  async beforeDial(job: CampaignJobData, now = new Date()): Promise<DialDecision> {
+  async beforeDial(job: Pick<CampaignJobData, 'campaignId' | 'number'>, now = new Date()): Promise<DialDecision> {
     const [status, settings, dnc] = await Promise.all([
       this.redis.hget(this.keys.campaign(job.campaignId), 'status'),
       this.redis.hget(this.keys.campaign(job.campaignId), 'settings'),

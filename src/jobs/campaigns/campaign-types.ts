@@ -72,6 +72,8 @@ export interface CampaignJobData {
   attempts: number;
   line: number;
   data: Record<string, string>;
+  /** Times an operator sent the job back (jobs retry): its tries get new call ids. */
+  round?: number;
 }
 
 /** Why a number was not dialled at all. */
