@@ -221,6 +221,7 @@ function openQueues(
     dialer: {
       originate: (r) => o.calls.outbound.originate(r),
       unplacedAttempts: (g) => o.calls.outbound.unplacedAttempts(g),
+      paceWaitMs: (g) => o.calls.outbound.paceWaitMs(g),
       priorAttempt: (callId) => priorAttempt(callId, o.calls, o.db),
     },
     groups: outboundGroups.map((g) => ({ name: g.name, settings: settingsFor(g.number, o.site.routing?.outbound ?? []) })),

@@ -1,7 +1,8 @@
 // How many calls the job queues may start on a trunk group now, from the live TrunkMap: its free
 // channels, less the reserve kept for inbound calls, less the attempts already started whose
 // channel the map does not show taken yet (it still counts those free). A span in alarm takes its
-// channels out of `free` at once, so the slots shrink with it. Pure.
+// channels out of `free` at once, so the slots shrink with it. Pure. (The attempt-rate caps are
+// the outbound service's: supervisor/outbound/attempt-rate.ts.)
 
 import type { InboundReserve } from '../provisioning/site/routing-types';
 
@@ -23,39 +24,4 @@ export function reservedChannels(reserve: InboundReserve, load: GroupLoad): numb
 /** Calls that may start now: never more than the channels free for outbound. */
 export function openSlots(reserve: InboundReserve, load: GroupLoad): number {
   return Math.max(0, load.free - reservedChannels(reserve, load) - load.unplaced);
-}
-
-/**
- * A carrier's cap on call attempts per second, as a token bucket holding one second's worth:
- * a burst of at most `perSecond` attempts (one, for caps below one a second), then one every 1/perSecond s. Pure over the times given.
- */
-export class AttemptRate {
-  private tokens: number;
-  private last: number;
-
-  constructor(private readonly perSecond: number | null, now: number) {
-    this.tokens = perSecond ?? 0;
-    this.last = now;
-  }
-
-  /** Milliseconds until an attempt may start (0 = now). */
-  waitMs(now: number): number {
-    if (this.perSecond === null) return 0;
-    this.refill(now);
-    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.perSecond) * 1000);
-  }
-
-  /** An attempt started now. */
-  take(now: number): void {
-    if (this.perSecond === null) return;
-    this.refill(now);
-    this.tokens -= 1;
-  }
-
-  private refill(now: number): void {
-    const rate = this.perSecond as number;
-    // A cap below one a second still lets one attempt through when its time comes.
-    this.tokens = Math.min(Math.max(1, rate), this.tokens + ((now - this.last) / 1000) * rate);
-    this.last = now;
-  }
 }

@@ -15,6 +15,8 @@ export interface OutboundDialer {
   originate(request: unknown): Promise<OutboundResult>;
   /** Attempts on the group whose channel the TrunkMap does not show taken yet. */
   unplacedAttempts(group: string): number;
+  /** Milliseconds before the group's next attempt may start under its per-span attempt-rate cap (0 = now). */
+  paceWaitMs(group: string): number;
   /** What is known of a call placed before (by its id): still up here, ended with a record, or nothing. */
   priorAttempt(callId: string): Promise<PriorAttempt>;
 }

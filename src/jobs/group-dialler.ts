@@ -12,7 +12,8 @@ import { callKeyOf } from './attempt-ledger';
 import type { CallDispatcher } from './call-dispatcher';
 import { fateOfError, fateOfOutcome, type CallFate } from './call-fate';
 import { callJobOf, type CallJobData } from './call-job';
-import { AttemptRate, openSlots } from './capacity';
+import { AttemptRate } from '../supervisor/outbound/attempt-rate';
+import { openSlots } from './capacity';
 import { CallTryError, jobKey, type CallJobResult, type DialledGroup, type GateDecision, type QueuedCall, type Taken } from './dispatch-types';
 import { callQueueName } from './queue-names';
 
@@ -87,7 +88,8 @@ export class GroupDialler {
     do {
       this.again = false;
       while (!this.d.isStopping && this.slots() > 0) {
-        const wait = this.rate.waitMs(this.now());
+        // The group's own cap, and its spans' (a job taken now would only wait in the hunt).
+        const wait = Math.max(this.rate.waitMs(this.now()), this.d.options.dialer.paceWaitMs(this.name));
         if (wait > 0) {
           this.wakeIn(wait);
           break;
@@ -194,7 +196,8 @@ export class GroupDialler {
         log.info({ job: key, try: job.attemptsMade + 1, of: job.opts.attempts ?? 1, number: data.request.number, call: `${OUTBOUND_ID_PREFIX}${callKey}` }, 'call job dialling');
         const request = { ...data.request, reference: key, callKey, retriesUsed: job.attemptsMade, accountcode: data.request.accountcode ?? key };
         const placing = this.d.options.dialer.originate(request);
-        // originate() opens the attempt's leg before its first await: unplacedAttempts counts it now.
+        // originate() opens the attempt's leg (or holds its place under a span's attempt-rate cap)
+        // before its first await: unplacedAttempts counts it now.
         started();
         result = await placing;
         fate = fateOfOutcome(result.outcome, result.cause, this.g.settings.retryDelay, data.retryDelay);

@@ -2,7 +2,8 @@
 // TrunkMap and a dialer of the test's own: a group whose queue was found empty is not asked
 // again at every channel change of the box (the queue bench saw three empty fetches per call for
 // the demo's analog groups), while a job added here wakes it at once and a job added by another
-// process is found by the idle look.
+// process is found by the idle look; and no job is taken while the spans' attempt-rate cap holds
+// the next attempt back.
 
 import assert from 'node:assert/strict';
 import { Queue } from 'bullmq';
@@ -63,6 +64,8 @@ describe('call dispatcher: looks at Redis only when there may be a job', functio
   let dispatcher: CallDispatcher | null;
   let capacity: FakeCapacity;
   let dialled: string[];
+  /** What the dialer says of its spans' attempt-rate caps (0: an attempt may start now). */
+  let paceMs: number;
 
   beforeEach(() => {
     connection = connectRedis(redisUrl(), { name: 'tdmgate-dispatcher-test' });
@@ -70,6 +73,7 @@ describe('call dispatcher: looks at Redis only when there may be a job', functio
     queue = new Queue<CallJobData>(callQueueName(GROUP), { connection, prefix });
     capacity = fakeCapacity();
     dialled = [];
+    paceMs = 0;
     dispatcher = null;
   });
 
@@ -91,7 +95,7 @@ describe('call dispatcher: looks at Redis only when there may be a job', functio
     const d = new CallDispatcher({
       connection, workerConnection: redisOptions(redisUrl(), { name: 'tdmgate-test-dispatcher' }), prefix, capacity, logger: silent, idleMs,
       groups: [{ name: GROUP, settings: settingsFor(2, []) }],
-      dialer: { originate: (r) => Promise.resolve(answered(dial((r as { number: string }).number))), unplacedAttempts: () => 0, priorAttempt: () => Promise.resolve({ kind: 'unknown' }) },
+      dialer: { originate: (r) => Promise.resolve(answered(dial((r as { number: string }).number))), unplacedAttempts: () => 0, paceWaitMs: () => paceMs, priorAttempt: () => Promise.resolve({ kind: 'unknown' }) },
     });
     const worker = d.worker(callQueueName(GROUP));
     const getNextJob = worker.getNextJob.bind(worker);
@@ -141,5 +145,23 @@ describe('call dispatcher: looks at Redis only when there may be a job', functio
     capacity.free = 2;
     capacity.change();
     await waitFor(() => dialled.length === 2, 'the job dialled when a channel freed');
+  });
+
+  it('no job is taken while the spans\' attempt-rate cap holds the next attempt back; it is once the cap allows', async () => {
+    paceMs = 60_000;
+    const d = start(100);
+    await queue.add('call', callJob('0304'), jobOptions(callJob('0304')));
+    dispatcher?.wake(GROUP);
+    const looked = capacity.looks;
+    for (let i = 0; i < 5; i++) {
+      capacity.change();
+      await settle();
+    }
+    await waitFor(() => capacity.looks > looked + 2, 'looks at the group with a slot open');
+    assert.equal(d.fetches(), 0, 'a job taken now would only wait in the hunt');
+    assert.deepEqual(dialled, []);
+    paceMs = 0;
+    capacity.change();
+    await waitFor(() => dialled.length === 1, 'the job dialled once the cap allows');
   });
 });

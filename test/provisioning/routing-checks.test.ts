@@ -17,7 +17,7 @@ describe('routing checks', () => {
     const r = valid(site(`${TARGETS}  inbound:\n    - { name: a, did: "_64XX", target: ivr }\n  default: queue\n  outbound:\n    - { group: carrier }\n`)).site.routing;
     assert.equal(r?.targets[1]?.extension, 's');
     assert.equal(r?.targets[1]?.priority, 1);
-    assert.deepEqual(r?.outbound[0], { group: 1, callerId: null, timeout: 45, maxRetries: 2, dial: 'national', retryDelay: { busy: 300, noAnswer: 900, congestion: 60, failed: 600 }, inboundReserve: { kind: 'channels', count: 0 }, attemptsPerSecond: null });
+    assert.deepEqual(r?.outbound[0], { group: 1, callerId: null, timeout: 45, maxRetries: 2, dial: 'national', retryDelay: { busy: 300, noAnswer: 900, congestion: 60, failed: 600 }, inboundReserve: { kind: 'channels', count: 0 }, attemptsPerSecond: null, attemptsPerSecondPerSpan: null });
   });
 
   it('refuses a bad time, naming path, line and the allowed form', () => {
@@ -57,8 +57,9 @@ describe('routing checks', () => {
     invalid(site('routing:\n  numbering: { country: "87", nationalPrefix: 0, internationalPrefix: "00" }\n'),
       [/numbering\.country: "87" is not an assigned E\.164 country code \(did you mean "\d\d"\?\)/, /nationalPrefix: 0 is not 1 to 4 digits as a quoted text \(quote it/]);
     invalid(`timezone: Asia/Shangai\n${e1Site('{ line: E1, signalling: pri_cpe, group: 1 }')}`, [/timezone: "Asia\/Shangai" is not an IANA time zone name .*\(did you mean "Asia\/Shanghai"\?\)/]);
-    invalid(site('routing:\n  outbound:\n    - { group: carrier, timeout: 0, dial: nationl, retryDelay: { bussy: 3 } }\n    - { group: 1 }\n'), [
+    invalid(site('routing:\n  outbound:\n    - { group: carrier, timeout: 0, dial: nationl, retryDelay: { bussy: 3 }, attemptsPerSecondPerSpan: 0 }\n    - { group: 1 }\n'), [
       /outbound\[0\]\.timeout: expected a number from 5 to 300, got 0/,
+      /outbound\[0\]\.attemptsPerSecondPerSpan: expected a number from 0\.1 to 1000, got 0/,
       /outbound\[0\]\.dial: "nationl" is not one of national, international, e164, local \(did you mean "national"\?\)/,
       /retryDelay\.bussy: unknown key \(did you mean "busy"\?\)/,
       /outbound\[1\]\.group: group 1 already has outbound settings in routing\.outbound\[0\]/,

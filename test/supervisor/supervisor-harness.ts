@@ -33,9 +33,9 @@ export interface TestSupervisor {
 
 /**
  * Started, connected to the stand-in, with an empty cdr table. The job queues are off unless
- * `queues` names a Redis and a prefix of the test's own.
+ * `queues` names a Redis and a prefix of the test's own; `sitePath` replaces the demo site.
  */
-export async function startTestSupervisor(variant: DbVariant, queues?: { url: string; prefix: string; lockMs?: number; stalledMs?: number }): Promise<TestSupervisor> {
+export async function startTestSupervisor(variant: DbVariant, queues?: { url: string; prefix: string; lockMs?: number; stalledMs?: number }, sitePath = DEMO_SITE): Promise<TestSupervisor> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tdmgate-sup-'));
   const sim = createSimBackend();
   const redis = queues ? { TDMGATE_REDIS_URL: queues.url, TDMGATE_QUEUE_PREFIX: queues.prefix } : { TDMGATE_REDIS_URL: 'off' };
@@ -45,7 +45,7 @@ export async function startTestSupervisor(variant: DbVariant, queues?: { url: st
     readText: () => Promise.resolve(''),
   });
   const sup = await App.start({
-    config, logger: silent, demoSitePath: DEMO_SITE, backend: sim, demoTraffic: false,
+    config, logger: silent, demoSitePath: sitePath, backend: sim, demoTraffic: false,
     tuning: {
       restTimeoutMs: 400, backoffMaxMs: 200, pingIntervalMs: 0, trunkIntervalMs: 20, cdrFlushMs: 20, standinSpanWatchMs: 10, queueIdleMs: 100,
       ...(queues?.lockMs ? { queueLockMs: queues.lockMs } : {}), ...(queues?.stalledMs ? { queueStalledMs: queues.stalledMs } : {}),

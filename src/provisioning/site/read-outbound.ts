@@ -8,7 +8,7 @@ import type { GroupResolver } from './read-spans';
 import { DIAL_FORMS, type InboundReserve, type Numbering, type OutboundSettings, type RetryDelays } from './routing-types';
 
 export const NUMBERING_KEYS = ['country', 'nationalPrefix', 'internationalPrefix', 'localAreaCode', 'nationalPatterns'] as const;
-export const OUTBOUND_KEYS = ['group', 'callerId', 'timeout', 'maxRetries', 'retryDelay', 'dial', 'inboundReserve', 'attemptsPerSecond'] as const;
+export const OUTBOUND_KEYS = ['group', 'callerId', 'timeout', 'maxRetries', 'retryDelay', 'dial', 'inboundReserve', 'attemptsPerSecond', 'attemptsPerSecondPerSpan'] as const;
 export const NO_RESERVE: InboundReserve = { kind: 'channels', count: 0 };
 const RETRY_KEYS = ['busy', 'noAnswer', 'congestion', 'failed'] as const;
 /** Seconds; a busy line is tried again after 5 minutes, an unanswered one after 15. */
@@ -76,6 +76,7 @@ export function readOutbound(c: Checker, value: unknown, path: string, group: Gr
       dial: c.oneOf(m.dial, `${p}.dial`, DIAL_FORMS, 'national') ?? 'national',
       inboundReserve: readReserve(c, m.inboundReserve, `${p}.inboundReserve`),
       attemptsPerSecond: m.attemptsPerSecond === undefined ? null : c.number(m.attemptsPerSecond, `${p}.attemptsPerSecond`, 0.1, 1000, undefined),
+      attemptsPerSecondPerSpan: m.attemptsPerSecondPerSpan === undefined ? null : c.number(m.attemptsPerSecondPerSpan, `${p}.attemptsPerSecondPerSpan`, 0.1, 1000, undefined),
     }];
   });
 }

@@ -106,6 +106,11 @@ export interface OutboundSettings {
   inboundReserve: InboundReserve;
   /** Call attempts per second the job queues start on the group at most (carriers cap it); null = no cap. */
   attemptsPerSecond: number | null;
+  /**
+   * Call attempts per second on each span of the group at most (PRI contracts cap it per span),
+   * for every outbound attempt - queued, API or a hunt's next span; null = no cap.
+   */
+  attemptsPerSecondPerSpan: number | null;
 }
 
 export type InboundReserve = { kind: 'channels'; count: number } | { kind: 'percent'; percent: number };

@@ -11,7 +11,7 @@
 // and the result comes when the call is over, with the digit.
 
 import { randomBytes } from 'node:crypto';
-import type { SiteConfig } from '../../provisioning/site/site-types';
+import type { SiteConfig, TrunkGroup } from '../../provisioning/site/site-types';
 import type { OriginateParams } from '../ari/ari-adapter';
 import { AriAllocationFailedError, AriNotFoundError, AriNotReadyError, isTransientAriError } from '../ari/ari-errors';
 import type { AriChannel, SupervisorEvent } from '../ari/ari-events';
@@ -23,12 +23,13 @@ import type { DialplanPlace, Leg, LegEnd } from '../calls/leg';
 import { resolveTrunkChannel } from '../trunk-channel';
 import { compileNumbering, type NumberingPlan } from '../numbering/numbering';
 import type { DialAttempt as Attempt, TrunkMap, TrunkMapLogger } from '../trunk-map';
+import { SpanPacing, type PaceKey } from './attempt-rate';
 import { nextStep, type HuntProgress } from './next-step';
 import { newNotification, NotificationCalls } from './notification-calls';
 import { notificationResult, type NotificationResult } from './notification-steps';
 import { outboundCdr, type OutboundData } from './outbound-cdr';
 import { outcomeOf, type Outcome } from './outcomes';
-import { prepareCall, type PreparedCall } from './prepare-call';
+import { prepareCall, settingsFor, type PreparedCall } from './prepare-call';
 import { checkRequest, DEFAULT_OUTBOUND_PLACE, type CheckedRequest } from './request';
 
 /** What outbound calls need of the ARI adapter. */
@@ -113,6 +114,9 @@ export class OutboundCalls implements LegOwner<OutboundData> {
   private readonly now: () => Date;
   private readonly log: TrunkMapLogger;
   private readonly notifications: NotificationCalls;
+  private readonly pacing: SpanPacing;
+  /** Attempts held back by their span's attempt-rate cap: no leg yet, but headed for a channel. */
+  private readonly held = new Set<{ group: string; span: number | null }>();
   private readonly counts: Omit<OutboundStats, 'records' | 'recordFailures'> = {
     requested: 0, attempts: 0,
     outcomes: { answered: 0, busy: 0, 'no-answer': 0, rejected: 0, congestion: 0, 'invalid-number': 0, failed: 0 },
@@ -123,6 +127,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
     this.now = o.now ?? (() => new Date());
     this.log = o.logger;
     this.notifications = new NotificationCalls(o.ari, o.logger);
+    this.pacing = new SpanPacing(() => this.now().getTime());
   }
 
   get stats(): OutboundStats {
@@ -152,6 +157,10 @@ export class OutboundCalls implements LegOwner<OutboundData> {
     let last: AttemptEnd = { outcome: 'congestion', cause: 34, channelId: null, dialStatus: '', notification: null };
     if (attempt === undefined) this.log.warn({ call: callId, group: req.group.name, number: call.number.e164 }, 'outbound call: no span of the group in service');
     while (attempt !== undefined) {
+      // No await when the cap lets the attempt go now: the leg opens before originate() first
+      // yields, which the job queues' count of attempts under way relies on.
+      const hold = this.pace(attempt, req.group, call.settings.attemptsPerSecondPerSpan);
+      if (hold) await hold;
       last = await this.attempt(callId, progress.attempt, attempt, call, req);
       reports.push({ span: attempt.span, dial: attempt.dial, channelId: last.channelId, outcome: last.outcome, cause: last.cause, dialStatus: last.dialStatus });
       const step = nextStep(call.attempts, progress, last.outcome, call.settings);
@@ -171,7 +180,21 @@ export class OutboundCalls implements LegOwner<OutboundData> {
   unplacedAttempts(groupName: string): number {
     let n = 0;
     for (const leg of this.o.legs.tracked.all()) if (leg.direction === 'outbound' && leg.channel === null && leg.groupName === groupName) n++;
+    for (const h of this.held) if (h.group === groupName) n++;
     return n;
+  }
+
+  /**
+   * Milliseconds before the group's next attempt may start under its per-span attempt-rate cap
+   * (0 = now): the job queues wait that long rather than take a job that would wait here.
+   */
+  paceWaitMs(groupName: string): number {
+    const g = this.o.site.groups.find((x) => x.name === groupName);
+    const perSpan = g === undefined ? null : settingsFor(g.number, this.o.site.routing?.outbound ?? []).attemptsPerSecondPerSpan;
+    if (g === undefined || perSpan === null) return 0;
+    // The hunt puts spans that may take an attempt now first: the first attempt tells.
+    const [first] = this.o.trunkMap.planAttempts(g.number, '0', (span) => this.unplacedOnSpan(span), (span) => this.pacing.waitMs({ span }, perSpan));
+    return first === undefined ? 0 : this.pacing.waitMs(paceKey(first, g.number), perSpan);
   }
 
   /** A leg of the call `callId` is tracked: placed by us, or adopted from Asterisk after a restart. */
@@ -183,7 +206,31 @@ export class OutboundCalls implements LegOwner<OutboundData> {
   private unplacedOnSpan(span: number): number {
     let n = 0;
     for (const leg of this.o.legs.tracked.all()) if (leg.direction === 'outbound' && leg.channel === null && leg.span === span) n++;
+    for (const h of this.held) if (h.span === span) n++;
     return n;
+  }
+
+  /**
+   * Takes the attempt's place under its span's (or, where chan_dahdi picks the span, its group's)
+   * attempt-rate cap: at once (null) when the cap allows, else a wait that ends with the place taken.
+   */
+  private pace(attempt: Attempt, group: TrunkGroup, perSecond: number | null): Promise<void> | null {
+    const key = paceKey(attempt, group.number);
+    if (this.pacing.waitMs(key, perSecond) === 0) {
+      this.pacing.take(key, perSecond);
+      return null;
+    }
+    const held = { group: group.name, span: attempt.span };
+    this.held.add(held);
+    const wait = async (): Promise<void> => {
+      try {
+        for (let ms = this.pacing.waitMs(key, perSecond); ms > 0; ms = this.pacing.waitMs(key, perSecond)) await new Promise((r) => setTimeout(r, ms));
+        this.pacing.take(key, perSecond);
+      } finally {
+        this.held.delete(held);
+      }
+    };
+    return wait();
   }
 
   /** Our originated channels, told by the id we gave them (events and reconciliation). */
@@ -286,7 +333,10 @@ export class OutboundCalls implements LegOwner<OutboundData> {
   // ---- one call ------------------------------------------------------------------------------
 
   private prepare(req: CheckedRequest): PreparedCall {
-    const prepared = prepareCall(req.number, req.group, this.numbering, this.o.site.routing?.outbound ?? [], (dial) => this.o.trunkMap.planAttempts(req.group.number, dial, (span) => this.unplacedOnSpan(span)));
+    const configured = this.o.site.routing?.outbound ?? [];
+    const perSpan = settingsFor(req.group.number, configured).attemptsPerSecondPerSpan;
+    const prepared = prepareCall(req.number, req.group, this.numbering, configured,
+      (dial) => this.o.trunkMap.planAttempts(req.group.number, dial, (span) => this.unplacedOnSpan(span), (span) => this.pacing.waitMs({ span }, perSpan)));
     return { ...prepared, callerId: req.callerId ?? prepared.callerId, timeoutSeconds: req.timeoutSeconds ?? prepared.timeoutSeconds };
   }
 
@@ -446,4 +496,9 @@ export class OutboundCalls implements LegOwner<OutboundData> {
 function routeOf(req: CheckedRequest): string {
   if (req.prompt) return 'outbound:notification';
   return req.target === null || req.target.name === '' ? 'outbound' : `outbound:${req.target.name}`;
+}
+
+/** The bucket an attempt counts in: its span, or its group where chan_dahdi picks the span. */
+function paceKey(attempt: Attempt, group: number): PaceKey {
+  return attempt.span === null ? { group } : { span: attempt.span };
 }

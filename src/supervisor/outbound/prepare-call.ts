@@ -21,7 +21,7 @@ export interface PreparedCall {
 
 export function settingsFor(group: number, configured: readonly OutboundSettings[]): OutboundSettings {
   return configured.find((s) => s.group === group)
-    ?? { group, callerId: null, timeout: DEFAULT_TIMEOUT, maxRetries: DEFAULT_MAX_RETRIES, retryDelay: { ...DEFAULT_RETRY_DELAYS }, dial: 'national', inboundReserve: NO_RESERVE, attemptsPerSecond: null };
+    ?? { group, callerId: null, timeout: DEFAULT_TIMEOUT, maxRetries: DEFAULT_MAX_RETRIES, retryDelay: { ...DEFAULT_RETRY_DELAYS }, dial: 'national', inboundReserve: NO_RESERVE, attemptsPerSecond: null, attemptsPerSecondPerSpan: null };
 }
 
 /**

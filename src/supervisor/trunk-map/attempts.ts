@@ -19,6 +19,8 @@ export interface GroupSpan {
   isdn: boolean;
   /** Idle channels not already headed for by an attempt under way. */
   free: number;
+  /** Milliseconds before the span's attempt-rate cap lets an attempt go to it (0 = now). */
+  waitMs: number;
 }
 
 /**
@@ -34,6 +36,7 @@ export function planAttempts(group: number, hunt: HuntOrder, spans: readonly Gro
   if (!usable.every((s) => s.isdn)) return [{ span: null, dial: formatDialString({ group, hunt, span: null }, number) }];
   const descending = hunt === 'descending' || hunt === 'round-robin-descending';
   const hunted = descending ? [...usable].reverse() : usable;
-  const ordered = [...hunted.filter((s) => s.free > 0), ...hunted.filter((s) => s.free <= 0)];
+  const paced = hunted.filter((s) => s.free > 0 && s.waitMs > 0).sort((a, b) => a.waitMs - b.waitMs);
+  const ordered = [...hunted.filter((s) => s.free > 0 && s.waitMs <= 0), ...paced, ...hunted.filter((s) => s.free <= 0)];
   return ordered.map((s) => ({ span: s.span, dial: formatDialString({ group, hunt, span: s.span }, number) }));
 }

@@ -186,13 +186,11 @@ export class TrunkMap {
    * group, in its hunt direction: one per in-service span held with `i<span>-` when all its
    * spans are PRI/BRI, else one group-wide dial string; spans in alarm or maintenance get none,
    * so an empty list means no span of the group is in service. Throws UNKNOWN_GROUP, and
-   * BAD_DIAL_STRING for a number a trunk cannot dial.
+   * BAD_DIAL_STRING for a number a trunk cannot dial. `underWay(span)`: attempts already headed
+   * for the span whose channel the map does not show taken yet; `paceMs(span)`: how long the
+   * span's attempt-rate cap holds the next attempt back (both the outbound service's knowledge).
    */
-  /**
-   * The attempts for a call on the group. `underWay(span)`: attempts already headed for the span
-   * whose channel the map does not show taken yet (the outbound service knows them).
-   */
-  planAttempts(group: GroupRef, number: string, underWay: (span: number) => number = () => 0): DialAttempt[] {
+  planAttempts(group: GroupRef, number: string, underWay: (span: number) => number = () => 0, paceMs: (span: number) => number = () => 0): DialAttempt[] {
     const g = this.group(group);
     const free = new Map<number, number>();
     for (const c of g.channels) {
@@ -202,7 +200,7 @@ export class TrunkMap {
     const spans = [...free.keys()].sort((a, b) => a - b);
     return planAttempts(g.number, g.hunt, spans.map((span) => {
       const kind = (this.layout.spans.get(span) as SpanInfo).kind;
-      return { span, state: this.conditions.get(span)?.state ?? 'alarm', isdn: kind === 'pri' || kind === 'bri', free: (free.get(span) ?? 0) - underWay(span) };
+      return { span, state: this.conditions.get(span)?.state ?? 'alarm', isdn: kind === 'pri' || kind === 'bri', free: (free.get(span) ?? 0) - underWay(span), waitMs: paceMs(span) };
     }), number);
   }
 

@@ -13,7 +13,7 @@ import { isOutboundError } from '../../../src/supervisor/outbound/errors';
 
 const SETTINGS: OutboundSettings = {
   group: 1, callerId: '02164000000', timeout: 40, maxRetries: 2, dial: 'national',
-  retryDelay: { busy: 300, noAnswer: 900, congestion: 60, failed: 600 }, inboundReserve: { kind: 'channels', count: 0 }, attemptsPerSecond: null,
+  retryDelay: { busy: 300, noAnswer: 900, congestion: 60, failed: 600 }, inboundReserve: { kind: 'channels', count: 0 }, attemptsPerSecond: null, attemptsPerSecondPerSpan: null,
 };
 
 describe('Q.850 cause -> outcome', () => {
@@ -79,7 +79,7 @@ describe('prepareCall', () => {
   });
 
   it('uses defaults for a group without settings and refuses a bad number before any attempt', () => {
-    assert.deepEqual(settingsFor(7, [SETTINGS]), { group: 7, callerId: null, timeout: 45, maxRetries: 2, dial: 'national', retryDelay: { busy: 300, noAnswer: 900, congestion: 60, failed: 600 }, inboundReserve: { kind: 'channels', count: 0 }, attemptsPerSecond: null });
+    assert.deepEqual(settingsFor(7, [SETTINGS]), { group: 7, callerId: null, timeout: 45, maxRetries: 2, dial: 'national', retryDelay: { busy: 300, noAnswer: 900, congestion: 60, failed: 600 }, inboundReserve: { kind: 'channels', count: 0 }, attemptsPerSecond: null, attemptsPerSecondPerSpan: null });
     const planned: string[] = [];
     const plan1 = (dial: string): DialAttempt[] => (planned.push(dial), []);
     assert.throws(() => prepareCall('call me', group, plan, [], plan1), (e: unknown) => isOutboundError(e, 'INVALID_NUMBER') && e.input === 'call me' && /^"call me" has "c"/.test(e.message));

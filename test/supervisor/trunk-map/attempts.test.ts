@@ -1,5 +1,6 @@
 // The outbound attempts of a group: one per in-service ISDN span in the hunt direction, one
-// group-wide on R2/CAS/analog, none when no span is in service, full spans last; on the map,
+// group-wide on R2/CAS/analog, none when no span is in service, full spans last, spans held back
+// by their attempt-rate cap after the free ones; on the map,
 // unknown groups refused.
 
 import assert from 'node:assert/strict';
@@ -7,7 +8,7 @@ import { planAttempts, type GroupSpan } from '../../../src/supervisor/trunk-map/
 import { isTrunkMapError } from '../../../src/supervisor/trunk-map';
 import { close, rig, type Rig } from './trunk-helpers';
 
-const pri = (span: number, state: GroupSpan['state'] = 'in-service', free = 30): GroupSpan => ({ span, state, isdn: true, free });
+const pri = (span: number, state: GroupSpan['state'] = 'in-service', free = 30, waitMs = 0): GroupSpan => ({ span, state, isdn: true, free, waitMs });
 
 describe('trunk map: outbound attempts', () => {
   it('one attempt per in-service PRI span in hunt direction, skipping alarm and maintenance', () => {
@@ -20,7 +21,7 @@ describe('trunk map: outbound attempts', () => {
   });
 
   it('one group-wide attempt on R2/CAS spans (chan_dahdi cannot hold them to a span); none when all are down', () => {
-    const r2: GroupSpan[] = [{ span: 1, state: 'alarm', isdn: false, free: 30 }, { span: 2, state: 'in-service', isdn: false, free: 30 }];
+    const r2: GroupSpan[] = [{ span: 1, state: 'alarm', isdn: false, free: 30, waitMs: 0 }, { span: 2, state: 'in-service', isdn: false, free: 30, waitMs: 0 }];
     assert.deepEqual(planAttempts(1, 'round-robin', r2, '64001234'), [{ span: null, dial: 'DAHDI/r1/64001234' }]);
     assert.deepEqual(planAttempts(1, 'ascending', [pri(1, 'alarm'), pri(2, 'maintenance')], '1'), []);
   });
@@ -29,6 +30,12 @@ describe('trunk map: outbound attempts', () => {
     const spans = [pri(1, 'in-service', 0), pri(2, 'in-service', 3), pri(3, 'in-service', -1), pri(4)];
     assert.deepEqual(planAttempts(1, 'ascending', spans, '1').map((a) => a.span), [2, 4, 1, 3]);
     assert.deepEqual(planAttempts(1, 'descending', spans, '1').map((a) => a.span), [4, 2, 3, 1]);
+  });
+
+  it('a span its attempt-rate cap holds back comes after the free spans that may take an attempt now, before full ones, soonest first', () => {
+    const spans = [pri(1, 'in-service', 5, 400), pri(2, 'in-service', 5, 900), pri(3, 'in-service', 0), pri(4)];
+    assert.deepEqual(planAttempts(1, 'ascending', spans, '1').map((a) => a.span), [4, 1, 2, 3]);
+    assert.deepEqual(planAttempts(1, 'ascending', [pri(1, 'in-service', 5, 900), pri(2, 'in-service', 5, 400)], '1').map((a) => a.span), [2, 1]);
   });
 
   describe('on the map', () => {
