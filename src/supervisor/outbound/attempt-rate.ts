@@ -12,7 +12,8 @@ export class AttemptRate {
   private last: number;
 
   constructor(private readonly perSecond: number | null, now: number) {
-    this.tokens = perSecond ?? 0;
+    // A full bucket at the start: the first attempt goes at once, also under a cap below one a second.
+    this.tokens = perSecond === null ? 0 : Math.max(1, perSecond);
     this.last = now;
   }
 
