@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { cdrBench } from './cdr-bench';
 import { diagScanProcess } from './cli-bench';
+import { eventsBench } from './events-bench';
 import { importBench } from './import-bench';
 import { provisioningBench } from './provisioning-bench';
 import { queueBench } from './queue-bench';
@@ -24,6 +25,7 @@ function main(): void {
     ['CDR ingest', cdrBench],
     ['CDR writes on SQLite and the event loop', sqliteLoopBench],
     ['supervisor, 32 E1 PRI', supervisorBench],
+    ['live event stream, 32 E1 PRI', eventsBench],
     ['webhook delivery', webhookBench],
     ['job queues', queueBench],
   ];

@@ -33,9 +33,9 @@ import { formatResult, percentile, type BenchResult } from './report';
 import { thirtyTwoE1Scenario } from './sim-bench';
 
 const SPANS = 32;
-const B_CHANNELS = SPANS * 30;
+export const B_CHANNELS = SPANS * 30;
 /** Setups offered at once in the rate phase: enough to keep the loop busy, far below 960. */
-const IN_FLIGHT = 32;
+export const IN_FLIGHT = 32;
 const WARMUP_CALLS = 1000;
 const RATE_SECONDS = 4;
 const SERIAL_CALLS = 500;
@@ -47,7 +47,7 @@ const STANDIN_USER = 'tdmgate';
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** The same 32 spans as a site, one carrier group, and routing shaped like the demo's. */
-function siteYaml(): string {
+export function siteYaml(): string {
   const card = (i: number): string => `
   - name: TE820 ${i + 1}
     location: PCI_Bus_0${i + 1}_Slot_01
@@ -101,7 +101,7 @@ interface Phase {
  * says stop. A continued call is hung up by the far end (`hangUp`) or kept; either way the next call
  * is offered on the next turn of the loop, after the stand-in has answered the continue request.
  */
-function drive(standin: AriStandin, first: number, inFlight: number, hangUp: boolean, more: (offered: number, elapsedMs: number) => boolean): Promise<Phase> {
+export function drive(standin: AriStandin, first: number, inFlight: number, hangUp: boolean, more: (offered: number, elapsedMs: number) => boolean): Promise<Phase> {
   return new Promise((resolve, reject) => {
     const waiting = new Map<string, number>();
     const latenciesMs: number[] = [];
@@ -205,7 +205,7 @@ function decideLatencies(sup: App): number[] {
 }
 
 /** Starts the real supervisor on the 32-span site and a fresh sim, its data in `dataDir`. */
-async function startSupervisor(sitePath: string, dataDir: string, ari: { url: string; password: string } | null): Promise<App> {
+export async function startSupervisor(sitePath: string, dataDir: string, ari: { url: string; password: string } | null): Promise<App> {
   mkdirSync(dataDir, { recursive: true });
   const env: Record<string, string> = { TDMGATE_DATA_DIR: dataDir, TDMGATE_LISTEN: '127.0.0.1:0', TDMGATE_SITE: sitePath };
   if (ari) Object.assign(env, { TDMGATE_ARI_URL: ari.url, TDMGATE_ARI_USER: STANDIN_USER, TDMGATE_ARI_PASSWORD: ari.password });
