@@ -99,7 +99,7 @@ async function measure(): Promise<BenchResult[]> {
     const standin = sup.standin;
     if (!standin) throw new Error('the supervisor did not start the ARI stand-in');
     const journal = new EventJournal(10_000);
-    feedJournal(journal, { trunkMap: sup.trunkMap, calls: sup.calls.events });
+    feedJournal(journal, { trunkMap: sup.trunkMap, calls: sup.calls.events, jobs: null });
     const stream = new EventStream({ journal, snapshot: () => sup.trunkMap.snapshot() });
     const app = express();
     app.get('/events', stream.handle);

@@ -7,6 +7,7 @@ import type { Job, Worker } from 'bullmq';
 import type { OutboundSettings } from '../provisioning/site/routing-types';
 import type { OutboundResult } from '../supervisor/outbound/outbound-calls';
 import type { Outcome } from '../supervisor/outbound/outcomes';
+import type { CallFate } from './call-fate';
 import type { CallJobData } from './call-job';
 import type { CampaignJobData } from './campaigns/campaign-types';
 
@@ -93,4 +94,20 @@ export interface Taken {
 /** The job's name in CDRs and logs: queue/id. */
 export function jobKey(job: { queueName: string; id?: string | undefined }): string {
   return `${job.queueName}/${job.id ?? '?'}`;
+}
+
+/** A job's step as the live event stream shows it: taken and dialled, or its fate stored. */
+export interface JobEvent {
+  kind: 'dialling' | 'settled';
+  /** `calls-carrier/42`. */
+  job: string;
+  group: string;
+  number: string;
+  /** This try, and how many the job has. */
+  try: number;
+  of: number;
+  /** Settled only: completed, retry, failed or requeue. */
+  fate: CallFate['kind'] | null;
+  outcome: string | null;
+  at: number;
 }

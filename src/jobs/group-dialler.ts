@@ -194,6 +194,7 @@ export class GroupDialler {
         fate = reconciled;
       } else {
         log.info({ job: key, try: job.attemptsMade + 1, of: job.opts.attempts ?? 1, number: data.request.number, call: `${OUTBOUND_ID_PREFIX}${callKey}` }, 'call job dialling');
+        this.d.jobEvent({ kind: 'dialling', job: key, group: this.name, number: data.request.number, try: job.attemptsMade + 1, of: job.opts.attempts ?? 1, fate: null, outcome: null, at: this.now() });
         const request = { ...data.request, reference: key, callKey, retriesUsed: job.attemptsMade, accountcode: data.request.accountcode ?? key };
         const placing = this.d.options.dialer.originate(request);
         // originate() opens the attempt's leg (or holds its place under a span's attempt-rate cap)
@@ -251,6 +252,7 @@ export class GroupDialler {
     const triesLeft = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
     const message = fate.kind === 'retry' && !triesLeft ? 'call job failed: every try used' : FATE_MESSAGES[fate.kind];
     this.d.options.logger.info({ job: jobKey(job), try: job.attemptsMade + 1, of: job.opts.attempts ?? 1, outcome: result?.outcome ?? null, call: result?.callId ?? null, reason: fate.kind === 'completed' ? null : fate.reason }, message);
+    this.d.jobEvent({ kind: 'settled', job: jobKey(job), group: this.name, number: data.request.number, try: job.attemptsMade + 1, of: job.opts.attempts ?? 1, fate: fate.kind, outcome: result?.outcome ?? null, at: this.now() });
     try {
       await this.store(t, data, fate, result, triesLeft);
     } catch (err) {

@@ -67,7 +67,7 @@ describe('live event stream (server-sent events)', function () {
 
   async function serve(capacity: number, maxBufferedBytes?: number): Promise<void> {
     journal = new EventJournal(capacity);
-    stopFeed = feedJournal(journal, { trunkMap: running.sup.trunkMap, calls: running.sup.calls.events });
+    stopFeed = feedJournal(journal, { trunkMap: running.sup.trunkMap, calls: running.sup.calls.events, jobs: null });
     stream = new EventStream({ journal, snapshot: () => running.sup.trunkMap.snapshot(), ...(maxBufferedBytes ? { maxBufferedBytes } : {}) });
     const app = express();
     app.get('/api/v1/events', stream.handle);

@@ -1,13 +1,14 @@
 // What the live event stream carries, taken from the supervisor's own event sources: every
-// channel state change and span availability change of the TrunkMap, and the ring / answer /
-// hang-up of every call. Each is copied into a small plain payload at once (the listeners run
+// channel state change and span availability change of the TrunkMap, the ring / answer /
+// hang-up of every call, and each queued job dialled and settled. Each is copied into a small plain payload at once (the listeners run
 // inside the call path and must not hold on to or throw into it) and appended to the journal.
 
+import type { JobEvent } from '../../jobs/dispatch-types';
 import type { CallEvent } from '../../supervisor/calls/call-events';
 import type { SpanInService, SpanOutOfService, StateChanged } from '../../supervisor/trunk-map/events';
 import type { EventJournal } from './event-journal';
 
-export const STREAM_EVENT_TYPES = ['channel', 'span', 'call'] as const;
+export const STREAM_EVENT_TYPES = ['channel', 'span', 'call', 'job'] as const;
 export type StreamEventType = (typeof STREAM_EVENT_TYPES)[number];
 
 /** The event sources, as the TrunkMap and the call-leg engine offer them. */
@@ -18,6 +19,8 @@ export interface LiveSources {
     on(name: 'span-in-service', listener: (e: SpanInService) => void): () => void;
   };
   calls: { on(listener: (e: CallEvent) => void): () => void };
+  /** The job queues' dispatcher; null when the queues are off. */
+  jobs: { onJob(listener: (e: JobEvent) => void): () => void } | null;
 }
 
 /** Starts copying the sources' events into the journal; the function returned stops it. */
@@ -33,5 +36,6 @@ export function feedJournal(journal: EventJournal, sources: LiveSources): () => 
       caller: e.caller, called: e.called, route: e.route, target: e.target, at: e.at.getTime(), end: e.end,
     })),
   ];
+  if (sources.jobs) stops.push(sources.jobs.onJob((e) => journal.append('job', e)));
   return () => stops.forEach((stop) => stop());
 }
