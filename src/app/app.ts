@@ -5,6 +5,10 @@
 // stops them in reverse, so every call record is acknowledged before the store closes and every
 // hang-up is queued for the webhooks before they stop. The API routes and the GSM modems join here.
 
+import { EventJournal } from '../api/events/event-journal';
+import { eventRoutes } from '../api/events/event-routes';
+import { EventStream } from '../api/events/event-stream';
+import { feedJournal } from '../api/events/live-events';
 import { healthRoutes } from '../api/health-routes';
 import { ApiServer } from '../api/api-server';
 import type { AriStandin } from '../demo/ari-standin';
@@ -29,6 +33,9 @@ import { connectRedis, redactRedisUrl, redisOptions } from '../jobs/redis';
 import { settingsFor } from '../supervisor/outbound/prepare-call';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher';
 import { Lifecycle } from './lifecycle';
+
+/** Events the live stream keeps for clients that resume: minutes of a busy box, ~5 MB. */
+const EVENT_JOURNAL_SIZE = 20_000;
 
 export interface AppOptions {
   config: SupervisorConfig;
@@ -58,6 +65,8 @@ export interface AppParts {
   /** The CRM screen-pop webhooks; null when none are configured or the queues are off. */
   webhooks: WebhookDispatcher | null;
   demo: Demo | null;
+  /** The live event stream (GET /api/v1/events). */
+  events: EventStream;
   /** The HTTP server's base URL (health today, the API next). */
   url: string;
 }
@@ -79,11 +88,12 @@ export class App implements AppParts {
   readonly queues: Queues | null;
   readonly webhooks: WebhookDispatcher | null;
   readonly demo: Demo | null;
+  readonly events: EventStream;
   readonly url: string;
   private stopped = false;
 
   private constructor(parts: AppParts, private readonly lifecycle: Lifecycle, private readonly log: TrunkMapLogger) {
-    ({ site: this.site, backend: this.backend, trunkMap: this.trunkMap, db: this.db, sink: this.sink, ari: this.ari, calls: this.calls, queues: this.queues, webhooks: this.webhooks, demo: this.demo, url: this.url } = parts);
+    ({ site: this.site, backend: this.backend, trunkMap: this.trunkMap, db: this.db, sink: this.sink, ari: this.ari, calls: this.calls, queues: this.queues, webhooks: this.webhooks, demo: this.demo, events: this.events, url: this.url } = parts);
   }
 
   /** The demo's in-process Asterisk, when it runs (tests drive it). */
@@ -157,8 +167,14 @@ export class App implements AppParts {
       if (queues) ari.once('ready', () => queues.dispatcher.start());
       else log.info({}, 'job queues off (TDMGATE_REDIS_URL=off): outbound calls only through the API');
 
+      // The live event stream: fed from the start, so a client resuming after a short drop finds what it missed.
+      const journal = new EventJournal(EVENT_JOURNAL_SIZE);
+      const stopFeed = feedJournal(journal, { trunkMap, calls: calls.events, jobs: queues?.dispatcher ?? null });
+      lifecycle.started('event stream', () => stopFeed());
+      const events = new EventStream({ journal, snapshot: () => trunkMap.snapshot() });
+
       let app: App | null = null;
-      const api = new ApiServer([healthRoutes(() => ({
+      const api = new ApiServer([eventRoutes(events), healthRoutes(() => ({
         ari: { ok: ari.status === 'ready', detail: ari.status },
         cdr: { ok: sink.status === 'ready' || sink.status === 'spooling', detail: sink.status },
         ...(queues ? { queues: { ok: queues.dispatcher.ready, detail: queues.dispatcher.ready ? 'ready' : 'Redis not reachable' } } : {}),
@@ -168,7 +184,7 @@ export class App implements AppParts {
       lifecycle.started('HTTP server', () => api.close());
       log.info({ url: listening.url, healthz: `${listening.url}/healthz`, readyz: `${listening.url}/readyz` }, 'health endpoints listening');
 
-      app = new App({ site, backend, trunkMap, db, sink, ari, calls, queues, webhooks, demo, url: listening.url }, lifecycle, log);
+      app = new App({ site, backend, trunkMap, db, sink, ari, calls, queues, webhooks, demo, events, url: listening.url }, lifecycle, log);
       const running = app;
       // The demo's calls only make sense once our app is registered with the stand-in; its
       // outbound calls are jobs on the queues when there are queues.

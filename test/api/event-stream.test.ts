@@ -1,8 +1,9 @@
-// The live event stream end to end: the supervisor on the sim with the ARI stand-in, its
-// TrunkMap and call events fed into a journal, served as server-sent events over real HTTP. A
-// new client starts from a snapshot, then sees an alarm raised in the sim and a call's channel
-// and call events; a client resuming with Last-Event-ID gets exactly what it missed, or a fresh
-// snapshot when that is gone (too old, another run); a client that does not read is dropped.
+// The live event stream end to end: the supervisor on the sim with the ARI stand-in serving
+// GET /api/v1/events as server-sent events over real HTTP. A new client starts from a snapshot,
+// then sees an alarm raised in the sim and a call's channel and call events, and a queued job
+// dialled and settled; a client resuming with Last-Event-ID gets exactly what it missed, or a
+// fresh snapshot when that is gone (too old, another run); `types` filters and is checked; a
+// client that does not read is dropped (a journal and stream of the test's own, small limits).
 
 import assert from 'node:assert/strict';
 import { get, type IncomingMessage, type Server } from 'node:http';
@@ -12,6 +13,7 @@ import { EventJournal } from '../../src/api/events/event-journal';
 import { EventStream } from '../../src/api/events/event-stream';
 import { feedJournal } from '../../src/api/events/live-events';
 import type { TrunkMapSnapshot } from '../../src/supervisor/trunk-map';
+import { redisUrl, uniquePrefix } from '../jobs/test-redis';
 import { startTestSupervisor, type TestSupervisor } from '../supervisor/supervisor-harness';
 import { waitFor } from '../wait-for';
 
@@ -58,7 +60,7 @@ function connect(url: string, headers: Record<string, string> = {}): Promise<Cli
 describe('live event stream (server-sent events)', function () {
   this.timeout(30_000);
   let running: TestSupervisor;
-  let server: Server;
+  let server: Server | null = null;
   let journal: EventJournal;
   let stream: EventStream;
   let url: string;
@@ -71,30 +73,35 @@ describe('live event stream (server-sent events)', function () {
     stream = new EventStream({ journal, snapshot: () => running.sup.trunkMap.snapshot(), ...(maxBufferedBytes ? { maxBufferedBytes } : {}) });
     const app = express();
     app.get('/api/v1/events', stream.handle);
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/events`;
+    const listening = app.listen(0, '127.0.0.1');
+    server = listening;
+    await new Promise((r) => listening.once('listening', r));
+    url = `http://127.0.0.1:${(listening.address() as AddressInfo).port}/api/v1/events`;
   }
-  const open = async (headers?: Record<string, string>): Promise<Client> => {
-    const c = await connect(url, headers);
+  const appUrl = (query = ''): string => `${running.sup.url}/api/v1/events${query}`;
+  const open = async (headers?: Record<string, string>, at = url): Promise<Client> => {
+    const c = await connect(at, headers);
     clients.push(c);
     return c;
   };
 
-  beforeEach(async () => {
-    running = await startTestSupervisor({ name: 'SQLite', url: undefined });
+  beforeEach(async function () {
+    const withQueues = this.currentTest?.title.includes('job') === true;
+    running = await startTestSupervisor({ name: 'SQLite', url: undefined }, withQueues ? { url: redisUrl(), prefix: uniquePrefix('events') } : undefined);
   });
   afterEach(async () => {
     for (const c of clients.splice(0)) c.close();
-    stopFeed();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
+    if (server) {
+      stopFeed();
+      server.closeAllConnections();
+      await new Promise((r) => server?.close(r));
+      server = null;
+    }
     await running.stop();
   });
 
   it('a new client gets the snapshot, then the span alarm and a call\'s channel and call events as they happen', async () => {
-    await serve(1000);
-    const c = await open();
+    const c = await open(undefined, appUrl());
     assert.equal(c.response.headers['content-type'], 'text/event-stream; charset=utf-8');
     const snapshot = await waitFor(() => c.events.find((e) => e.event === 'snapshot'), 'the snapshot');
     const state = (snapshot.data as { state: TrunkMapSnapshot }).state;
@@ -159,5 +166,33 @@ describe('live event stream (server-sent events)', function () {
     assert.equal(stream.stats.dropped, 1, `dropped after ${sent} events`);
     assert.equal(stream.stats.clients, 1);
     await waitFor(() => reading.events.length >= sent, 'the reading client got every event');
+  });
+
+  it('a queued job shows as dialling, then settled with its fate and outcome', async () => {
+    const c = await open(undefined, appUrl('?types=job'));
+    await waitFor(() => c.events.length > 0, 'the snapshot');
+    const queues = running.sup.queues;
+    assert.ok(queues);
+    await waitFor(() => queues.dispatcher.ready, 'the queues connected');
+    const { key } = await queues.jobs.add({ group: 'carrier', number: '030 1234567', target: 'sales' });
+    const settled = await waitFor(() => c.events.find((e) => e.event === 'job' && (e.data as { kind: string }).kind === 'settled'), 'the job settled');
+    assert.deepEqual(c.events.filter((e) => e.event !== 'snapshot').map((e) => [e.event, (e.data as { kind: string; job: string }).kind, (e.data as { job: string }).job]), [['job', 'dialling', key], ['job', 'settled', key]]);
+    assert.equal((settled.data as { fate: string }).fate, 'completed');
+    assert.equal((settled.data as { outcome: string }).outcome, 'answered');
+  });
+
+  it('types filters the stream; an unknown type is a 400 problem naming the field and the types there are', async () => {
+    const res = await fetch(appUrl('?types=span,calls'));
+    assert.equal(res.status, 400);
+    assert.equal(res.headers.get('content-type'), 'application/problem+json; charset=utf-8');
+    const problem = (await res.json()) as { status: number; errors: { field: string; allowed: string }[] };
+    assert.equal(problem.status, 400);
+    assert.deepEqual(problem.errors.map((e) => [e.field, e.allowed]), [['types', 'channel, span, call, job']]);
+    const spansOnly = await open(undefined, appUrl('?types=span'));
+    await waitFor(() => spansOnly.events.length > 0, 'the snapshot');
+    running.sup.standin!.placeInboundCall({ span: 1, did: '6912347', callerId: '069555111' });
+    running.sim.raiseFault(2, 'LOS');
+    await waitFor(() => spansOnly.events.find((e) => e.event === 'span'), 'the span event');
+    assert.deepEqual([...new Set(spansOnly.events.map((e) => e.event))], ['snapshot', 'span']);
   });
 });
