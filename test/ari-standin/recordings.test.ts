@@ -190,6 +190,21 @@ describe('ARI stand-in: recordings', () => {
     assert.deepEqual((await client.recordings.listStored()).map((r) => r.name), ['archive/copy-1']);
   });
 
+  it('writes into a private directory removed on stop, or into the one given, which stays', async () => {
+    const own = rig.standin.recordingsDir;
+    const given = path.join(own, 'given');
+    const other = await startRig({ recordingsDir: given });
+    try {
+      assert.equal(other.standin.recordingsDir, given);
+    } finally {
+      await stopRig(other);
+    }
+    assert.ok(existsSync(given), 'a given directory is kept');
+    await stopRig(rig);
+    assert.equal(existsSync(own), false, 'its own directory is removed');
+    rig = await startRig();
+  });
+
   it('answers the documented errors of POST /channels/{id}/record in Asterisk\'s order', async () => {
     const status = async (query: string, channelId: string): Promise<[number, string]> => {
       const r = await raw(rig.port, 'POST', `/ari/channels/${channelId}/record?${query}`, true);

@@ -14,9 +14,6 @@ import { AriHttpError, badRequest } from './errors';
 import type { PlaybackTarget } from './playbacks';
 import { ariTimestamp } from './timestamp';
 
-/** The type attributes POST /bridges documents; others are ignored as stasis_app_bridge_create does. */
-export const BRIDGE_TYPE_ATTRIBUTES = ['mixing', 'holding', 'dtmf_events', 'proxy_media', 'video_sfu', 'video_single', 'sdp_label'] as const;
-
 /** The Bridge model of bridges.json, in ast_bridge_snapshot_to_json's key order. */
 export interface BridgeJson {
   id: string;
@@ -36,9 +33,10 @@ export interface BridgeKind {
 }
 
 /**
- * stasis_app_bridge_create's reading of `type` (default "mixing"): a comma list; mixing and
- * holding give the capabilities, neither or both is no bridge (null); the video attributes set
- * the video mode; dtmf_events/proxy_media/sdp_label change media paths only.
+ * stasis_app_bridge_create's reading of `type` (default "mixing"): a comma list of the documented
+ * attributes (mixing, holding, dtmf_events, proxy_media, video_sfu, video_single, sdp_label),
+ * anything else ignored; mixing and holding give the capabilities, neither or both is no bridge
+ * (null); the video attributes set the video mode; the others change media paths only.
  */
 export function parseBridgeType(type: string | undefined): BridgeKind | null {
   const words = (type ?? 'mixing').split(',').map((w) => w.trim());
