@@ -141,8 +141,10 @@ export class Playbacks {
     if (!head || !target.alive) return;
     if (typeof head === 'function') {
       this.shift(target);
+      // Work queued after the command goes on; work the command queues starts by itself.
+      const more = (this.queues.get(target.key) ?? []).length > 0;
       head();
-      this.next(target);
+      if (more) this.next(target);
       return;
     }
     if (!isPlayback(head)) {
