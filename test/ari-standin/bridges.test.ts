@@ -138,6 +138,7 @@ describe('ARI stand-in: bridges', () => {
       assert.deepEqual(await status('POST', `/ari/bridges/br-1/removeChannel?channel=${a}`), [422, 'Channel not in this bridge']);
       assert.deepEqual(await status('POST', '/ari/bridges/br-1/record?name=r&format=mp3'), [422, 'specified format is unknown on this system']);
       assert.deepEqual(await status('POST', '/ari/bridges/br-1/record?name=r&format=wav&terminateOn=x'), [400, 'terminateOn invalid']);
+      assert.deepEqual(await status('POST', '/ari/bridges/br-1/record?name=r&format=wav&maxDurationSeconds=-1'), [500, 'Error parsing request']);
       // A channel recording cannot be bridged (409); one outside Stasis is a 422.
       await client.channels.record({ channelId: a, name: 'busy-rec', format: 'wav' });
       assert.deepEqual(await status('POST', `/ari/bridges/br-1/addChannel?channel=${a}`), [409, `Channel ${a} currently recording`]);

@@ -194,7 +194,8 @@ export class Recordings {
     const format = req.format ?? '';
     if (!isRecordingFormat(format)) throw unknownFormat();
     const name = req.name ?? '';
-    if (name === '') throw new AriHttpError(500, 'Error parsing request');
+    // stasis_app_control_record's EINVAL: no name, or (a bridge's, unchecked before) negative limits.
+    if (name === '' || (req.maxDurationSeconds ?? 0) < 0 || (req.maxSilenceSeconds ?? 0) < 0) throw new AriHttpError(500, 'Error parsing request');
     if (this.store.base(name) === null) throw badRequest('Recording name invalid');
     if ((ifExists === 'fail' && this.store.find(name)) || this.byName.has(name)) {
       throw new AriHttpError(409, `Recording '${name}' already exists and can not be overwritten`);
