@@ -111,7 +111,7 @@ describe('ARI stand-in: bridges', () => {
       await waitEvent(rig, 'RecordingStarted');
       await client.recordings.stop({ recordingName: 'conf-rec' });
       const done = await waitEvent(rig, 'RecordingFinished');
-      assert.deepEqual([(done.recording as { state: string }).state, (done.recording as { duration: number }).duration], ['done', 0]);
+      assert.deepEqual([(done.recording as { state: string }).state, typeof (done.recording as { duration: number }).duration], ['done', 'number']);
       assert.deepEqual(await client.recordings.getStored({ recordingName: 'conf-rec' }).then((s) => [s.name, s.format]), ['conf-rec', 'wav']);
     });
 

@@ -230,7 +230,7 @@ export class Recordings {
     if (live.maxDurationMs <= 0) return;
     live.timer = setTimeout(() => {
       live.timer = null;
-      this.finish(live, {});
+      this.finish(live, { atLimit: true });
     }, Math.max(0, live.maxDurationMs - live.recordedMs));
   }
 
@@ -259,9 +259,11 @@ export class Recordings {
   }
 
   /** The recording ends: its file (unless cancelled), RecordingFinished "done", the control goes on. */
-  private finish(live: Live, how: { cancelled?: boolean }): void {
+  private finish(live: Live, how: { cancelled?: boolean; atLimit?: boolean }): void {
     if (live.state !== 'recording' && live.state !== 'paused') return;
     this.suspend(live);
+    // A timer may fire a millisecond before the wall clock says the limit is reached.
+    if (how.atLimit) live.recordedMs = live.maxDurationMs;
     const samples = Math.round((live.recordedMs * SAMPLE_RATE) / 1000);
     live.duration = Math.floor(samples / SAMPLE_RATE);
     if (how.cancelled) this.store.remove(live.name);
