@@ -27,6 +27,34 @@ export interface AriPlaybackJson {
   state: string;
 }
 
+export interface AriBridgeJson {
+  id: string;
+  technology: string;
+  bridge_type: string;
+  bridge_class: string;
+  creator: string;
+  name: string;
+  channels: string[];
+  creationtime: string;
+  video_mode?: string;
+}
+
+export interface AriLiveRecordingJson {
+  name: string;
+  format: string;
+  state: string;
+  target_uri: string;
+  duration?: number;
+  talking_duration?: number;
+  silence_duration?: number;
+  cause?: string;
+}
+
+export interface AriStoredRecordingJson {
+  name: string;
+  format: string;
+}
+
 export interface AriClient {
   start(apps: string | string[], subscribeAll?: boolean): Promise<void>;
   stop(): void;
@@ -43,6 +71,7 @@ export interface AriClient {
     play(p: { channelId: string; media: string | string[]; playbackId?: string; lang?: string }): Promise<AriPlaybackJson>;
     sendDTMF(p: { channelId: string; dtmf?: string; between?: number; duration?: number }): Promise<void>;
     hold(p: { channelId: string }): Promise<void>;
+    record(p: { channelId: string; name: string; format: string; maxDurationSeconds?: number; maxSilenceSeconds?: number; ifExists?: string; beep?: boolean; terminateOn?: string }): Promise<AriLiveRecordingJson>;
     setChannelVar(p: { channelId: string; variable: string; value?: string }): Promise<void>;
   };
   asterisk: {
@@ -54,7 +83,30 @@ export interface AriClient {
     get(p: { playbackId: string }): Promise<AriPlaybackJson>;
     stop(p: { playbackId: string }): Promise<void>;
   };
-  bridges: { get(p: { bridgeId: string }): Promise<unknown> };
+  bridges: {
+    list(): Promise<AriBridgeJson[]>;
+    get(p: { bridgeId: string }): Promise<AriBridgeJson>;
+    create(p?: { type?: string; bridgeId?: string; name?: string }): Promise<AriBridgeJson>;
+    createWithId(p: { bridgeId: string; type?: string; name?: string }): Promise<AriBridgeJson>;
+    destroy(p: { bridgeId: string }): Promise<void>;
+    addChannel(p: { bridgeId: string; channel: string | string[]; role?: string; absorbDTMF?: boolean; mute?: boolean }): Promise<void>;
+    removeChannel(p: { bridgeId: string; channel: string | string[] }): Promise<void>;
+    play(p: { bridgeId: string; media: string | string[]; playbackId?: string }): Promise<AriPlaybackJson>;
+    record(p: { bridgeId: string; name: string; format: string; maxDurationSeconds?: number; terminateOn?: string }): Promise<AriLiveRecordingJson>;
+  };
+  recordings: {
+    getLive(p: { recordingName: string }): Promise<AriLiveRecordingJson>;
+    cancel(p: { recordingName: string }): Promise<void>;
+    stop(p: { recordingName: string }): Promise<void>;
+    pause(p: { recordingName: string }): Promise<void>;
+    unpause(p: { recordingName: string }): Promise<void>;
+    mute(p: { recordingName: string }): Promise<void>;
+    unmute(p: { recordingName: string }): Promise<void>;
+    listStored(): Promise<AriStoredRecordingJson[]>;
+    getStored(p: { recordingName: string }): Promise<AriStoredRecordingJson>;
+    deleteStored(p: { recordingName: string }): Promise<void>;
+    copyStored(p: { recordingName: string; destinationRecordingName: string }): Promise<AriStoredRecordingJson>;
+  };
   endpoints: { listByTech(p: { tech: string }): Promise<unknown[]> };
 }
 

@@ -58,6 +58,24 @@ describe('ARI stand-in: connecting', () => {
     }
   });
 
+  it('routes every operation of the Swagger documents: modelled, or Asterisk\'s lookup answer, or 501 - never "Resource not found" or 405', async () => {
+    // events.json's two operations are the WebSocket and user events, outside the REST router.
+    const files = readdirSync(path.join(SHIPPED, 'api-docs')).filter((f) => f !== 'events.json');
+    let operations = 0;
+    for (const file of files) {
+      const doc = JSON.parse(readFileSync(path.join(SHIPPED, 'api-docs', file), 'utf8')) as { apis: { path: string; operations: { httpMethod: string }[] }[] };
+      for (const api of doc.apis) {
+        for (const op of api.operations) {
+          operations++;
+          const r = await raw(rig.port, op.httpMethod, `/ari${api.path.replace(/\{\w+\}/g, 'nope')}`, true);
+          const message = r.body.startsWith('{') ? (JSON.parse(r.body) as { message?: string }).message : undefined;
+          assert.ok(r.status !== 405 && !(r.status === 404 && message === 'Resource not found'), `${op.httpMethod} ${api.path}: ${r.status} ${r.body}`);
+        }
+      }
+    }
+    assert.ok(operations > 90, `${operations} operations`);
+  });
+
   it('refuses the events socket without app (400) or with a wrong api_key (401)', async () => {
     const status = (query: string): Promise<number> => new Promise((resolve) => {
       const ws = new WebSocket(`ws://127.0.0.1:${rig.port}/ari/events?${query}`);

@@ -75,15 +75,20 @@ export interface RawReply {
   body: string;
 }
 
-export function raw(port: number, method: string, path: string, auth: boolean, headers: Record<string, string> = {}): Promise<RawReply> {
+export async function raw(port: number, method: string, path: string, auth: boolean, headers: Record<string, string> = {}): Promise<RawReply> {
+  const reply = await rawBytes(port, method, path, auth, headers);
+  return { ...reply, body: reply.body.toString('utf8') };
+}
+
+/** The same with the body's bytes (a stored recording's file). */
+export function rawBytes(port: number, method: string, path: string, auth: boolean, headers: Record<string, string> = {}): Promise<Omit<RawReply, 'body'> & { body: Buffer }> {
   const h: Record<string, string> = { ...headers };
   if (auth) h.authorization = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers: h, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
     });
     req.on('error', reject);
     req.end();

@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 import { AriStandin, causeText, dialStatusForCause, NAMED_CAUSES, planFromHardware, planFromSite } from '../../src/demo/ari-standin';
 import { ChannelNamer, parseEndpoint } from '../../src/demo/ari-standin/dahdi-naming';
+import { appendAudio, encodeAudio, linearToAlaw, linearToUlaw, recordedSamples } from '../../src/demo/ari-standin/audio-file';
+import { parseBridgeType } from '../../src/demo/ari-standin/bridges';
 import { asteriskPattern, DialScript } from '../../src/demo/ari-standin/dial-script';
+import { parseIfExists, parseTerminateOn } from '../../src/demo/ari-standin/recordings';
 import { parseCallerId } from '../../src/demo/ari-standin/originate';
 import { readVariable } from '../../src/demo/ari-standin/routes/channel-routes';
 import { ariTimestamp } from '../../src/demo/ari-standin/timestamp';
@@ -58,6 +61,29 @@ describe('ARI stand-in: parts', () => {
     assert.deepEqual(parseCallerId('"ACME" <5550000>'), { name: 'ACME', number: '5550000' });
     assert.deepEqual(parseCallerId('5550000'), { name: '', number: '5550000' });
     assert.equal(ariTimestamp(Date.UTC(2026, 0, 1)), '2026-01-01T00:00:00.000+0000');
+  });
+
+  it('reads bridge types and recording options as res_stasis does', () => {
+    assert.deepEqual(parseBridgeType(undefined), { holding: false, videoMode: 'talker' });
+    assert.deepEqual(parseBridgeType('mixing, dtmf_events,proxy_media,unknown'), { holding: false, videoMode: 'talker' });
+    assert.deepEqual(parseBridgeType('holding'), { holding: true, videoMode: 'none' });
+    assert.deepEqual(parseBridgeType('mixing,video_sfu'), { holding: false, videoMode: 'sfu' });
+    assert.equal(parseBridgeType('holding,mixing'), null, 'holding and mixing do not mix');
+    assert.equal(parseBridgeType('dtmf_events'), null, 'no capability, no bridge');
+    assert.deepEqual(['', 'NONE', 'Any', '#', '*', '1'].map((v) => parseTerminateOn(v)), ['none', 'none', 'any', '#', '*', undefined]);
+    assert.deepEqual([undefined, 'Overwrite', 'append', 'keep'].map((v) => parseIfExists(v)), ['fail', 'overwrite', 'append', undefined]);
+  });
+
+  it('writes audio as the format modules do: G.711 by the book, a WAV header that grows with append', () => {
+    assert.deepEqual([0, 1000, -1000, 32767, -32768].map(linearToUlaw), [0xff, 0xce, 0x4e, 0x80, 0x00]);
+    assert.deepEqual([0, 1000, -1000, 32767, -32768].map(linearToAlaw), [0xd5, 0xfa, 0x7a, 0xaa, 0x2a]);
+    const tone = recordedSamples(800, [{ from: 400, to: 800 }]);
+    assert.ok(tone.slice(0, 400).some((x) => x !== 0) && tone.slice(400).every((x) => x === 0), 'tone, then silence where muted');
+    const wav = encodeAudio('wav', tone);
+    assert.deepEqual([wav.length, wav.readUInt32LE(40), wav.readUInt32LE(24)], [44 + 1600, 1600, 8000]);
+    const longer = appendAudio('wav', wav, recordedSamples(160));
+    assert.deepEqual([longer.length, longer.readUInt32LE(4), longer.readUInt32LE(40)], [44 + 1920, 36 + 1920, 1920]);
+    assert.equal(encodeAudio('gsm', recordedSamples(161)).length, 2 * 33, 'whole 20 ms frames');
   });
 
   it('sim setInUse marks a channel held, refuses one held by another program, frees only its own', async () => {

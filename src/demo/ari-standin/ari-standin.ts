@@ -7,6 +7,9 @@
 
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { HardwareBackend } from '../../hardware/types';
 import { loadApiDocs } from './api-docs';
 import { SimAsterisk, type DtmfTiming, type InboundCall } from './asterisk';
@@ -22,11 +25,14 @@ import { runRestart, type RestartPhases } from './restart';
 import { RestGate } from './rest-gate';
 import { Router } from './router';
 import { asteriskRoutes, type ModuleState } from './routes/asterisk-routes';
+import { bridgeRoutes } from './routes/bridge-routes';
 import { channelRoutes } from './routes/channel-routes';
 import { miscRoutes } from './routes/misc-routes';
 import { playbackRoutes } from './routes/playback-routes';
+import { recordingRoutes } from './routes/recording-routes';
 import { unmodelledRoutes } from './routes/unmodelled-routes';
 import { SpanWatch } from './span-watch';
+import { StoredRecordings } from './stored-recordings';
 import { TrafficGenerator, type TrafficOptions } from './traffic';
 import { TrunkPool, type InUseMarker } from './trunk-pool';
 import { inboundDialplan, planFromHardware, type SimpleTrunkConfig, type TrunkPlan } from './trunk-plan';
@@ -56,6 +62,11 @@ export interface AriStandinOptions {
   dialplan?: DialplanSpec;
   /** How long media plays (POST /channels/{id}/play). */
   media?: MediaTiming;
+  /**
+   * The recording directory: finished recordings are written here and /recordings/stored lists
+   * it. Default: a private temporary directory, removed by stop(); a given one is kept.
+   */
+  recordingsDir?: string;
   /** Folder with resources.json and api-docs/ (default: the copy shipped in the package). */
   docsDir?: string;
   asteriskId?: string;
@@ -84,6 +95,9 @@ export class AriStandin extends EventEmitter<AriStandinEvents> {
   private http: AriHttpServer | null = null;
   private asterisk: SimAsterisk | null = null;
   private watch: SpanWatch | null = null;
+  private store: StoredRecordings | null = null;
+  /** The temporary recording directory this stand-in made (removed on stop), if any. */
+  private ownRecordingsDir: string | null = null;
   private readonly traffic = new Set<TrafficGenerator>();
   /** Bumped by stop(): a restart still running notices and does not bring the server back. */
   private generation = 0;
@@ -106,8 +120,9 @@ export class AriStandin extends EventEmitter<AriStandinEvents> {
     const hub = new EventsHub((u, p) => u === user && p === password, this.asteriskId, Date.now);
     const defaultApp = o.defaultApp ?? 'tdmgate';
     const dialplan = new Dialplan(mergeDialplans(inboundDialplan(plan, defaultApp), o.dialplan ?? plan.dialplan));
+    const store = this.recordingStore();
     const asterisk = new SimAsterisk({
-      pool, hub, now: Date.now, defaultApp, dialplan, ...(o.media ? { media: o.media } : {}),
+      pool, hub, now: Date.now, defaultApp, dialplan, store, ...(o.media ? { media: o.media } : {}),
       onContinued: (ch, to) => this.emit('continued', ch.id, to),
     });
     const docs = loadApiDocs(o.docsDir);
@@ -118,10 +133,18 @@ export class AriStandin extends EventEmitter<AriStandinEvents> {
         startupTime: () => asterisk.startupTime, reloadTime: () => asterisk.reloadTime,
         reloaded: () => (asterisk.reloadTime = Date.now()),
       }),
-      ...miscRoutes({ apps: () => hub.apps(), channelIdsOf: (app) => asterisk.list().filter((c) => c.stasisApp === app).map((c) => c.id) }),
+      ...miscRoutes({
+        apps: () => hub.apps(),
+        channelIdsOf: (app) => asterisk.list().filter((c) => c.stasisApp === app).map((c) => c.id),
+        bridgeIdsOf: (app) => asterisk.bridges.idsOf(app),
+      }),
       ...channelRoutes(asterisk, new Originator(asterisk, this.script)),
+      ...recordingRoutes(asterisk),
+      ...bridgeRoutes(asterisk),
       ...playbackRoutes(asterisk.playbacks),
-      ...unmodelledRoutes(docs, { channel: (id) => void asterisk.get(id), playback: (id) => void asterisk.playbacks.get(id) }),
+      ...unmodelledRoutes(docs, {
+        channel: (id) => void asterisk.get(id), playback: (id) => void asterisk.playbacks.get(id), bridge: (id) => void asterisk.bridges.get(id),
+      }),
     );
     const http = new AriHttpServer({ host: o.host ?? '127.0.0.1', port: o.port ?? 0, user, password }, docs, router, hub, this.gate);
     const started = await http.listen();
@@ -148,6 +171,15 @@ export class AriStandin extends EventEmitter<AriStandinEvents> {
     this.http = null;
     this.hub = null;
     this.asterisk = null;
+    this.store = null;
+    if (this.ownRecordingsDir) rmSync(this.ownRecordingsDir, { recursive: true, force: true });
+    this.ownRecordingsDir = null;
+  }
+
+  /** The recording directory (finished recordings are files there). */
+  get recordingsDir(): string {
+    if (!this.store) throw new StandinError('NOT_RUNNING', 'the ARI stand-in is not started');
+    return this.store.dir;
   }
 
   get url(): string {
@@ -289,6 +321,13 @@ export class AriStandin extends EventEmitter<AriStandinEvents> {
   private running(): { http: AriHttpServer; hub: EventsHub; asterisk: SimAsterisk } {
     if (!this.http || !this.hub || !this.asterisk) throw new StandinError('NOT_RUNNING', 'the ARI stand-in is not started');
     return { http: this.http, hub: this.hub, asterisk: this.asterisk };
+  }
+
+  private recordingStore(): StoredRecordings {
+    const given = this.options.recordingsDir;
+    if (!given) this.ownRecordingsDir = mkdtempSync(path.join(tmpdir(), 'tdmgate-ari-recordings-'));
+    this.store = new StoredRecordings(given ?? this.ownRecordingsDir ?? '');
+    return this.store;
   }
 
   private async resolvePlan(): Promise<TrunkPlan> {

@@ -10,7 +10,10 @@ import { ChannelNamer } from './dahdi-naming';
 import type { Dialplan } from './dialplan';
 import { AriHttpError, StandinError, notFound } from './errors';
 import type { EventsHub } from './events-hub';
-import { Playbacks, type MediaTiming } from './playbacks';
+import { Bridges } from './bridges';
+import { Playbacks, type MediaTiming, type PlaybackTarget } from './playbacks';
+import { Recordings } from './recordings';
+import type { StoredRecordings } from './stored-recordings';
 import type { TrunkPool } from './trunk-pool';
 import type { TrunkChannel } from './trunk-plan';
 
@@ -58,6 +61,8 @@ export interface SimAsteriskDeps {
   defaultApp: string;
   dialplan: Dialplan;
   media?: MediaTiming;
+  /** Where finished recordings are written (the recording directory). */
+  store: StoredRecordings;
   onContinued?: ContinuedListener;
 }
 
@@ -71,6 +76,8 @@ export class SimAsterisk {
   readonly now: () => number;
   readonly defaultApp: string;
   readonly playbacks: Playbacks;
+  readonly bridges: Bridges;
+  readonly recordings: Recordings;
   private readonly dialplan: Dialplan;
   private readonly onContinued: ContinuedListener;
   startupTime: number;
@@ -83,7 +90,9 @@ export class SimAsterisk {
     this.defaultApp = deps.defaultApp;
     this.dialplan = deps.dialplan;
     this.onContinued = deps.onContinued ?? (() => undefined);
-    this.playbacks = new Playbacks(this, deps.media ?? {});
+    this.playbacks = new Playbacks(deps.media ?? {});
+    this.bridges = new Bridges(this);
+    this.recordings = new Recordings(this, deps.store);
     this.startupTime = this.now();
     this.reloadTime = this.startupTime;
   }
@@ -131,6 +140,27 @@ export class SimAsterisk {
   /** Publishes a non-channel event (playback) to whoever sees the channel's topic. */
   emitFor(ch: Channel, type: string, fields: Record<string, unknown>): void {
     this.hub.publish(type, fields, this.hub.audience(ch.audience()));
+  }
+
+  /**
+   * The channel's Stasis control as playbacks and recordings see it: commands on it run one
+   * after another, its timers die with the channel, its events go to the channel's audience.
+   */
+  control(ch: Channel): PlaybackTarget {
+    return {
+      key: `channel:${ch.id}`,
+      uri: `channel:${ch.id}`,
+      get alive() {
+        return ch.alive;
+      },
+      publish: (type, fields) => this.emitFor(ch, type, fields),
+      later: (ms, fn) => this.later(ch, ms, fn),
+      heard: () => {
+        if (ch.heardPlayback) return;
+        ch.heardPlayback = true;
+        for (const react of ch.onFirstPlayback.splice(0)) react();
+      },
+    };
   }
 
   /** StasisStart/StasisEnd: the app's own events, never another app's (subscribeAll or not). */
@@ -210,14 +240,16 @@ export class SimAsterisk {
     const exten = to.extension ?? (to.context !== undefined ? 's' : ch.dialplan.exten);
     const place = { context, exten, priority };
     this.onContinued(ch, place);
-    this.playbacks.afterPlaybacks(ch, () => this.leaveForDialplan(ch, place));
+    this.playbacks.afterPlaybacks(this.control(ch), () => this.leaveForDialplan(ch, place));
   }
 
   private leaveForDialplan(ch: Channel, place: { context: string; exten: string; priority: number }): void {
     const app = ch.stasisApp;
     if (!ch.alive || app === null) return;
     ch.dialplan = at(place, '', '');
-    this.playbacks.channelGone(ch);
+    // Out of its bridge first (ChannelLeftBridge), as the bridge's after-callback runs before Stasis ends.
+    this.bridges.channelGone(ch);
+    this.playbacks.targetGone(this.control(ch));
     this.emitStasis(ch, app, 'StasisEnd');
     ch.stasisApp = null;
     const step = this.dialplan.lookup(place.context, place.exten);
@@ -254,7 +286,12 @@ export class SimAsterisk {
     let at = 0;
     for (const digit of digits) {
       at += duration;
-      this.later(ch, at, () => ch.alive && this.emit(ch, 'ChannelDtmfReceived', { digit, duration_ms: duration }));
+      this.later(ch, at, () => {
+        if (!ch.alive) return;
+        this.emit(ch, 'ChannelDtmfReceived', { digit, duration_ms: duration });
+        // A recording whose terminateOn takes this digit ends on it (after the DTMF event).
+        this.recordings.dtmf(ch, digit);
+      });
       at += timing.gapMs ?? DTMF_DEFAULT_MS;
     }
   }
@@ -308,7 +345,11 @@ export class SimAsterisk {
     ch.phase = 'destroyed';
     for (const t of ch.timers) clearTimeout(t);
     ch.timers.clear();
-    this.playbacks.channelGone(ch);
+    // Asterisk's order: the channel leaves its bridge, what ran on its control ends (a playback
+    // failed, a recording finished with what it has), then StasisEnd.
+    this.bridges.channelGone(ch);
+    this.playbacks.targetGone(this.control(ch));
+    this.recordings.channelGone(ch);
     if (ch.stasisApp !== null) this.emitStasis(ch, ch.stasisApp, 'StasisEnd');
     this.emit(ch, 'ChannelDestroyed', { cause, cause_txt: causeText(cause) });
     ch.stasisApp = null;
@@ -362,6 +403,8 @@ export class SimAsterisk {
     }
     this.channels.clear();
     this.playbacks.clear();
+    this.bridges.clear();
+    this.recordings.clear();
     this.pool.releaseAll();
     this.namer.reset();
     this.startupTime = startupTime;

@@ -157,6 +157,11 @@ function send(res: ServerResponse, reply: RestReply): void {
   res.setHeader('Server', `Asterisk/${ASTERISK_VERSION}`);
   res.setHeader('Cache-Control', 'no-cache, no-store');
   if (reply.location) res.setHeader('Location', reply.location);
+  if (reply.bytes) {
+    res.writeHead(reply.status, { 'Content-Type': reply.bytes.contentType, 'Content-Length': reply.bytes.body.length });
+    res.end(reply.bytes.body);
+    return;
+  }
   if (reply.status === 204 || reply.json === undefined) {
     res.writeHead(reply.status);
     res.end();

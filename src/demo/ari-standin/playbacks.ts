@@ -1,6 +1,8 @@
-// Playback of media on channels (POST /channels/{id}/play, GET/DELETE /playbacks/{id}) as
-// res_stasis_playback runs it: each play is a command on the channel's Stasis control, run one
-// after another (so a continue asked for during a playback waits for it); the 201 answer shows
+// Playback of media on channels and bridges (POST /channels/{id}/play, /bridges/{id}/play,
+// GET/DELETE /playbacks/{id}) as res_stasis_playback runs it: each play is a command on a Stasis
+// control - the channel's, or the bridge's announcer channel's - run one after another with the
+// control's other commands (so a continue asked for during a playback waits for it, and a
+// recording holds the control until it ends: HeldCommand); the 201 answer shows
 // the playback "queued"; each media of the list gives PlaybackStarted ("playing") and, unless it
 // is the last, PlaybackContinuing; the end gives PlaybackFinished - "done" when the media ran out
 // or was stopped, "failed" when the channel hung up under it. A playback stopped while queued
@@ -8,9 +10,30 @@
 // data (MediaTiming).
 
 import { randomUUID } from 'node:crypto';
-import type { SimAsterisk } from './asterisk';
-import type { Channel } from './channel';
 import { notFound } from './errors';
+
+/**
+ * What a playback plays to: a channel in Stasis, or a bridge's announcer. `key` names its
+ * control (one queue per key); events go to whoever sees the channel's or the bridge's topic.
+ */
+export interface PlaybackTarget {
+  readonly key: string;
+  /** "channel:<id>" or "bridge:<id>" (the Playback model's target_uri). */
+  readonly uri: string;
+  readonly alive: boolean;
+  publish(type: string, fields: Record<string, unknown>): void;
+  /** Runs fn after ms on the target's clock (timers that die with a channel). */
+  later(ms: number, fn: () => void): void;
+  /** The first PlaybackStarted on the target: a channel's far end has heard a prompt. */
+  heard(): void;
+}
+
+/** A command that holds the control until it calls done (a recording: record_file blocks it). */
+export interface HeldCommand {
+  start(done: () => void): void;
+}
+
+type ControlItem = Playback | (() => void) | HeldCommand;
 
 export interface MediaTiming {
   /** How long a media plays when `durations` does not name it (default 500 ms). */
@@ -36,8 +59,9 @@ export interface PlaybackJson {
 }
 
 interface Playback {
+  kind: 'playback';
   id: string;
-  channel: Channel;
+  target: PlaybackTarget;
   media: string[];
   index: number;
   language: string;
@@ -49,26 +73,28 @@ const DEFAULT_MEDIA_MS = 500;
 
 export class Playbacks {
   private readonly byId = new Map<string, Playback>();
-  /** Channel id -> its control's pending work: playbacks (the first one running) and deferred commands. */
-  private readonly queues = new Map<string, (Playback | (() => void))[]>();
+  /** Control key -> its pending work: playbacks, deferred and held commands (the first one running). */
+  private readonly queues = new Map<string, ControlItem[]>();
 
-  constructor(
-    private readonly asterisk: SimAsterisk,
-    private readonly timing: MediaTiming,
-  ) {}
+  constructor(private readonly timing: MediaTiming) {}
 
-  /** Queues a playback on a channel in Stasis; the answer is its JSON in state "queued". */
-  play(ch: Channel, media: readonly string[], options: { id?: string; lang?: string } = {}): PlaybackJson {
-    const pb: Playback = { id: options.id ?? randomUUID(), channel: ch, media: [...media], index: 0, language: options.lang ?? 'en', state: 'queued', timer: null };
+  /** Queues a playback on a target's control; the answer is its JSON in state "queued". */
+  play(target: PlaybackTarget, media: readonly string[], options: { id?: string; lang?: string } = {}): PlaybackJson {
+    const pb: Playback = { kind: 'playback', id: options.id ?? randomUUID(), target, media: [...media], index: 0, language: options.lang ?? 'en', state: 'queued', timer: null };
     this.byId.set(pb.id, pb);
-    this.enqueue(ch, pb);
+    this.enqueue(target, pb);
     return toJson(pb);
   }
 
-  /** Runs `command` once the channel's earlier playbacks are over (a command queued on the control). */
-  afterPlaybacks(ch: Channel, command: () => void): void {
-    if ((this.queues.get(ch.id) ?? []).length === 0) command();
-    else this.enqueue(ch, command);
+  /** Runs `command` once the control's earlier work is over (a command queued on the control). */
+  afterPlaybacks(target: PlaybackTarget, command: () => void): void {
+    if ((this.queues.get(target.key) ?? []).length === 0) command();
+    else this.enqueue(target, command);
+  }
+
+  /** Queues a command that keeps the control busy until it calls done. */
+  hold(target: PlaybackTarget, command: HeldCommand): void {
+    this.enqueue(target, command);
   }
 
   get(id: string): PlaybackJson {
@@ -82,13 +108,13 @@ export class Playbacks {
     else if (pb.state === 'playing' || pb.state === 'continuing') this.finish(pb, 'stopped');
   }
 
-  /** The channel is going: the running playback fails, queued work never runs. */
-  channelGone(ch: Channel): void {
-    const queue = this.queues.get(ch.id) ?? [];
-    this.queues.delete(ch.id);
+  /** The channel (or bridge) is going: the running playback fails, queued work never runs. */
+  targetGone(target: PlaybackTarget): void {
+    const queue = this.queues.get(target.key) ?? [];
+    this.queues.delete(target.key);
     const [current] = queue;
-    if (current && typeof current !== 'function' && current.state === 'playing') this.finish(current, 'failed');
-    for (const item of queue) if (typeof item !== 'function') this.forget(item);
+    if (current && isPlayback(current) && current.state === 'playing') this.finish(current, 'failed');
+    for (const item of queue) if (isPlayback(item)) this.forget(item);
   }
 
   clear(): void {
@@ -103,23 +129,40 @@ export class Playbacks {
     return pb;
   }
 
-  private enqueue(ch: Channel, item: Playback | (() => void)): void {
-    const queue = this.queues.get(ch.id) ?? [];
+  private enqueue(target: PlaybackTarget, item: ControlItem): void {
+    const queue = this.queues.get(target.key) ?? [];
     queue.push(item);
-    this.queues.set(ch.id, queue);
-    if (queue.length === 1) this.asterisk.later(ch, 0, () => this.runHead(ch));
+    this.queues.set(target.key, queue);
+    if (queue.length === 1) target.later(0, () => this.runHead(target));
   }
 
-  private runHead(ch: Channel): void {
-    const head = this.queues.get(ch.id)?.[0];
-    if (!head || !ch.alive) return;
+  private runHead(target: PlaybackTarget): void {
+    const head = this.queues.get(target.key)?.[0];
+    if (!head || !target.alive) return;
     if (typeof head === 'function') {
-      this.shift(ch);
+      this.shift(target);
+      // Work queued after the command goes on; work the command queues starts by itself.
+      const more = (this.queues.get(target.key) ?? []).length > 0;
       head();
+      if (more) this.next(target);
+      return;
+    }
+    if (!isPlayback(head)) {
+      // The command ends when it says so; only then does the control go on.
+      head.start(() => {
+        if (this.queues.get(target.key)?.[0] !== head) return;
+        this.shift(target);
+        this.next(target);
+      });
       return;
     }
     if (head.state === 'canceled') return this.finish(head, 'canceled');
     this.startMedia(head);
+  }
+
+  /** The control goes on with its next item, if any. */
+  private next(target: PlaybackTarget): void {
+    if ((this.queues.get(target.key) ?? []).length > 0) target.later(0, () => this.runHead(target));
   }
 
   /** playback_first_update: "playing" with this media (PlaybackStarted). */
@@ -127,10 +170,7 @@ export class Playbacks {
     pb.state = 'playing';
     this.publish(pb);
     // The far end's scripted reaction to the prompt (dial-script `from: 'playback'`) starts now.
-    if (!pb.channel.heardPlayback) {
-      pb.channel.heardPlayback = true;
-      for (const react of pb.channel.onFirstPlayback.splice(0)) react();
-    }
+    pb.target.heard();
     const uri = pb.media[pb.index] ?? '';
     pb.timer = setTimeout(() => {
       pb.timer = null;
@@ -150,16 +190,16 @@ export class Playbacks {
     pb.state = state;
     this.publish(pb);
     this.forget(pb);
-    if (this.queues.get(pb.channel.id)?.[0] === pb) {
-      this.shift(pb.channel);
-      if ((this.queues.get(pb.channel.id) ?? []).length > 0) this.asterisk.later(pb.channel, 0, () => this.runHead(pb.channel));
+    if (this.queues.get(pb.target.key)?.[0] === pb) {
+      this.shift(pb.target);
+      this.next(pb.target);
     }
   }
 
-  private shift(ch: Channel): void {
-    const queue = this.queues.get(ch.id) ?? [];
+  private shift(target: PlaybackTarget): void {
+    const queue = this.queues.get(target.key) ?? [];
     queue.shift();
-    if (queue.length === 0) this.queues.delete(ch.id);
+    if (queue.length === 0) this.queues.delete(target.key);
   }
 
   private forget(pb: Playback): void {
@@ -169,8 +209,12 @@ export class Playbacks {
 
   private publish(pb: Playback): void {
     const type = pb.state === 'playing' ? 'PlaybackStarted' : pb.state === 'continuing' ? 'PlaybackContinuing' : 'PlaybackFinished';
-    this.asterisk.emitFor(pb.channel, type, { playback: toJson(pb) });
+    pb.target.publish(type, { playback: toJson(pb) });
   }
+}
+
+function isPlayback(item: ControlItem): item is Playback {
+  return typeof item !== 'function' && 'kind' in item;
 }
 
 function toJson(pb: Playback): PlaybackJson {
@@ -179,7 +223,7 @@ function toJson(pb: Playback): PlaybackJson {
     id: pb.id,
     media_uri: pb.media[pb.index] ?? '',
     ...(next !== undefined ? { next_media_uri: next } : {}),
-    target_uri: `channel:${pb.channel.id}`,
+    target_uri: pb.target.uri,
     language: pb.language,
     state: STATE_TEXT[pb.state],
   };

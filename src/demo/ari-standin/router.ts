@@ -20,6 +20,8 @@ export interface RestRequest {
 export interface RestReply {
   status: number;
   json?: unknown;
+  /** A binary body instead of JSON (a stored recording's file), with its Content-Type. */
+  bytes?: { body: Buffer; contentType: string };
   /** 201 Created: where the new resource lives (res_ari's ast_ari_response_created). */
   location?: string;
 }
@@ -63,6 +65,11 @@ export function intParam(req: RestRequest, name: string): number | undefined {
   const n = Number(v);
   if (!Number.isInteger(n)) throw badRequest(`Invalid value for ${name}`);
   return n;
+}
+
+/** ast_true's reading of a boolean parameter: yes, true, y, t, 1, on (any case); absent is false. */
+export function boolParam(req: RestRequest, name: string): boolean {
+  return /^(yes|true|y|t|1|on)$/i.test(req.params.get(name) ?? '');
 }
 
 export function strParam(req: RestRequest, name: string): string | undefined {

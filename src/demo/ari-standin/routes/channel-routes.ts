@@ -29,7 +29,7 @@ export function channelRoutes(asterisk: SimAsterisk, originator: Originator): Ro
       method: 'POST', pattern: /^\/ari\/channels\/([^/]+)\/answer$/, handler: (req) => {
         // A command on the channel's control: after any playback in progress.
         const ch = asterisk.controlled(id(req));
-        asterisk.playbacks.afterPlaybacks(ch, () => asterisk.answer(ch));
+        asterisk.playbacks.afterPlaybacks(asterisk.control(ch), () => asterisk.answer(ch));
         return noContent();
       },
     },
@@ -86,7 +86,7 @@ function play(asterisk: SimAsterisk, req: RestRequest, playbackId: string | unde
   if ((intParam(req, 'offsetms') ?? 0) < 0) throw badRequest('offsetms cannot be negative');
   // The channel's language when none is asked for.
   const lang = strParam(req, 'lang') ?? ch.toJSON().language;
-  const pb = asterisk.playbacks.play(ch, media, { ...(playbackId ? { id: playbackId } : {}), lang });
+  const pb = asterisk.playbacks.play(asterisk.control(ch), media, { ...(playbackId ? { id: playbackId } : {}), lang });
   return created(`/playbacks/${pb.id}`, pb);
 }
 

@@ -1,5 +1,5 @@
 // /ari/endpoints (chan_dahdi creates none: DAHDI is a 404) and /ari/applications (the Stasis
-// apps registered by an open events socket).
+// apps registered by an open events socket, with the channels and bridges they are subscribed to).
 
 import { AriHttpError } from '../errors';
 import { ok, type Route } from '../router';
@@ -7,11 +7,13 @@ import { ok, type Route } from '../router';
 export interface AppFacts {
   apps(): string[];
   channelIdsOf(app: string): string[];
+  /** Bridges the app is subscribed to (one of its channels is in them). */
+  bridgeIdsOf(app: string): string[];
 }
 
 export function miscRoutes(facts: AppFacts): Route[] {
   const appJson = (name: string): unknown => ({
-    name, channel_ids: facts.channelIdsOf(name), bridge_ids: [], endpoint_ids: [], device_names: [],
+    name, channel_ids: facts.channelIdsOf(name), bridge_ids: facts.bridgeIdsOf(name), endpoint_ids: [], device_names: [],
     events_allowed: [], events_disallowed: [],
   });
   return [

@@ -1,30 +1,27 @@
 // Every other operation the Swagger documents declare, so a request the stand-in does not model
 // still gets Asterisk's lookup answer first - 404 "Channel not found" / "Bridge not found" /
-// "Playback not found" / "Recording not found" for an unknown id, as the real resource does
-// before anything else - and then 501 for the operation itself, never a misleading 404
-// "Resource not found" for a path Asterisk has. Added after the modelled routes, which win.
+// "Playback not found" for an unknown id, as the real resource does before anything else - and
+// then 501 for the operation itself, never a misleading 404 "Resource not found" for a path
+// Asterisk has. Added after the modelled routes, which win. (Every recordings operation is
+// modelled, so no recordingName lookup is needed here.)
 
 import type { ApiDocs } from '../api-docs';
-import { AriHttpError, notFound } from '../errors';
+import { AriHttpError } from '../errors';
 import type { Route } from '../router';
 
 export interface Lookups {
   /** Throws Asterisk's 404 when the id is unknown. */
   channel(id: string): void;
   playback(id: string): void;
+  bridge(id: string): void;
 }
 
-/** Path parameter -> the check Asterisk makes on it; bridges and recordings: the stand-in has none. */
+/** Path parameter -> the check Asterisk makes on it. */
 function checks(lookups: Lookups): Readonly<Record<string, (id: string) => void>> {
   return {
     channelId: (id) => lookups.channel(id),
     playbackId: (id) => lookups.playback(id),
-    bridgeId: () => {
-      throw notFound('Bridge not found');
-    },
-    recordingName: () => {
-      throw notFound('Recording not found');
-    },
+    bridgeId: (id) => lookups.bridge(id),
   };
 }
 
