@@ -21,8 +21,8 @@ import { percentile, type BenchResult } from './report';
 
 const SQLITE_ROWS = 1_000_000;
 const MARIADB_ROWS = 200_000;
-/** Bump when cdrAt changes: the cached file is keyed by it. */
-const GENERATOR_VERSION = 1;
+/** Bump when cdrAt or the cdr migrations change: the cached file is keyed by it. */
+const GENERATOR_VERSION = 2;
 const DAYS = 60;
 const END = Date.UTC(2026, 11, 1);
 const SAMPLES = 150;
@@ -214,7 +214,7 @@ async function sqliteSearch(): Promise<BenchResult[]> {
   const db = Database.open({ url: file, dataDir: join(file, '..') });
   try {
     await db.migrateLatest();
-    return await measure(`sqlite ${SQLITE_ROWS / 1000}k:`, new CdrSearch(db.knex), SQLITE_ROWS, exportRange(SQLITE_ROWS));
+    return await measure(`sqlite ${SQLITE_ROWS / 1000}k:`, new CdrSearch(db.knex, db.dialect), SQLITE_ROWS, exportRange(SQLITE_ROWS));
   } finally {
     await db.close();
   }
@@ -256,7 +256,7 @@ async function mariadbSearch(): Promise<BenchResult[]> {
     }
     console.log(`cdr search: filled ${MARIADB_ROWS} rows into MariaDB in ${((Date.now() - t0) / 1000).toFixed(1)} s (1M would take ${Math.round(((Date.now() - t0) / 1000) * (SQLITE_ROWS / MARIADB_ROWS))} s)`);
     await db.knex.raw('ANALYZE TABLE cdr');
-    return await measure(`mariadb ${MARIADB_ROWS / 1000}k:`, new CdrSearch(db.knex), MARIADB_ROWS, exportRange(MARIADB_ROWS));
+    return await measure(`mariadb ${MARIADB_ROWS / 1000}k:`, new CdrSearch(db.knex, db.dialect), MARIADB_ROWS, exportRange(MARIADB_ROWS));
   } finally {
     await db.close();
     await admin.raw(`DROP DATABASE IF EXISTS \`${name}\``);

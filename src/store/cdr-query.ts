@@ -245,10 +245,20 @@ export function decodeCursor(cursor: string): CdrKey {
   return key;
 }
 
-/** The SELECT of one page: the filters, after the cursor, newest first, limit + 1 rows (the
- *  extra row says whether there is a next page without a count). */
-export function pageSql(knex: Knex, q: ParsedCdrQuery, limit: number, after: CdrKey | null): Knex.QueryBuilder {
-  const b = knex('cdr').select('id', ...CDR_COLUMNS);
+/**
+ * The SELECT of one page: the filters, after the cursor, newest first, limit + 1 rows (the extra
+ * row says whether there is a next page without a count).
+ *
+ * The filter indexes hold every column their filters test (see the search-indexes migration),
+ * so a row that does not match need never be read. SQLite sees to that itself (it defers the
+ * table seek until a column outside the index is needed). MariaDB does not on a backward index
+ * scan and read every row of a partial-number scan, so there a deferred join picks the ids from
+ * the index alone and reads only those rows: on 100k rows a number with no match took 400 ms
+ * with one query, 40 ms with the join. SQLite's planner turns that join inside out (it scanned
+ * the whole table to meet the ids), so it keeps the single query.
+ */
+export function pageSql(knex: Knex, dialect: 'sqlite' | 'mysql', q: ParsedCdrQuery, limit: number, after: CdrKey | null): Knex.QueryBuilder {
+  const b = knex('cdr');
   if (q.from !== null) b.where('calldate', '>=', q.from);
   if (q.to !== null) b.where('calldate', '<', q.to);
   if (q.span !== null) b.where('span', q.span);
@@ -267,7 +277,12 @@ export function pageSql(knex: Knex, q: ParsedCdrQuery, limit: number, after: Cdr
     // ((calldate, id) < (?, ?)), which MariaDB does not turn into an index range.
     b.where('calldate', '<=', after.calldate).whereRaw('(?? < ? or ?? < ?)', ['calldate', after.calldate, 'id', after.id]);
   }
-  return b.orderBy([{ column: 'calldate', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit + 1);
+  b.orderBy([{ column: 'calldate', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit + 1);
+  if (dialect === 'sqlite') return b.select('id', ...CDR_COLUMNS);
+  return knex({ c: 'cdr' })
+    .join(b.select('id').as('k'), 'c.id', 'k.id')
+    .select('c.id', ...CDR_COLUMNS.map((col) => `c.${col}`))
+    .orderBy([{ column: 'c.calldate', order: 'desc' }, { column: 'c.id', order: 'desc' }]);
 }
 
 /** 'YYYY-MM-DD HH:MM:SS[.mmm]' UTC (either dialect's text) as ISO 8601 with Z. */

@@ -28,9 +28,13 @@ const EXPORT_PAGE = 1000;
 
 export class CdrSearch {
   private readonly knex: Knex;
+  private readonly dialect: 'sqlite' | 'mysql';
 
-  constructor(knex: Knex) {
+  /** `knex` reads the cdr table (openCdrWriter's `knex`, or a Database's); `dialect` is its
+   *  target's (the SQL differs, see pageSql). */
+  constructor(knex: Knex, dialect: 'sqlite' | 'mysql') {
     this.knex = knex;
+    this.dialect = dialect;
   }
 
   /** One page. Throws CdrSearchError (QUERY_INVALID naming the field, CURSOR_INVALID) before
@@ -70,7 +74,7 @@ export class CdrSearch {
   }
 
   private async page(q: ParsedCdrQuery, limit: number, after: CdrKey | null): Promise<{ records: CdrSearchRecord[]; more: boolean }> {
-    const rows = (await pageSql(this.knex, q, limit, after)) as Record<string, unknown>[];
+    const rows = (await pageSql(this.knex, this.dialect, q, limit, after)) as Record<string, unknown>[];
     const more = rows.length > limit;
     return { records: rows.slice(0, limit).map(toSearchRecord), more };
   }

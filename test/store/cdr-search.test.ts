@@ -195,7 +195,7 @@ for (const dialect of DIALECTS) {
       db = Database.open({ url: t.url, dataDir: t.dataDir });
       await db.migrateLatest();
       await new CdrRepository(db).insertMany(FIXTURE);
-      search = new CdrSearch(db.knex);
+      search = new CdrSearch(db.knex, db.dialect);
     });
     after(async () => {
       await db.close();
@@ -374,7 +374,7 @@ for (const dialect of DIALECTS) {
       const names = dialect === 'sqlite'
         ? ((await db.knex.raw(`PRAGMA index_list('cdr')`)) as { name: string }[]).map((r) => r.name)
         : ((await db.knex.raw(`SELECT DISTINCT index_name AS name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'cdr'`)) as [{ name: string }[]])[0].map((r) => r.name);
-      for (const index of ['cdr_calldate_index', 'cdr_trunk_group_calldate_index', 'cdr_span_timeslot_calldate_index', 'cdr_accountcode_calldate_index', 'cdr_disposition_calldate_index']) {
+      for (const index of ['cdr_calldate_id_src_dst_index', 'cdr_trunk_group_calldate_index', 'cdr_span_calldate_id_timeslot_index', 'cdr_accountcode_calldate_index', 'cdr_disposition_calldate_index']) {
         assert.ok(names.includes(index), `${index} in ${names.join(', ')}`);
       }
     });
