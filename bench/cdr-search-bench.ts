@@ -20,7 +20,7 @@ import { Database } from '../src/store/database';
 import { percentile, type BenchResult } from './report';
 
 const SQLITE_ROWS = 1_000_000;
-const MARIADB_ROWS = 200_000;
+const MARIADB_ROWS = 100_000;
 /** Bump when cdrAt or the cdr migrations change: the cached file is keyed by it. */
 const GENERATOR_VERSION = 2;
 const DAYS = 60;

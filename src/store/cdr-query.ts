@@ -260,7 +260,10 @@ export function decodeCursor(cursor: string): CdrKey {
 export function pageSql(knex: Knex, dialect: 'sqlite' | 'mysql', q: ParsedCdrQuery, limit: number, after: CdrKey | null): Knex.QueryBuilder {
   const b = knex('cdr');
   if (q.from !== null) b.where('calldate', '>=', q.from);
-  if (q.to !== null) b.where('calldate', '<', q.to);
+  // One upper bound on calldate, the tighter: given two, SQLite ranged its index on `to` and
+  // tested the cursor's bound row by row, so every page of an export rescanned all before it.
+  const cursorBound = after !== null && (q.to === null || after.calldate < q.to);
+  if (q.to !== null && !cursorBound) b.where('calldate', '<', q.to);
   if (q.span !== null) b.where('span', q.span);
   if (q.timeslot !== null) b.where('timeslot', q.timeslot);
   if (q.disposition !== null) b.where('disposition', q.disposition);
@@ -275,7 +278,8 @@ export function pageSql(knex: Knex, dialect: 'sqlite' | 'mysql', q: ParsedCdrQue
   if (after !== null) {
     // Written as a range on calldate plus a filter rather than a row-value comparison
     // ((calldate, id) < (?, ?)), which MariaDB does not turn into an index range.
-    b.where('calldate', '<=', after.calldate).whereRaw('(?? < ? or ?? < ?)', ['calldate', after.calldate, 'id', after.id]);
+    if (cursorBound) b.where('calldate', '<=', after.calldate);
+    b.whereRaw('(?? < ? or ?? < ?)', ['calldate', after.calldate, 'id', after.id]);
   }
   b.orderBy([{ column: 'calldate', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit + 1);
   if (dialect === 'sqlite') return b.select('id', ...CDR_COLUMNS);

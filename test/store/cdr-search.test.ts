@@ -15,6 +15,7 @@ import { CDR_PAGE_SCHEMA, CDR_QUERY_SCHEMA, CDR_RECORD_SCHEMA, parseCdrQuery, SE
 import { CdrSearch } from '../../src/store/cdr-search';
 import { isCdrSearchError } from '../../src/store/cdr-search-errors';
 import { Database } from '../../src/store/database';
+import { StaticMigrationSource } from '../../src/store/migration-source';
 import { CDR_DISPOSITIONS } from '../../src/supervisor/cdr/cdr-record';
 import { createTestDatabase, DIALECTS, type TestDatabase } from './test-databases';
 
@@ -284,6 +285,19 @@ for (const dialect of DIALECTS) {
       assert.deepEqual([third.records.map((r) => r.uniqueid), third.next], [['f'], null]);
     });
 
+    it('pages within a time range, and a cursor from beyond `to` starts at `to`', async () => {
+      const range = { from: '2026-12-01T09:00:00Z', to: '2026-12-01T12:00:01Z', limit: 3 };
+      const first = await search.search(range);
+      assert.deepEqual(first.records.map((r) => r.uniqueid), ['i', 'h', 'e']);
+      const second = await search.search({ ...range, cursor: first.next as string });
+      assert.deepEqual(second.records.map((r) => r.uniqueid), ['d', 'c', 'b']);
+      const third = await search.search({ ...range, cursor: second.next as string });
+      assert.deepEqual([third.records.map((r) => r.uniqueid), third.next], [['a', 'j'], null]);
+      const newest = await search.search({ limit: 1 });
+      const beyond = await search.search({ to: '2026-12-01T10:05:00Z', cursor: newest.next as string });
+      assert.deepEqual(beyond.records.map((r) => r.uniqueid), ['c', 'b', 'a', 'j', 'f']);
+    });
+
     it('refuses a tampered cursor with CURSOR_INVALID naming cursor', async () => {
       const { next } = await search.search({ limit: 3 });
       assert.ok(next);
@@ -368,6 +382,25 @@ for (const dialect of DIALECTS) {
       const gone = collector({ closeAfter: 2 });
       const partial = await search.exportCsv({ job: 'bulk' }, gone);
       assert.ok(partial.rows < 2600, `stopped early (${partial.rows} rows)`);
+    });
+
+    it('a store made before the search gets its indexes when it migrates, rows kept, and down undoes them', async () => {
+      const old = await createTestDatabase(dialect);
+      const odb = Database.open({ url: old.url, dataDir: old.dataDir });
+      try {
+        const source = { migrationSource: new StaticMigrationSource(), tableName: 'knex_migrations' };
+        await odb.knex.migrate.up(source); // only the first migration: a store from before
+        await new CdrRepository(odb).insertMany(FIXTURE);
+        assert.ok((await odb.migrateLatest()).includes('20261208120000_cdr_search_indexes'));
+        const found = await new CdrSearch(odb.knex, odb.dialect).search({ span: 2, timeslot: 1 });
+        assert.deepEqual(found.records.map((r) => r.uniqueid), ['d', 'c']);
+        await odb.knex.migrate.down({ ...source, name: '20261208120000_cdr_search_indexes' });
+        assert.equal((await odb.appliedMigrations()).includes('20261208120000_cdr_search_indexes'), false);
+        assert.equal(await new CdrRepository(odb).count(), FIXTURE.length);
+      } finally {
+        await odb.close();
+        await old.cleanup();
+      }
     });
 
     it('the migration made the search indexes', async () => {
