@@ -3,6 +3,7 @@
 
 import { join } from 'node:path';
 import { cdrBench } from './cdr-bench';
+import { cdrSearchBench } from './cdr-search-bench';
 import { diagScanProcess } from './cli-bench';
 import { eventsBench } from './events-bench';
 import { importBench } from './import-bench';
@@ -24,6 +25,7 @@ function main(): void {
     ['provisioning, 32-span site', async () => [...(await provisioningBench()), ...(await importBench())]],
     ['CDR ingest', cdrBench],
     ['CDR writes on SQLite and the event loop', sqliteLoopBench],
+    ['CDR search, 1M rows', cdrSearchBench],
     ['supervisor, 32 E1 PRI', supervisorBench],
     ['live event stream, 32 E1 PRI', eventsBench],
     ['webhook delivery', webhookBench],

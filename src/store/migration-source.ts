@@ -4,6 +4,7 @@
 
 import type { Knex } from 'knex';
 import * as createCdr from './migrations/20251124100000_create_cdr';
+import * as cdrSearchIndexes from './migrations/20261208120000_cdr_search_indexes';
 
 interface NamedMigration {
   name: string;
@@ -11,7 +12,10 @@ interface NamedMigration {
 }
 
 // Append only, in timestamp order; a shipped entry never changes.
-const MIGRATIONS: readonly NamedMigration[] = [{ name: '20251124100000_create_cdr', migration: createCdr }];
+const MIGRATIONS: readonly NamedMigration[] = [
+  { name: '20251124100000_create_cdr', migration: createCdr },
+  { name: '20261208120000_cdr_search_indexes', migration: cdrSearchIndexes },
+];
 
 export class StaticMigrationSource implements Knex.MigrationSource<NamedMigration> {
   getMigrations(): Promise<NamedMigration[]> {
