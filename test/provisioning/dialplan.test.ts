@@ -158,8 +158,8 @@ describe('generated dialplan: extensions_tdmgate.conf', () => {
       }
     }
     assert.match(text, /\[from-carrier\]\n; Inbound calls of trunk groups 1 "carrier" \(both\), 3 "backup" \(in\)\n/);
-    assert.match(text, /;   cc-queue +<called number>,2 +routing target "queue"\n/);
-    assert.match(text, new RegExp(`;   ${DEFAULT_OUTBOUND_PLACE.context} +s,1 +answered outbound calls`), 'the outbound default context is named');
+    assert.match(text, /; {3}cc-queue +<called number>,2 +routing target "queue"\n/);
+    assert.match(text, new RegExp(`; {3}${DEFAULT_OUTBOUND_PLACE.context} +s,1 +answered outbound calls`), 'the outbound default context is named');
     assert.match(text, /refused with cause 41 \(temporary failure/);
   });
 
