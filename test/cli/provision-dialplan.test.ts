@@ -88,5 +88,11 @@ describe('cli: provision apply with the generated dialplan', function () {
     const r = apply();
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(readFileSync(modprobe, 'utf8'), /^options dahdi auto_assign_spans=0$/m);
+
+    // The guides' /etc/modprobe.d/dahdi.conf sorts after ours and wins: named, exit 1.
+    put('/etc/modprobe.d/dahdi.conf', 'options dahdi auto_assign_spans=1\n');
+    const overridden = apply();
+    assert.equal(overridden.code, 1, overridden.stdout + overridden.stderr);
+    assert.match(overridden.stdout, /^Span numbers: .*But \/etc\/modprobe\.d\/dahdi\.conf sets auto_assign_spans=1, read after/m);
   });
 });

@@ -14,7 +14,7 @@ import { applyFiles, type ApplyDeps } from '../../src/provisioning/apply/apply';
 import type { FetchLike } from '../../src/provisioning/apply/ari-reload';
 import { findDialplanInclude, includedFiles } from '../../src/provisioning/apply/dialplan-include';
 import { nodeFileOps } from '../../src/provisioning/apply/file-ops';
-import { HOTPLUG_HOOK, installable, spanAssignment } from '../../src/provisioning/apply/span-assignment';
+import { autoAssignSettings, HOTPLUG_HOOK, installable, modprobeOverrides, spanAssignment } from '../../src/provisioning/apply/span-assignment';
 import { TARGETS } from '../../src/provisioning/generate';
 
 function put(root: string, target: string, content: string): void {
@@ -118,5 +118,20 @@ describe('provision apply: the dialplan and the modprobe option', () => {
     const ok = await installable(nodeFileOps, root, files);
     assert.deepEqual([ok.files.length, ok.modprobe], [2, 'installed']);
     assert.match(spanAssignment(null, 'installed').message, /which \/etc\/modprobe\.d\/dahdi-tdmgate\.conf sets when the module loads/);
+  });
+
+  it('names another modprobe file whose auto_assign_spans is read after ours (its value wins)', async () => {
+    assert.deepEqual(autoAssignSettings('# options dahdi auto_assign_spans=7\noptions dahdi debug=1 auto_assign_spans=1\noptions wctdm24xxp auto_assign_spans=5\noptions  dahdi auto_assign_spans=0 # x\n'), [1, 0]);
+    put(root, '/etc/modprobe.d/dahdi.conf', 'options dahdi auto_assign_spans=1\n');
+    put(root, '/etc/modprobe.d/a-dahdi.conf', 'options dahdi auto_assign_spans=1\n');
+    put(root, '/etc/modprobe.d/dahdi-tdmgate.conf', 'options dahdi auto_assign_spans=0\n');
+    put(root, '/lib/modprobe.d/dahdi.conf', 'options dahdi auto_assign_spans=0\n');
+    put(root, '/lib/modprobe.d/zz-dahdi.conf', 'options dahdi auto_assign_spans=2\n');
+    const overrides = await modprobeOverrides(nodeFileOps, root);
+    assert.deepEqual(overrides, [{ file: '/etc/modprobe.d/dahdi.conf', value: 1 }, { file: '/lib/modprobe.d/zz-dahdi.conf', value: 2 }],
+      'a-dahdi.conf is read before ours; /etc hides /lib\'s dahdi.conf');
+    const said = spanAssignment('0\n', 'installed', overrides);
+    assert.match(said.message, /But \/etc\/modprobe\.d\/dahdi\.conf sets auto_assign_spans=1, \/lib\/modprobe\.d\/zz-dahdi\.conf sets auto_assign_spans=2, read after \/etc\/modprobe\.d\/dahdi-tdmgate\.conf, so from the next driver load its value wins/);
+    assert.deepEqual(spanAssignment('0\n', 'held', overrides).overrides, [], 'a file held back has nothing to override');
   });
 });

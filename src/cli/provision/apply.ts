@@ -10,7 +10,7 @@ import { nodeSpawner, type CfgResult } from '../../provisioning/apply/dahdi-cfg'
 import { nodeFileOps } from '../../provisioning/apply/file-ops';
 import { planRollback, removals, rollbackLatest, type RollbackFile, type RollbackPlan } from '../../provisioning/apply/rollback';
 import { findDialplanInclude, type DialplanInclude } from '../../provisioning/apply/dialplan-include';
-import { installable, readSpanAssignment, type SpanAssignment } from '../../provisioning/apply/span-assignment';
+import { installable, modprobeOverrides, readSpanAssignment, type SpanAssignment } from '../../provisioning/apply/span-assignment';
 import { inboundContexts } from '../../provisioning/site/inbound-contexts';
 import type { SiteConfig } from '../../provisioning/site/site-types';
 import type { SpanProgress } from '../../provisioning/apply/span-watch';
@@ -171,7 +171,7 @@ function includeLines(include: DialplanInclude | null, pal: Palette): string[] {
 
 /** Only when it matters: the driver ignores the pin files, the modprobe option was held back, or DAHDI is here and honours them. */
 function assignmentLines(assignment: SpanAssignment, pal: Palette): string[] {
-  if (assignment.mode === 'kernel' || assignment.modprobe === 'held') return [pal.yellow(`Span numbers: ${assignment.message}`)];
+  if (assignment.mode === 'kernel' || assignment.modprobe === 'held' || assignment.overrides.length > 0) return [pal.yellow(`Span numbers: ${assignment.message}`)];
   if (assignment.mode === 'files') return [`Span numbers: ${assignment.message}`];
   return [];
 }
@@ -269,7 +269,7 @@ async function run(ctx: CliContext, argv: readonly string[]): Promise<number> {
     if (!args.json) for (const warning of compiled.loaded.warnings) ctx.stderr.write(`${issueLine(file, warning)}\n`);
     const { files, modprobe } = await installable(nodeFileOps, args.root, compiled.files);
     const report = await applyFiles(applyDeps, { files, root: args.root, dryRun, site: compiled.loaded.source, takeBackup: true });
-    const spanAssignment = await readSpanAssignment(SYS_ROOT, modprobe);
+    const spanAssignment = await readSpanAssignment(SYS_ROOT, modprobe, await modprobeOverrides(nodeFileOps, args.root));
     const dialplan = await dialplanInclude(compiled.loaded.site, args.root);
     const notChecked = report.outcome === 'dry-run' ? dryRunGaps(report, hardware?.source ?? null, spanAssignment) : [];
     if (args.json) {
@@ -279,8 +279,10 @@ async function run(ctx: CliContext, argv: readonly string[]): Promise<number> {
       ctx.stdout.write(`${[...summary(report, pal), ...includeLines(dialplan, pal), ...assignmentLines(spanAssignment, pal), ...notCheckedLines(notChecked)].join('\n')}\n`);
     }
     const code = exitCodeOf(report, compiled.loaded.warnings.length);
-    // Files in place but routing inactive: as a failed reload, a warning (only where exit would be 0).
-    return code === PROVISION_EXIT.OK && dialplan?.included === false && (report.outcome === 'applied' || report.outcome === 'unchanged') ? PROVISION_EXIT.WARNING : code;
+    // Files in place but not acting (routing not included, the modprobe option overridden): as a
+    // failed reload, a warning (only where exit would be 0).
+    const inactive = dialplan?.included === false || spanAssignment.overrides.length > 0;
+    return code === PROVISION_EXIT.OK && inactive && (report.outcome === 'applied' || report.outcome === 'unchanged') ? PROVISION_EXIT.WARNING : code;
   } catch (err) {
     if (isProvisioningError(err, 'ROLLBACK_UNAVAILABLE') || isProvisioningError(err, 'ROLLBACK_CHANGED')) {
       ctx.stderr.write(`tdmgate: ${err.message}\n`);

@@ -8,7 +8,7 @@
 // mean is decided here.
 
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { TARGETS } from '../generate';
 import { MODPROBE_LINE } from '../generate/span-assignments';
 import type { PlannedFile } from './apply';
@@ -22,11 +22,22 @@ export interface SpanAssignment {
   autoAssignSpans: number | null;
   /** Whether this apply installed the site's modprobe option or held it back (no hotplug hook). */
   modprobe: ModprobeState;
+  /** Other modprobe files whose auto_assign_spans wins over ours. */
+  overrides: ModprobeOverride[];
   message: string;
 }
 
 /** Where the site's modprobe option stands after this apply. */
 export type ModprobeState = 'installed' | 'held';
+
+/** Another modprobe file setting the option, read after ours: its value wins at the next load. */
+export interface ModprobeOverride {
+  file: string;
+  value: number;
+}
+
+/** Where modprobe reads its configuration (kmod), every file in file-name order across them. */
+export const MODPROBE_DIRS = ['/etc/modprobe.d', '/run/modprobe.d', '/usr/local/lib/modprobe.d', '/lib/modprobe.d', '/usr/lib/modprobe.d'] as const;
 
 /** The hook dahdi-tools installs for udev and the part of it that reads assigned-spans.conf. */
 export const HOTPLUG_HOOK = ['/usr/share/dahdi/dahdi_handle_device', '/usr/share/dahdi/handle_device.d/20-span-assignments'] as const;
@@ -40,7 +51,19 @@ const HELD = `tdmgate did not write ${TARGETS.modprobe}: dahdi-tools' hotplug ho
   'and without it auto_assign_spans=0 would leave every span unassigned. Install dahdi-tools with its udev rules and hotplug scripts, then apply again';
 
 /** What the option's text (null: no such file, DAHDI not loaded) means for the pin files. */
-export function spanAssignment(text: string | null, modprobe: ModprobeState = 'installed'): SpanAssignment {
+export function spanAssignment(text: string | null, modprobe: ModprobeState = 'installed', overrides: readonly ModprobeOverride[] = []): SpanAssignment {
+  const base = current(text, modprobe);
+  // A file held back has nothing to override.
+  if (overrides.length === 0 || modprobe === 'held') return { ...base, overrides: [] };
+  const named = overrides.map((o) => `${o.file} sets auto_assign_spans=${o.value}`).join(', ');
+  return {
+    ...base,
+    overrides: [...overrides],
+    message: `${base.message}. But ${named}, read after ${TARGETS.modprobe}, so from the next driver load its value wins: remove that setting`,
+  };
+}
+
+function current(text: string | null, modprobe: ModprobeState): Omit<SpanAssignment, 'overrides'> {
   const value = text === null ? Number.NaN : Number.parseInt(text.trim(), 10);
   if (value === 0) {
     return {
@@ -74,12 +97,43 @@ export function spanAssignment(text: string | null, modprobe: ModprobeState = 'i
 }
 
 /** Reads the running module's option; a missing file means DAHDI is not loaded. */
-export async function readSpanAssignment(sysRoot: string, modprobe: ModprobeState = 'installed'): Promise<SpanAssignment> {
+export async function readSpanAssignment(sysRoot: string, modprobe: ModprobeState = 'installed', overrides: readonly ModprobeOverride[] = []): Promise<SpanAssignment> {
+  let text: string | null = null;
   try {
-    return spanAssignment(await readFile(autoAssignPath(sysRoot), 'utf8'), modprobe);
+    text = await readFile(autoAssignPath(sysRoot), 'utf8');
   } catch {
-    return spanAssignment(null, modprobe);
+    // No such parameter: DAHDI is not loaded here.
   }
+  return spanAssignment(text, modprobe, overrides);
+}
+
+/** The values `options dahdi ... auto_assign_spans=N` lines of a modprobe file set, in order. */
+export function autoAssignSettings(text: string): number[] {
+  return text.split('\n').flatMap((line) => {
+    const m = /^\s*options\s+dahdi\s+(.*)$/.exec(line.replace(/#.*$/, ''));
+    return m ? [...(m[1] ?? '').matchAll(/(?:^|\s)auto_assign_spans=(\d+)/g)].map((x) => Number(x[1])) : [];
+  });
+}
+
+/**
+ * Other files that set auto_assign_spans to something else and sort after ours: modprobe joins a
+ * module's options from every file in file-name order and the last value wins (a common
+ * /etc/modprobe.d/dahdi.conf sorts after dahdi-tdmgate.conf). A file in /etc hides one of the
+ * same name in the other directories.
+ */
+export async function modprobeOverrides(ops: FileOps, root: string): Promise<ModprobeOverride[]> {
+  const ours = basename(TARGETS.modprobe);
+  const seen = new Set<string>([ours]);
+  const found: ModprobeOverride[] = [];
+  for (const dir of MODPROBE_DIRS) {
+    for (const name of (await ops.list(onDisk(root, dir))).sort()) {
+      if (!name.endsWith('.conf') || seen.has(name)) continue;
+      seen.add(name);
+      const last = autoAssignSettings((await ops.readText(onDisk(root, `${dir}/${name}`))) ?? '').at(-1);
+      if (last !== undefined && last !== 0 && name > ours) found.push({ file: `${dir}/${name}`, value: last });
+    }
+  }
+  return found.sort((a, b) => basename(a.file).localeCompare(basename(b.file)));
 }
 
 /**
