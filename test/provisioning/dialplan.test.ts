@@ -197,4 +197,11 @@ describe('generated dialplan: extensions_tdmgate.conf', () => {
     // Contexts the trunks do not deliver to are fine: an outbound-only group's, the phones'.
     valid(SITE.replace('context: cc-queue', 'context: from-phones'));
   });
+
+  it('warns when phones share a context with trunks: every off-hook phone would reach the supervisor as a trunk call', () => {
+    const shared = valid(SITE.replace('name: phones, context: from-phones', 'name: phones, context: from-lines')).warnings;
+    assert.ok(shared.some((w) => w.path === 'groups[4].context' && /FXS ports \(phones\) of group 5 "phones" answer in from-lines, where trunks deliver inbound calls/.test(w.message)),
+      shared.map((w) => w.message).join('\n'));
+    assert.ok(!valid(SITE).warnings.some((w) => /FXS ports/.test(w.message)));
+  });
 });

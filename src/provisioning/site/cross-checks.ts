@@ -7,9 +7,9 @@ import type { Checker } from '../../validation/checker';
 import { DAHDI_MAX_CHANNELS, DAHDI_MAX_SPANS } from '../../hardware/dahdi-constants';
 import { analogChannels, channelsPerSpan, facesNetwork } from './channels';
 import { checkDigitLimits } from './digit-limits';
-import { inboundContexts } from './inbound-contexts';
+import { inboundContexts, phoneGroups } from './inbound-contexts';
 import type { SiteDraft } from './read-site';
-import { checkBlacklistPrefixes, checkTargetLoops } from './routing-checks';
+import { checkBlacklistPrefixes, checkPhonesInTrunkContexts, checkTargetLoops } from './routing-checks';
 
 export function crossCheck(c: Checker, site: SiteDraft): void {
   checkTiming(c, site);
@@ -19,10 +19,12 @@ export function crossCheck(c: Checker, site: SiteDraft): void {
   checkRoutingAgainstDialplan(c, site);
 }
 
-/** Routing against what the generated dialplan does: contexts it hands to the supervisor, blacklist prefixes. */
+/** Routing against what the generated dialplan does: contexts it hands to the supervisor (targets, phones), blacklist prefixes. */
 function checkRoutingAgainstDialplan(c: Checker, site: SiteDraft): void {
   if (site.routing === null) return;
-  checkTargetLoops(c, site.routing.targets, inboundContexts(site));
+  const contexts = inboundContexts(site);
+  checkTargetLoops(c, site.routing.targets, contexts);
+  checkPhonesInTrunkContexts(c, phoneGroups(site), site.groups, contexts);
   checkBlacklistPrefixes(c, site.routing.blacklist.callers, 'routing.blacklist.callers');
 }
 

@@ -25,6 +25,14 @@ export interface InboundContext {
   groups: { number: number; name: string; direction: Direction }[];
 }
 
+/** The first group of each FXS port (a phone) that has one: phones answer in its context. */
+export function phoneGroups(site: ContextSite): ContextSite['groups'][number][] {
+  const groups = site.cards.flatMap((card) => (card.analog?.ports ?? []).filter((p) => p.type === 'fxs'))
+    .map((p) => p.groups.map((n) => site.groups.find((g) => g.number === n)).find((g) => g !== undefined))
+    .filter((g) => g !== undefined);
+  return [...new Set(groups)];
+}
+
 /** Contexts taking inbound trunk calls, ordered by the lowest group number landing in each. */
 export function inboundContexts(site: ContextSite): InboundContext[] {
   const firstGroups = [

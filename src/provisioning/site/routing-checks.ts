@@ -67,3 +67,15 @@ export function checkTargetLoops(c: Checker, targets: readonly RoutingTarget[], 
       'extensions_tdmgate.conf hands to the supervisor: a call continued there would come straight back (a loop). Name a context of your own dialplan');
   });
 }
+
+/**
+ * Phones whose context is also a trunk's: the generated dialplan would hand every off-hook
+ * phone to the supervisor as an inbound trunk call. Their group needs a context of its own.
+ */
+export function checkPhonesInTrunkContexts(c: Checker, phones: readonly { number: number; name: string; context: string }[], groups: readonly { number: number }[], contexts: readonly InboundContext[]): void {
+  for (const phone of phones) {
+    if (!contexts.some((x) => x.context === phone.context)) continue;
+    c.warn(`groups[${groups.findIndex((g) => g.number === phone.number)}].context`, `FXS ports (phones) of group ${phone.number} "${phone.name}" answer in ${phone.context}, ` +
+      'where trunks deliver inbound calls: the generated extensions_tdmgate.conf would send every phone going off-hook to the supervisor as a trunk call. Give the phones a context of their own');
+  }
+}
