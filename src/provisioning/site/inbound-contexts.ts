@@ -1,7 +1,8 @@
 // The dialplan contexts inbound trunk calls arrive in, as chan_dahdi sends them: each channel's
 // first group gives its `context=` (chan_dahdi keeps one per channel). One definition for the
 // generated extensions_tdmgate.conf, which hands these contexts to the supervisor's Stasis app,
-// and for the check that no routing target points back into one of them (a loop).
+// and for the checks that no routing target points back into one of them (a loop) and that no
+// phone answers in one (phoneGroups).
 //   - FXS ports are phones: their context is the office's own dialplan, never the supervisor's.
 //   - A channel whose first group is outbound-only takes no inbound calls: its context is left
 //     out, so a call arriving there anyway is refused by Asterisk (no such extension).
