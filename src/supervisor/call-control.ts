@@ -5,6 +5,7 @@
 // the engine, and every (re)connect is followed by a reconciliation pass. It starts nothing it
 // was not given and knows nothing of how Asterisk is reached (a real one or the demo's).
 
+import { STASIS_APP } from '../provisioning/generate/dialplan';
 import type { SiteConfig } from '../provisioning/site/site-types';
 import type { AriAdapter } from './ari/ari-adapter';
 import { eventChannelId, type SupervisorEvent } from './ari/ari-events';
@@ -17,8 +18,8 @@ import { Reconciler } from './reconcile';
 import { compileInbound } from './routing/compile';
 import type { TrunkMap, TrunkMapLogger } from './trunk-map';
 
-/** Our Stasis application's name: the dialplan sends inbound calls to Stasis(tdmgate,...). */
-export const STASIS_APP = 'tdmgate';
+/** Our Stasis application's name: the generated dialplan sends inbound calls to Stasis(tdmgate,...). */
+export { STASIS_APP };
 
 export interface CallControlOptions {
   ari: AriAdapter;

@@ -154,11 +154,12 @@ describe('cli: tdmgate provision', function () {
     assert.ok(report.issues.some((i) => i.line === 10 && i.path === 'cards[0].spans[0].framming'));
   });
 
-  it('generate --out writes the four files under their install paths', async () => {
+  it('generate --out writes the six files under their install paths', async () => {
     const out = join(dir, 'out');
     const r = await runCli(['provision', 'generate', site, '--out', out]);
     assert.equal(r.code, 0, r.stderr);
-    for (const target of ['etc/dahdi/system.conf', 'etc/dahdi/assigned-spans.conf', 'etc/dahdi/span-types.conf', 'etc/asterisk/chan_dahdi.conf']) {
+    const written = ['etc/dahdi/system.conf', 'etc/dahdi/assigned-spans.conf', 'etc/dahdi/span-types.conf', 'etc/asterisk/chan_dahdi.conf', 'etc/asterisk/extensions_tdmgate.conf', 'etc/modprobe.d/dahdi-tdmgate.conf'];
+    for (const target of written) {
       assert.ok(existsSync(join(out, target)), `${target} written`);
     }
     assert.match(readFileSync(join(out, 'etc/dahdi/system.conf'), 'utf8'), /^span=1,1,0,ccs,hdb3,crc4$/m);
@@ -296,7 +297,8 @@ describe('cli: tdmgate provision', function () {
     assert.equal((await apply([], { FAKE_CFG_FAIL: '1' })).code, 65);
     const etc = join(root, 'etc');
     const working = treeHash(etc);
-    const targets = ['/etc/dahdi/system.conf', '/etc/dahdi/assigned-spans.conf', '/etc/dahdi/span-types.conf', '/etc/asterisk/chan_dahdi.conf'];
+    // No modprobe option: the scratch root has no dahdi-tools hotplug hook, so apply held it back.
+    const targets = ['/etc/dahdi/system.conf', '/etc/dahdi/assigned-spans.conf', '/etc/dahdi/span-types.conf', '/etc/asterisk/chan_dahdi.conf', '/etc/asterisk/extensions_tdmgate.conf'];
     const rollback = (extra: readonly string[]) => runCli(['provision', 'apply', '--rollback', '--root', root, '--backend', 'sim', '--dahdi-cfg', cfg.bin, '--timeout', '10', ...extra]);
 
     const refused = await rollback([]);

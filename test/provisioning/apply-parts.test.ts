@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyFiles, type ApplyDeps } from '../../src/provisioning/apply/apply';
 import { readOriginals, stageFiles } from '../../src/provisioning/apply/atomic-write';
-import { ariSettings, reloadChanDahdi, reloadUrl, type FetchLike } from '../../src/provisioning/apply/ari-reload';
+import { ariSettings, reloadModule, reloadUrl, type FetchLike } from '../../src/provisioning/apply/ari-reload';
 import { backupWrites, createBackup, latestBackup, markRestored } from '../../src/provisioning/apply/backup';
 import { cfgCommands, explainDahdiCfg, planDahdiCfg, rangeList } from '../../src/provisioning/apply/dahdi-cfg';
 import { nodeFileOps, type FileOps } from '../../src/provisioning/apply/file-ops';
@@ -112,28 +112,37 @@ describe('provision apply: ARI reload', () => {
 
   it('PUTs /ari/asterisk/modules/chan_dahdi.so with Basic auth; 204 is a reload', async () => {
     answer = { status: 204 };
-    const outcome = await reloadChanDahdi(realFetch, settings(), 2000);
+    const outcome = await reloadModule(realFetch, settings(), 'chan_dahdi.so', 2000);
     assert.equal(outcome.status, 'reloaded');
     assert.deepEqual(seen.at(-1), { method: 'PUT', url: '/ari/asterisk/modules/chan_dahdi.so', auth: `Basic ${Buffer.from('tdm:s3cret').toString('base64')}` });
   });
 
   it('explains 401, 404 and 409 with what Asterisk said', async () => {
     answer = { status: 401, body: '{"message":"Authentication required"}' };
-    let outcome = await reloadChanDahdi(realFetch, settings(), 2000);
+    let outcome = await reloadModule(realFetch, settings(), 'chan_dahdi.so', 2000);
     assert.equal(outcome.status, 'failed');
     assert.match(outcome.message, /credentials.*Authentication required/);
     answer = { status: 404, body: '{"message":"Module could not be found in running modules"}' };
-    outcome = await reloadChanDahdi(realFetch, settings(), 2000);
+    outcome = await reloadModule(realFetch, settings(), 'chan_dahdi.so', 2000);
     assert.match(outcome.message, /not loaded.*module load chan_dahdi/);
     answer = { status: 409, body: '{"message":"Module could not be reloaded"}' };
-    outcome = await reloadChanDahdi(realFetch, settings(), 2000);
+    outcome = await reloadModule(realFetch, settings(), 'chan_dahdi.so', 2000);
     assert.match(outcome.message, /409.*could not be reloaded/);
+  });
+
+  it('reloads the dialplan as PUT /ari/asterisk/modules/pbx_config.so, naming it in what it says', async () => {
+    answer = { status: 204 };
+    assert.deepEqual(await reloadModule(realFetch, settings(), 'pbx_config.so', 2000), { status: 'reloaded', message: 'Asterisk reloaded the dialplan (pbx_config)' });
+    assert.equal(seen.at(-1)?.url, '/ari/asterisk/modules/pbx_config.so');
+    answer = { status: 404, body: '{"message":"Module could not be found in running modules"}' };
+    const outcome = await reloadModule(realFetch, settings(), 'pbx_config.so', 2000);
+    assert.match(outcome.message, /pbx_config\.so is not loaded.*module load pbx_config\.so/);
   });
 
   it('gives up after the timeout when Asterisk never answers', async () => {
     answer = { status: 0, hang: true };
     const started = Date.now();
-    const outcome = await reloadChanDahdi(realFetch, settings(), 300);
+    const outcome = await reloadModule(realFetch, settings(), 'chan_dahdi.so', 300);
     assert.equal(outcome.status, 'failed');
     assert.match(outcome.message, /did not answer within 300 ms/);
     assert.ok(Date.now() - started < 2000);
@@ -143,7 +152,7 @@ describe('provision apply: ARI reload', () => {
     assert.equal(ariSettings({}, {}), null);
     assert.deepEqual(ariSettings({}, { TDMGATE_ARI_URL: 'http://h:8088', TDMGATE_ARI_USER: 'u', TDMGATE_ARI_PASSWORD: 'p' }), { url: 'http://h:8088', user: 'u', password: 'p' });
     assert.throws(() => ariSettings({ url: 'http://h:8088' }, {}), /without a user/);
-    assert.equal(reloadUrl('http://h:8088/ari/'), 'http://h:8088/ari/asterisk/modules/chan_dahdi.so');
+    assert.equal(reloadUrl('http://h:8088/ari/', 'chan_dahdi.so'), 'http://h:8088/ari/asterisk/modules/chan_dahdi.so');
   });
 });
 

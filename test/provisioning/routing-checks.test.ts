@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSite } from '../../src/provisioning/site/load';
+import { compilePattern } from '../../src/provisioning/site/number-pattern';
 import { EXAMPLES, e1Site, invalid, valid } from './site-helpers';
 
 /** e1Site with a PRI span on group 1 plus the given top-level lines (routing: ... ). */
@@ -70,6 +71,20 @@ describe('routing checks', () => {
     const yaml = e1Site('{ line: E1, signalling: pri_cpe, group: 1 }').replace('context: from-carrier }', 'context: from-carrier, direction: in }') +
       '  - { number: 2, name: out, context: x, direction: out }\nrouting:\n  targets: [{ name: t, context: x }]\n  inbound: [{ name: a, groups: [out], target: t }]\n  outbound: [{ group: carrier }]\n';
     invalid(yaml, [/inbound\[0\]\.groups\[0\]: group 2 is outbound-only/, /outbound\[0\]\.group: group 1 is inbound-only/]);
+  });
+
+  it('warns that a short plain blacklist number is a prefix, naming the exact and the explicit prefix forms', () => {
+    const callers = '["10086", "_10086", "_10086.", "+49900", "13800138000"]';
+    const warnings = valid(site(`${TARGETS}  blacklist: { callers: ${callers} }\n  default: queue\n`)).warnings;
+    assert.deepEqual(warnings.filter((w) => /is a prefix/.test(w.message)).map((w) => `${w.line}: ${w.message}`), [
+      '14: routing.blacklist.callers[0]: "10086" is a prefix: it blocks every caller whose number starts with 10086 (1008611 too), not only 10086. ' +
+      'Write "_10086" to block that number alone, or "_10086." to block the numbers that start with it',
+    ]);
+    // What each form matches, as the supervisor's blacklist reads them.
+    const matches = (pattern: string): boolean[] => ['10086', '1008611'].map((n) => compilePattern(pattern).test(n));
+    assert.deepEqual(matches('10086'), [true, true]);
+    assert.deepEqual(matches('_10086'), [true, false]);
+    assert.deepEqual(matches('_10086.'), [false, true]);
   });
 
   it('warns about unreachable rules, a missing default and times without a zone', () => {

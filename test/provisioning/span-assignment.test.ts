@@ -12,7 +12,7 @@ describe('provision apply: does assigned-spans.conf take effect (auto_assign_spa
     assert.equal(spanAssignment('0\n').mode, 'files');
     const kernel = spanAssignment('1\n');
     assert.deepEqual([kernel.mode, kernel.autoAssignSpans], ['kernel', 1]);
-    assert.match(kernel.message, /assigned-spans\.conf and span-types\.conf are ignored .*"options dahdi auto_assign_spans=0" in a file under \/etc\/modprobe\.d\//);
+    assert.match(kernel.message, /assigned-spans\.conf and span-types\.conf are ignored .*\/etc\/modprobe\.d\/dahdi-tdmgate\.conf \("options dahdi auto_assign_spans=0"\) makes them take effect from the next driver load/);
     assert.deepEqual([spanAssignment(null).mode, spanAssignment(null).autoAssignSpans], ['unknown', null]);
     assert.equal(spanAssignment('garbage').mode, 'unknown');
   });

@@ -9,9 +9,13 @@ import { ariSettings, type AriSettings, type FetchLike } from '../../provisionin
 import { nodeSpawner, type CfgResult } from '../../provisioning/apply/dahdi-cfg';
 import { nodeFileOps } from '../../provisioning/apply/file-ops';
 import { planRollback, removals, rollbackLatest, type RollbackFile, type RollbackPlan } from '../../provisioning/apply/rollback';
-import { readSpanAssignment, type SpanAssignment } from '../../provisioning/apply/span-assignment';
+import { findDialplanInclude, type DialplanInclude } from '../../provisioning/apply/dialplan-include';
+import { installable, modprobeOverrides, readSpanAssignment, type SpanAssignment } from '../../provisioning/apply/span-assignment';
+import { inboundContexts } from '../../provisioning/site/inbound-contexts';
+import type { SiteConfig } from '../../provisioning/site/site-types';
 import type { SpanProgress } from '../../provisioning/apply/span-watch';
 import { isProvisioningError } from '../../provisioning/errors';
+import { TARGETS } from '../../provisioning/generate';
 import { DEFAULT_DEV_DIR, openBackend, type OpenedBackend } from '../../hardware/open-backend';
 import { flag, parseCommand, secondsOption, stringOption, UsageError, type ParsedValues } from '../args';
 import type { CliContext, Command, Output } from '../command';
@@ -76,12 +80,18 @@ function cfgUnavailable(results: readonly CfgResult[]): boolean {
   return results.some((r) => !r.ok && (r.code === null || /Unable to open master device/.test(r.output)));
 }
 
+/** Whether Asterisk reads the dialplan file; null when the site generates no context to read. */
+async function dialplanInclude(site: SiteConfig, root: string): Promise<DialplanInclude | null> {
+  if (site.routing === null || inboundContexts(site).length === 0) return null;
+  return findDialplanInclude(nodeFileOps, root);
+}
+
 function exitCodeOf(report: ApplyReport, warnings: number): number {
   const cfg = [report.dahdiCfg.test, ...report.dahdiCfg.runs].filter((r): r is CfgResult => r !== null);
   if (report.outcome === 'rejected' || report.outcome === 'rolled-back') return cfgUnavailable(cfg) ? PROVISION_EXIT.UNAVAILABLE : PROVISION_EXIT.DATA_ERROR;
   if (report.outcome === 'write-failed') return PROVISION_EXIT.IO_ERROR;
   if (report.watch && !report.watch.allUp) return PROVISION_EXIT.SPANS_DOWN;
-  if (report.reload.status === 'failed' || warnings > 0) return PROVISION_EXIT.WARNING;
+  if (report.reload.status === 'failed' || report.dialplanReload.status === 'failed' || warnings > 0) return PROVISION_EXIT.WARNING;
   return PROVISION_EXIT.OK;
 }
 
@@ -115,6 +125,9 @@ function summary(report: ApplyReport, pal: Palette): string[] {
   if (plan) {
     const ran = report.dahdiCfg.runs.map((r) => `dahdi_cfg ${r.args.join(' ')}: ${r.ok ? 'ok' : 'FAILED'}`);
     lines.push(`dahdi_cfg: ${plan.reason}`, ...ran.map((l) => `  ${l}`));
+  }
+  if (report.dialplanReload.status !== 'skipped' || report.changes.some((c) => c.target === TARGETS.dialplan && c.status !== 'unchanged')) {
+    lines.push(`Asterisk: ${report.dialplanReload.message}`);
   }
   lines.push(`Asterisk: ${report.reload.message}`);
   if (report.watch) {
@@ -150,9 +163,15 @@ function notCheckedLines(gaps: readonly Unchecked[]): string[] {
   return gaps.length === 0 ? [] : ['Not checked:', ...gaps.map((g) => `  - ${g.what}: ${g.why}`)];
 }
 
-/** Only when it matters: the driver ignores the pin files, or DAHDI is here and honours them. */
+/** Only when the site has contexts for Asterisk to read; loud when Asterisk does not read them. */
+function includeLines(include: DialplanInclude | null, pal: Palette): string[] {
+  if (include === null) return [];
+  return include.included ? [`Dialplan: ${include.message}`] : [pal.yellow(`Dialplan: ${include.message}`), `  ${include.includeLine}`];
+}
+
+/** Only when it matters: the driver ignores the pin files, the modprobe option was held back, or DAHDI is here and honours them. */
 function assignmentLines(assignment: SpanAssignment, pal: Palette): string[] {
-  if (assignment.mode === 'kernel') return [pal.yellow(`Span numbers: ${assignment.message}`)];
+  if (assignment.mode === 'kernel' || assignment.modprobe === 'held' || assignment.overrides.length > 0) return [pal.yellow(`Span numbers: ${assignment.message}`)];
   if (assignment.mode === 'files') return [`Span numbers: ${assignment.message}`];
   return [];
 }
@@ -248,16 +267,22 @@ async function run(ctx: CliContext, argv: readonly string[]): Promise<number> {
       return reportSiteError(ctx, file, args.json, err);
     }
     if (!args.json) for (const warning of compiled.loaded.warnings) ctx.stderr.write(`${issueLine(file, warning)}\n`);
-    const report = await applyFiles(applyDeps, { files: compiled.files, root: args.root, dryRun, site: compiled.loaded.source, takeBackup: true });
-    const spanAssignment = await readSpanAssignment(SYS_ROOT);
+    const { files, modprobe } = await installable(nodeFileOps, args.root, compiled.files);
+    const report = await applyFiles(applyDeps, { files, root: args.root, dryRun, site: compiled.loaded.source, takeBackup: true });
+    const spanAssignment = await readSpanAssignment(SYS_ROOT, modprobe, await modprobeOverrides(nodeFileOps, args.root));
+    const dialplan = await dialplanInclude(compiled.loaded.site, args.root);
     const notChecked = report.outcome === 'dry-run' ? dryRunGaps(report, hardware?.source ?? null, spanAssignment) : [];
     if (args.json) {
       const checkedAgainst = hardware?.source ?? null;
-      ctx.stdout.write(`${JSON.stringify({ site: compiled.loaded.source, warnings: compiled.loaded.warnings, checkedAgainst, ...report, spanAssignment, notChecked, undo: undoOf(report) }, null, 2)}\n`);
+      ctx.stdout.write(`${JSON.stringify({ site: compiled.loaded.source, warnings: compiled.loaded.warnings, checkedAgainst, ...report, spanAssignment, dialplan, notChecked, undo: undoOf(report) }, null, 2)}\n`);
     } else {
-      ctx.stdout.write(`${[...summary(report, pal), ...assignmentLines(spanAssignment, pal), ...notCheckedLines(notChecked)].join('\n')}\n`);
+      ctx.stdout.write(`${[...summary(report, pal), ...includeLines(dialplan, pal), ...assignmentLines(spanAssignment, pal), ...notCheckedLines(notChecked)].join('\n')}\n`);
     }
-    return exitCodeOf(report, compiled.loaded.warnings.length);
+    const code = exitCodeOf(report, compiled.loaded.warnings.length);
+    // Files in place but not acting (routing not included, the modprobe option overridden): as a
+    // failed reload, a warning (only where exit would be 0).
+    const inactive = dialplan?.included === false || spanAssignment.overrides.length > 0;
+    return code === PROVISION_EXIT.OK && inactive && (report.outcome === 'applied' || report.outcome === 'unchanged') ? PROVISION_EXIT.WARNING : code;
   } catch (err) {
     if (isProvisioningError(err, 'ROLLBACK_UNAVAILABLE') || isProvisioningError(err, 'ROLLBACK_CHANGED')) {
       ctx.stderr.write(`tdmgate: ${err.message}\n`);
@@ -271,7 +296,7 @@ async function run(ctx: CliContext, argv: readonly string[]): Promise<number> {
 
 export const provisionApplyCommand: Command = {
   name: 'provision apply',
-  summary: 'write the files atomically (with a backup), run dahdi_cfg, reload chan_dahdi, watch the spans',
+  summary: 'write the files atomically (with a backup), run dahdi_cfg, reload the dialplan and chan_dahdi, watch the spans',
   usage: [
     'tdmgate provision apply SITE [--timeout S] [--dry-run] [--json] [--root DIR]',
     '                        [--backend sim|dahdi] [--scenario FILE] [--dahdi-cfg PATH]',

@@ -16,7 +16,7 @@ import type { CliContext } from '../command';
 
 export const PROVISION_EXIT = {
   OK: 0,
-  /** The site has warnings, or Asterisk could not be asked to reload chan_dahdi. */
+  /** The site has warnings, an ARI reload failed, or apply's files are in place but not acting (no #include, the modprobe option overridden). */
   WARNING: 1,
   /** diff: the installed files differ from the site's (diff(1)'s 1). */
   DIFFERS: 1,
@@ -51,7 +51,8 @@ export const PROVISION_HELP = [
   '  --force                 (apply --rollback) also remove files the backup predates',
   '  -h, --help              this help',
   '',
-  'Exit codes: 0 ok, 1 warnings (site warnings, ARI reload failed), 2 spans not up after apply,',
+  'Exit codes: 0 ok, 1 warnings (site warnings, ARI reload failed, the dialplan not #included,',
+  'auto_assign_spans=0 overridden by another modprobe file), 2 spans not up after apply,',
   '64 usage error (also: apply --rollback that would remove files, without --force), 65 invalid',
   'site or config refused by dahdi_cfg (every issue printed as file:line: path: message; nothing',
   'on disk changed), 69 dahdi_cfg could not run, 74 write failed.',

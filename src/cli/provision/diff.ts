@@ -5,6 +5,7 @@
 
 import { compareWithDisk } from '../../provisioning/apply/apply';
 import { nodeFileOps } from '../../provisioning/apply/file-ops';
+import { installable } from '../../provisioning/apply/span-assignment';
 import { parseCommand } from '../args';
 import type { CliContext, Command } from '../command';
 import { changeLine, compileSite, issueLine, PROVISION_EXIT, PROVISION_HELP, PROVISION_OPTIONS, provisionArgs, reportSiteError, siteArgument } from './common';
@@ -19,7 +20,9 @@ async function run(ctx: CliContext, argv: readonly string[]): Promise<number> {
   } catch (err) {
     return reportSiteError(ctx, file, args.json, err);
   }
-  const { changes } = await compareWithDisk(nodeFileOps, args.root, compiled.files);
+  // The files apply would install: the modprobe option only where dahdi-tools' hotplug hook is.
+  const { files } = await installable(nodeFileOps, args.root, compiled.files);
+  const { changes } = await compareWithDisk(nodeFileOps, args.root, files);
   const changed = changes.filter((c) => c.status !== 'unchanged');
   if (args.json) {
     ctx.stdout.write(`${JSON.stringify({ ok: true, site: compiled.loaded.source, changed: changed.length > 0, files: changes, warnings: compiled.loaded.warnings }, null, 2)}\n`);

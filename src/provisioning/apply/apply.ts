@@ -1,6 +1,6 @@
 // The apply sequence: compare the new files with the disk, let dahdi_cfg -t judge the new
 // system.conf, back up, write every file atomically, run dahdi_cfg (only the changed spans when
-// it can), ask Asterisk to reload chan_dahdi, then watch the spans. Nothing is written before
+// it can), ask Asterisk to reload the dialplan (when it changed) and chan_dahdi, then watch the spans. Nothing is written before
 // dahdi_cfg -t has accepted the file; if the real dahdi_cfg run then fails, the files are put
 // back automatically and dahdi_cfg is re-run on the old system.conf, so the disk and the driver
 // agree again. All I/O comes in through ApplyDeps.
@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { HardwareBackend } from '../../hardware/types';
 import type { SiteSource } from '../site/site-types';
 import { readOriginals, stageFiles, type FileWrite, type Original } from './atomic-write';
-import { reloadChanDahdi, type AriSettings, type FetchLike, type ReloadOutcome } from './ari-reload';
+import { TARGETS } from '../generate';
+import { reloadModule, type AriSettings, type FetchLike, type ReloadOutcome } from './ari-reload';
 import { createBackup, markRestored, type Backup } from './backup';
 import { applyPlan, planDahdiCfg, runDahdiCfg, type CfgPlan, type CfgResult, type Spawner } from './dahdi-cfg';
 import { diffStat, unifiedDiff } from './diff';
@@ -123,7 +124,10 @@ export interface ApplyReport {
     runs: CfgResult[];
     restoreRuns: CfgResult[];
   };
+  /** chan_dahdi's reload. */
   reload: ReloadOutcome;
+  /** The dialplan's (pbx_config), when extensions_tdmgate.conf changed. */
+  dialplanReload: ReloadOutcome;
   watch: WatchResult | null;
   /** One sentence per thing that went wrong, in order. */
   errors: string[];
@@ -158,7 +162,15 @@ async function watch(deps: ApplyDeps, systemConf: string | null): Promise<WatchR
 async function reload(deps: ApplyDeps): Promise<ReloadOutcome> {
   if (!deps.ari) return { status: 'skipped', message: 'ARI not configured (TDMGATE_ARI_URL): reload chan_dahdi yourself (asterisk -rx "module reload chan_dahdi.so")' };
   deps.onEvent({ kind: 'step', step: 'reload', detail: 'asking Asterisk to reload chan_dahdi over ARI' });
-  return reloadChanDahdi(deps.fetch, deps.ari, deps.ariTimeoutMs);
+  return reloadModule(deps.fetch, deps.ari, 'chan_dahdi.so', deps.ariTimeoutMs);
+}
+
+/** First, so channels reloaded into new contexts find them; only when the dialplan file changed. */
+async function reloadDialplan(deps: ApplyDeps, changed: readonly PlannedFile[]): Promise<ReloadOutcome> {
+  if (!changed.some((f) => f.target === TARGETS.dialplan)) return { status: 'skipped', message: 'the dialplan file did not change' };
+  if (!deps.ari) return { status: 'skipped', message: 'ARI not configured (TDMGATE_ARI_URL): reload the dialplan yourself (asterisk -rx "dialplan reload")' };
+  deps.onEvent({ kind: 'step', step: 'reload', detail: 'asking Asterisk to reload the dialplan (pbx_config) over ARI' });
+  return reloadModule(deps.fetch, deps.ari, 'pbx_config.so', deps.ariTimeoutMs);
 }
 
 function cfgErrors(results: readonly CfgResult[], target: string): string[] {
@@ -180,6 +192,7 @@ export async function applyFiles(deps: ApplyDeps, request: ApplyRequest): Promis
     backup: null,
     dahdiCfg: { plan, test: null, testSkipped: null, runs: [], restoreRuns: [] },
     reload: { status: 'skipped', message: 'nothing changed' },
+    dialplanReload: { status: 'skipped', message: 'nothing changed' },
     watch: null,
     errors: [],
   };
@@ -196,7 +209,7 @@ export async function applyFiles(deps: ApplyDeps, request: ApplyRequest): Promis
       return { ...report, outcome: 'rejected' };
     }
   }
-  if (request.dryRun) return { ...report, outcome: 'dry-run', reload: { status: 'skipped', message: 'dry run' } };
+  if (request.dryRun) return { ...report, outcome: 'dry-run', reload: { status: 'skipped', message: 'dry run' }, dialplanReload: { status: 'skipped', message: 'dry run' } };
   if (changed.length === 0) return { ...report, outcome: 'unchanged', watch: await watch(deps, newConf ?? oldConf) };
 
   const writes: FileWrite[] = changed.map((f) => ({ path: onDisk(root, f.target), content: f.content }));
@@ -230,6 +243,8 @@ export async function applyFiles(deps: ApplyDeps, request: ApplyRequest): Promis
       return { ...report, outcome: 'rolled-back' };
     }
   }
+  report.dialplanReload = await reloadDialplan(deps, changed);
+  if (report.dialplanReload.status === 'failed') report.errors.push(report.dialplanReload.message);
   report.reload = await reload(deps);
   if (report.reload.status === 'failed') report.errors.push(report.reload.message);
   report.watch = await watch(deps, newConf ?? oldConf);

@@ -1,7 +1,8 @@
-// Asking Asterisk to reload chan_dahdi after new config is in place: PUT
-// /ari/asterisk/modules/chan_dahdi.so with Basic auth, through an injected fetch and always
-// with a timeout (an Asterisk that accepts the connection and never answers must not hang an
-// apply). Each answer becomes an outcome with a sentence a technician can act on.
+// Asking Asterisk to reload a module after new config is in place - chan_dahdi for
+// chan_dahdi.conf, pbx_config for the dialplan: PUT /ari/asterisk/modules/<module> with Basic
+// auth, through an injected fetch and always with a timeout (an Asterisk that accepts the
+// connection and never answers must not hang an apply). Each answer becomes an outcome with a
+// sentence a technician can act on.
 
 export interface AriSettings {
   /** Base URL of Asterisk's HTTP server, e.g. http://127.0.0.1:8088 (a trailing /ari is fine). */
@@ -34,9 +35,16 @@ export function ariSettings(given: Partial<AriSettings>, env: Readonly<Record<st
   return { url, user, password };
 }
 
-export function reloadUrl(base: string): string {
+/** The modules apply reloads, with what a refused reload of each usually means. */
+export const RELOADABLE = {
+  'chan_dahdi.so': { what: 'chan_dahdi', refused: 'the module refused, often while calls are up on changed channels' },
+  'pbx_config.so': { what: 'the dialplan (pbx_config)', refused: 'the module refused' },
+} as const;
+export type ReloadableModule = keyof typeof RELOADABLE;
+
+export function reloadUrl(base: string, module: ReloadableModule): string {
   const trimmed = base.replace(/\/+$/, '').replace(/\/ari$/, '');
-  return `${trimmed}/ari/asterisk/modules/chan_dahdi.so`;
+  return `${trimmed}/ari/asterisk/modules/${module}`;
 }
 
 async function errorText(response: { text(): Promise<string> }): Promise<string> {
@@ -49,22 +57,23 @@ async function errorText(response: { text(): Promise<string> }): Promise<string>
   }
 }
 
-/** What each ARI answer means for a chan_dahdi reload (Asterisk's res/ari/resource_asterisk.c). */
-export function outcomeOf(status: number, detail: string): ReloadOutcome {
+/** What each ARI answer means for a module reload (Asterisk's res/ari/resource_asterisk.c). */
+export function outcomeOf(module: ReloadableModule, status: number, detail: string): ReloadOutcome {
+  const { what, refused } = RELOADABLE[module];
   const said = detail ? ` (Asterisk said: ${detail})` : '';
-  if (status === 204) return { status: 'reloaded', message: 'Asterisk reloaded chan_dahdi' };
+  if (status === 204) return { status: 'reloaded', message: `Asterisk reloaded ${what}` };
   if (status === 401 || status === 403) return { status: 'failed', httpStatus: status, message: `ARI refused the credentials (HTTP ${status}): check the user in ari.conf and ${ENV_USER}/${ENV_PASSWORD}${said}` };
-  if (status === 404) return { status: 'failed', httpStatus: status, message: `chan_dahdi.so is not loaded in Asterisk (HTTP 404): load it with 'module load chan_dahdi.so', a reload cannot${said}` };
-  if (status === 409) return { status: 'failed', httpStatus: status, message: `Asterisk could not reload chan_dahdi (HTTP 409): the module refused, often while calls are up on changed channels - see the Asterisk log${said}` };
-  return { status: 'failed', httpStatus: status, message: `ARI answered HTTP ${status} to the chan_dahdi reload${said}` };
+  if (status === 404) return { status: 'failed', httpStatus: status, message: `${module} is not loaded in Asterisk (HTTP 404): load it with 'module load ${module}', a reload cannot${said}` };
+  if (status === 409) return { status: 'failed', httpStatus: status, message: `Asterisk could not reload ${what} (HTTP 409): ${refused} - see the Asterisk log${said}` };
+  return { status: 'failed', httpStatus: status, message: `ARI answered HTTP ${status} to the ${what} reload${said}` };
 }
 
-export async function reloadChanDahdi(fetcher: FetchLike, settings: AriSettings, timeoutMs: number): Promise<ReloadOutcome> {
-  const url = reloadUrl(settings.url);
+export async function reloadModule(fetcher: FetchLike, settings: AriSettings, module: ReloadableModule, timeoutMs: number): Promise<ReloadOutcome> {
+  const url = reloadUrl(settings.url, module);
   const auth = Buffer.from(`${settings.user}:${settings.password}`).toString('base64');
   try {
     const response = await fetcher(url, { method: 'PUT', headers: { authorization: `Basic ${auth}` }, signal: AbortSignal.timeout(timeoutMs) });
-    return outcomeOf(response.status, response.status === 204 ? '' : await errorText(response));
+    return outcomeOf(module, response.status, response.status === 204 ? '' : await errorText(response));
   } catch (err) {
     const name = (err as Error).name;
     if (name === 'TimeoutError' || name === 'AbortError') {

@@ -1,19 +1,31 @@
 // Checks that look across the site file: clocking (unique priorities, a CPE site taking clock
 // from the carrier, NET spans offered as clock sources), trunk groups against the channels and
-// routes that use them, DAHDI's span/channel limits, and routing numbers longer than an MFC/R2
-// span delivers.
+// routes that use them, DAHDI's span/channel limits, routing numbers longer than an MFC/R2
+// span delivers, and routing that the generated dialplan would loop or over-block.
 
 import type { Checker } from '../../validation/checker';
 import { DAHDI_MAX_CHANNELS, DAHDI_MAX_SPANS } from '../../hardware/dahdi-constants';
 import { analogChannels, channelsPerSpan, facesNetwork } from './channels';
 import { checkDigitLimits } from './digit-limits';
+import { inboundContexts, phoneGroups } from './inbound-contexts';
 import type { SiteDraft } from './read-site';
+import { checkBlacklistPrefixes, checkPhonesInTrunkContexts, checkTargetLoops } from './routing-checks';
 
 export function crossCheck(c: Checker, site: SiteDraft): void {
   checkTiming(c, site);
   checkGroups(c, site);
   checkLimits(c, site);
   checkDigitLimits(c, site);
+  checkRoutingAgainstDialplan(c, site);
+}
+
+/** Routing against what the generated dialplan does: contexts it hands to the supervisor (targets, phones), blacklist prefixes. */
+function checkRoutingAgainstDialplan(c: Checker, site: SiteDraft): void {
+  if (site.routing === null) return;
+  const contexts = inboundContexts(site);
+  checkTargetLoops(c, site.routing.targets, contexts);
+  checkPhonesInTrunkContexts(c, phoneGroups(site), site.groups, contexts);
+  checkBlacklistPrefixes(c, site.routing.blacklist.callers, 'routing.blacklist.callers');
 }
 
 function digitalSpans(site: SiteDraft): SiteDraft['cards'][number]['spans'] {

@@ -4,6 +4,7 @@
 // goes to a dialplan target, or - a notification - stays with us to hear a prompt: one or the
 // other, never both.
 
+import { OUTBOUND_DEFAULT_CONTEXT } from '../../provisioning/generate/dialplan';
 import type { RoutingTarget } from '../../provisioning/site/routing-types';
 import type { SiteConfig, TrunkGroup } from '../../provisioning/site/site-types';
 import { OutboundError } from './errors';
@@ -64,8 +65,8 @@ export interface CheckedRequest {
   callKey: string | null;
 }
 
-/** An answered call with no target goes here; docs/supervisor.md shows the dialplan for it. */
-export const DEFAULT_OUTBOUND_PLACE: DialplanPlace = { context: 'tdmgate-outbound', extension: 's', priority: 1, name: '' };
+/** An answered call with no target goes here: the customer's context, which the generated dialplan's comments name. */
+export const DEFAULT_OUTBOUND_PLACE: DialplanPlace = { context: OUTBOUND_DEFAULT_CONTEXT, extension: 's', priority: 1, name: '' };
 
 const KEYS = ['group', 'number', 'callerId', 'timeoutSeconds', 'target', 'prompt', 'variables', 'accountcode', 'retriesUsed', 'reference', 'callKey'];
 const DIALPLAN_NAME = /^[A-Za-z0-9_\-+.*#]{1,79}$/;
