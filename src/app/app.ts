@@ -6,6 +6,7 @@
 // hang-up is queued for the webhooks before they stop. The API routes and the GSM modems join here.
 
 import { healthRoutes } from '../api/health-routes';
+import { metricsRoutes } from '../api/metrics/metrics-routes';
 import { ApiServer } from '../api/api-server';
 import type { AriStandin } from '../demo/ari-standin';
 import { Demo } from '../demo/demo';
@@ -29,6 +30,7 @@ import { connectRedis, redactRedisUrl, redisOptions } from '../jobs/redis';
 import { settingsFor } from '../supervisor/outbound/prepare-call';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher';
 import { Lifecycle } from './lifecycle';
+import { metricSources } from './metric-sources';
 
 export interface AppOptions {
   config: SupervisorConfig;
@@ -163,7 +165,7 @@ export class App implements AppParts {
         cdr: { ok: sink.status === 'ready' || sink.status === 'spooling', detail: sink.status },
         ...(queues ? { queues: { ok: queues.dispatcher.ready, detail: queues.dispatcher.ready ? 'ready' : 'Redis not reachable' } } : {}),
         hardware: { ok: !(app?.stopped ?? false), detail: opened.chosen },
-      }))]);
+      })), metricsRoutes(metricSources({ backend, trunkMap, calls, sink, ari, queues, webhooks }))]);
       const listening = await api.listen(config.listen);
       lifecycle.started('HTTP server', () => api.close());
       log.info({ url: listening.url, healthz: `${listening.url}/healthz`, readyz: `${listening.url}/readyz` }, 'health endpoints listening');
