@@ -51,19 +51,21 @@ export function checkTrunks(input: TrunksCheckInput): PluginResult {
   }
   const groups = input.only.length === 0 ? input.groups : input.groups.filter((g) => input.only.includes(g.group));
   let state: PluginState = 'OK';
-  const alerting: string[] = [];
+  const critical: string[] = [];
+  const warning: string[] = [];
   const perfdata: PerfDatum[] = [];
   for (const g of groups) {
     const groupState = judge(g.free, warn, crit);
     state = worse(state, groupState);
-    if (groupState !== 'OK') alerting.push(`${describe(g)} ${groupState}`);
+    if (groupState !== 'OK') (groupState === 'CRITICAL' ? critical : warning).push(describe(g));
     perfdata.push(
       { label: `${g.group}_free`, value: g.free, warn, crit, min: 0, max: g.total },
       { label: `${g.group}_busy`, value: g.busy, min: 0, max: g.total },
       { label: `${g.group}_blocked`, value: g.blocked, min: 0, max: g.total },
     );
   }
-  const summary = state === 'OK' ? groups.map(describe).join(', ') : alerting.join(', ');
+  // Critical groups first: the line may be cut short on a small screen.
+  const summary = state === 'OK' ? groups.map(describe).join(', ') : [...critical, ...warning].join(', ');
   return { state, summary, perfdata, details: groups.map((g) => `${g.group}: ${g.free} free, ${g.busy} busy, ${g.blocked} blocked (alarm or maintenance) of ${g.total}`) };
 }
 
