@@ -6,6 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { parseExposition, type Sample } from '../../src/cli/check/exposition';
+import { redisUrl, uniquePrefix } from '../jobs/test-redis';
 import { waitFor } from '../wait-for';
 import { startTestSupervisor, type TestSupervisor } from '../supervisor/supervisor-harness';
 
@@ -104,8 +105,11 @@ describe('/metrics (supervisor on the sim)', function () {
     const decided = sum(before, 'tdmgate_inbound_decision_duration_seconds_count', { outcome: 'routed' });
     const ch = sup.standin!.placeInboundCall({ span: 1, did: '6912347', callerId: '069555111' });
     await waitFor(() => sup.standin!.channels().find((c) => c.id === ch.id && c.dialplan.context === 'cc-support'), 'routed');
-    const during = (await scrape(sup.url)).families;
-    assert.equal(sum(during, 'tdmgate_inbound_decision_duration_seconds_count', { outcome: 'routed' }), decided + 1);
+    // Timed once Asterisk has accepted the continue: the REST answer may follow the channel's move.
+    const during = await waitFor(async () => {
+      const { families } = await scrape(sup.url);
+      return sum(families, 'tdmgate_inbound_decision_duration_seconds_count', { outcome: 'routed' }) === decided + 1 ? families : undefined;
+    }, 'the decision timed');
     assert.equal(value(during, 'tdmgate_inbound_decision_duration_seconds_bucket', { outcome: 'routed', le: '+Inf' }), decided + 1);
     assert.ok(sum(during, 'tdmgate_inbound_decision_duration_seconds_sum', { outcome: 'routed' }) > 0);
     assert.equal(value(during, 'tdmgate_calls_active', { direction: 'inbound' }), 1);
@@ -117,11 +121,41 @@ describe('/metrics (supervisor on the sim)', function () {
     assert.equal(value(after, 'tdmgate_calls_total', { direction: 'inbound', outcome: 'answered', cause_class: 'normal' }), 1);
     // A blacklisted caller is rejected with cause 21 (call rejected: a normal-class cause).
     const rejected = sup.standin!.placeInboundCall({ did: '100', callerId: '09001234567' });
-    const last = await waitFor(async () => {
+    await waitFor(async () => {
       const { families } = await scrape(sup.url);
-      return value(families, 'tdmgate_calls_total', { direction: 'inbound', outcome: 'failed', cause_class: 'normal' }) === 1 ? families : undefined;
-    }, `the rejected call ${rejected.id} counted`);
-    assert.equal(sum(last, 'tdmgate_inbound_decision_duration_seconds_count', { outcome: 'rejected' }), 1);
+      return value(families, 'tdmgate_calls_total', { direction: 'inbound', outcome: 'failed', cause_class: 'normal' }) === 1
+        && sum(families, 'tdmgate_inbound_decision_duration_seconds_count', { outcome: 'rejected' }) === 1;
+    }, `the rejected call ${rejected.id} counted and its decision timed`);
     await waitFor(async () => value((await scrape(sup.url)).families, 'tdmgate_cdr_records_total', { result: 'written' }) === 2, 'both CDRs written');
+  });
+});
+
+describe('/metrics with the job queues on (the test Redis)', function () {
+  this.timeout(30_000);
+  let running: TestSupervisor;
+  beforeEach(async () => {
+    running = await startTestSupervisor({ name: 'SQLite', url: undefined }, { url: redisUrl(), prefix: uniquePrefix('metrics') });
+    await waitFor(() => running.sup.queues?.dispatcher.ready, 'the queues connected to Redis');
+  });
+  afterEach(() => running.stop());
+
+  it('a call job shows in the queue depth, its outcome and the outbound calls', async () => {
+    const { sup } = running;
+    const before = (await scrape(sup.url)).families;
+    assert.equal(value(before, 'tdmgate_queue_redis_up', {}), 1);
+    assert.equal(value(before, 'tdmgate_call_jobs_total', { outcome: 'completed' }), 0);
+    const { key } = await sup.queues!.jobs.add({ group: 'carrier', number: '030 1234567', target: 'sales' });
+    const done = await waitFor(async () => {
+      const { families } = await scrape(sup.url);
+      return value(families, 'tdmgate_call_jobs_total', { outcome: 'completed' }) === 1 ? families : undefined;
+    }, `job ${key} completed in /metrics`);
+    assert.equal(value(done, 'tdmgate_call_jobs_started_total', {}), 1);
+    assert.equal(await waitFor(async () => value((await scrape(sup.url)).families, 'tdmgate_queue_jobs', { group: 'carrier', state: 'completed' }) || undefined, 'the completed job counted in Redis'), 1);
+    const [job] = (await sup.queues!.jobs.list({ limit: 10 })).filter((j) => j.key === key);
+    sup.standin!.remoteHangup(job?.result?.channelId as string, 16);
+    await waitFor(async () => value((await scrape(sup.url)).families, 'tdmgate_calls_total', { direction: 'outbound', outcome: 'answered', cause_class: 'normal' }) === 1, 'the outbound call counted');
+    for (const s of (await scrape(sup.url)).families.flatMap((f) => f.samples)) {
+      for (const label of Object.keys(s.labels)) assert.ok(BOUNDED_LABELS.has(label), `${s.name} has label ${label}`);
+    }
   });
 });
