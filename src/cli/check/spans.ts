@@ -51,7 +51,7 @@ export const checkSpansCommand: Command = {
   usage: 'tdmgate check spans [-w RANGE] [-c RANGE] [--window SECONDS] [--backend sim|dahdi] [--scenario FILE]',
   options: OPTIONS,
   help: [
-    'Options:',
+    'Options of check spans:',
     '  -w, --warning RANGE    error counter rate (errors per second, each counter of each span) that warns; default 0 (any error)',
     '  -c, --critical RANGE   rate that is critical; default none',
     '  --window SECONDS       how long counters are watched for their rate (0-60, default 5; 0 = alarms only)',

@@ -24,7 +24,7 @@ export const checkSupervisorCommand: Command = {
   usage: 'tdmgate check supervisor [--url http://host:port] [-t SECONDS]',
   options: OPTIONS,
   help: [
-    'Options:',
+    'Options of check supervisor:',
     '  --url URL              the supervisor (default: TDMGATE_LISTEN, else http://127.0.0.1:8091)',
     '  -t, --timeout SECONDS  how long to wait for it (1-300, default 10)',
     '',

@@ -46,7 +46,7 @@ export const checkTrunksCommand: Command = {
   usage: 'tdmgate check trunks [-w RANGE] [-c RANGE] [-g GROUP]... [--url http://host:port] [-t SECONDS]',
   options: OPTIONS,
   help: [
-    'Options:',
+    'Options of check trunks:',
     '  -w, --warning RANGE    free channels of a group that warn; default 1: (warn when none is free)',
     '  -c, --critical RANGE   free channels that are critical; default none',
     '  -g, --group NAME       only this trunk group (repeatable); default every group',
