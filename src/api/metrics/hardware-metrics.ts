@@ -9,10 +9,15 @@ import { COUNTER_NAMES, type SpanStatus } from '../../hardware/types';
 import { CHANNEL_STATES, SPAN_AVAILABILITY } from '../../supervisor/trunk-map';
 import type { MetricSources } from './metric-sources';
 
-/** One hardware read per scrape, shared by the families that need it; null when it failed. */
-export type SpansOfScrape = () => Promise<readonly SpanStatus[] | null>;
+/** What one scrape read, shared by the families (one hardware read, one TrunkMap snapshot, so they agree). */
+export interface ScrapeReads {
+  /** null when the hardware could not be read. */
+  spans(): Promise<readonly SpanStatus[] | null>;
+  trunks(): ReturnType<MetricSources['trunks']>;
+}
 
-export function registerHardwareMetrics(registry: Registry, sources: MetricSources, spans: SpansOfScrape): void {
+export function registerHardwareMetrics(registry: Registry, reads: ScrapeReads): void {
+  const { spans, trunks } = reads;
   const registers = [registry];
   new Gauge({
     name: 'tdmgate_hardware_up', help: '1 when the hardware (DAHDI driver or sim) answered this scrape, else 0', registers,
@@ -45,7 +50,7 @@ export function registerHardwareMetrics(registry: Registry, sources: MetricSourc
     name: 'tdmgate_span_condition', help: 'Span availability for calls, 1 for the current one (in-service, alarm - including the hold-down after one - or maintenance)', labelNames: ['span', 'condition'], registers,
     collect() {
       this.reset();
-      for (const s of sources.trunks().spans) {
+      for (const s of trunks().spans) {
         for (const condition of SPAN_AVAILABILITY) this.set({ span: String(s.span), condition }, s.condition === condition ? 1 : 0);
       }
     },
@@ -54,14 +59,14 @@ export function registerHardwareMetrics(registry: Registry, sources: MetricSourc
     name: 'tdmgate_span_channels', help: 'Channels of the span by state (idle, ringing, in-call, blocked-alarm, maintenance)', labelNames: ['span', 'state'], registers,
     collect() {
       this.reset();
-      for (const s of sources.trunks().spans) for (const state of CHANNEL_STATES) this.set({ span: String(s.span), state }, s.counts[state]);
+      for (const s of trunks().spans) for (const state of CHANNEL_STATES) this.set({ span: String(s.span), state }, s.counts[state]);
     },
   });
   new Gauge({
     name: 'tdmgate_trunk_channels', help: 'Channels of the trunk group by state; a channel in two groups counts in each', labelNames: ['group', 'state'], registers,
     collect() {
       this.reset();
-      for (const g of sources.trunks().groups) for (const state of CHANNEL_STATES) this.set({ group: g.name, state }, g.counts[state]);
+      for (const g of trunks().groups) for (const state of CHANNEL_STATES) this.set({ group: g.name, state }, g.counts[state]);
     },
   });
 }
