@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { waitFor } from '../../wait-for';
@@ -79,6 +79,13 @@ describe('tdmgate check (the built CLI)', function () {
       assert.equal(r.code, 3, `${args.join(' ')}: ${r.stdout}`);
       assert.match(r.stdout, line);
     }
+  });
+
+  it('check spans with no DAHDI driver on the box: UNKNOWN (exit 3) saying what to load', async function () {
+    if (existsSync('/dev/dahdi')) this.skip(); // a box with the real driver: nothing to show here
+    const r = await check(['spans', '--backend', 'dahdi']);
+    assert.equal(r.code, 3, r.stdout);
+    assert.match(r.stdout, /^TDMGATE SPANS UNKNOWN - DAHDI is not loaded: \/dev\/dahdi\/ctl does not exist \(load the driver/);
   });
 
   describe('against a running supervisor', () => {
