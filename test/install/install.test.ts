@@ -118,8 +118,11 @@ describe('scripts/install into a staging root', function () {
   it('the installed app (production packages only) runs the supervisor, and check supervisor finds it ready', async () => {
     const data = mkdtempSync(path.join(tmpdir(), 'tdmgate-install-run-'));
     const cli = path.join(root, 'opt/tdmgate/dist/tdmgate.js');
-    const env = { ...process.env, TDMGATE_DATA_DIR: data, TDMGATE_LISTEN: '127.0.0.1:0', TDMGATE_REDIS_URL: 'off', XDG_CACHE_HOME: data, TDMGATE_CONFIG: '' };
-    const child = spawn(process.execPath, [cli, 'supervise', '--backend', 'sim', '--log-format', 'json', '--demo-rate', '6'], { env, cwd: tmpdir(), stdio: ['ignore', 'pipe', 'inherit'] });
+    // An empty config of its own: a box with tdmgate installed for real has /etc/tdmgate/tdmgate.yaml.
+    const config = path.join(data, 'empty.yaml');
+    writeFileSync(config, '');
+    const env = { ...process.env, TDMGATE_DATA_DIR: data, TDMGATE_LISTEN: '127.0.0.1:0', TDMGATE_REDIS_URL: 'off', XDG_CACHE_HOME: data };
+    const child = spawn(process.execPath, [cli, 'supervise', '--config', config, '--backend', 'sim', '--log-format', 'json', '--demo-rate', '6'], { env, cwd: tmpdir(), stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       const url = await new Promise<string>((resolve, reject) => {
