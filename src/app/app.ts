@@ -10,6 +10,7 @@ import { eventRoutes } from '../api/events/event-routes';
 import { EventStream } from '../api/events/event-stream';
 import { feedJournal } from '../api/events/live-events';
 import { healthRoutes } from '../api/health-routes';
+import { metricsRoutes } from '../api/metrics/metrics-routes';
 import { ApiServer } from '../api/api-server';
 import type { AriStandin } from '../demo/ari-standin';
 import { Demo } from '../demo/demo';
@@ -33,6 +34,7 @@ import { connectRedis, redactRedisUrl, redisOptions } from '../jobs/redis';
 import { settingsFor } from '../supervisor/outbound/prepare-call';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher';
 import { Lifecycle } from './lifecycle';
+import { metricSources } from './metric-sources';
 
 /** Events the live stream keeps for clients that resume: minutes of a busy box, ~5 MB. */
 const EVENT_JOURNAL_SIZE = 20_000;
@@ -179,7 +181,7 @@ export class App implements AppParts {
         cdr: { ok: sink.status === 'ready' || sink.status === 'spooling', detail: sink.status },
         ...(queues ? { queues: { ok: queues.dispatcher.ready, detail: queues.dispatcher.ready ? 'ready' : 'Redis not reachable' } } : {}),
         hardware: { ok: !(app?.stopped ?? false), detail: opened.chosen },
-      }))]);
+      })), metricsRoutes(metricSources({ backend, trunkMap, calls, sink, ari, queues, webhooks }))]);
       const listening = await api.listen(config.listen);
       lifecycle.started('HTTP server', () => api.close());
       log.info({ url: listening.url, healthz: `${listening.url}/healthz`, readyz: `${listening.url}/readyz` }, 'health endpoints listening');

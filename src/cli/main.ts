@@ -40,6 +40,9 @@ export const COMMAND_LOADERS: ReadonlyArray<readonly [name: string, load: () => 
   ['dnc add', async () => (await import('./campaign/dnc.js')).dncAddCommand],
   ['dnc remove', async () => (await import('./campaign/dnc.js')).dncRemoveCommand],
   ['dnc list', async () => (await import('./campaign/dnc.js')).dncListCommand],
+  ['check spans', async () => (await import('./check/spans.js')).checkSpansCommand],
+  ['check trunks', async () => (await import('./check/trunks.js')).checkTrunksCommand],
+  ['check supervisor', async () => (await import('./check/supervisor.js')).checkSupervisorCommand],
 ];
 
 export function loadAllCommands(): Promise<Command[]> {

@@ -47,6 +47,12 @@ export class CdrSpool {
     return (await sizeOf(this.replayingPath)) > 0 || (await sizeOf(this.livePath)) > 0;
   }
 
+  /** Bytes waiting to be replayed (the live and replaying files): the spool's depth for /metrics. */
+  async pendingBytes(): Promise<number> {
+    const sizes = await Promise.all([sizeOf(this.livePath), sizeOf(this.replayingPath)]);
+    return sizes.reduce((sum, size) => sum + Math.max(0, size), 0);
+  }
+
   /** Makes the live spool the replaying file, unless one is already there (an earlier replay
    *  that did not finish goes first). False when there is nothing to replay. The caller makes
    *  sure no append runs at the same time. */

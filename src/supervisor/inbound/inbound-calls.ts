@@ -16,6 +16,7 @@ import type { InboundRules } from '../routing/compile';
 import { decideInbound } from '../routing/decide-inbound';
 import { resolveTrunkChannel, stasisChannelHint } from '../trunk-channel';
 import type { TrunkMap, TrunkMapLogger } from '../trunk-map';
+import { DecisionTimings, type DecisionOutcome } from './decision-timings';
 import { inboundCdr, type InboundData } from './inbound-cdr';
 
 /** What inbound handling needs of the ARI adapter. */
@@ -34,6 +35,8 @@ export interface InboundCallsOptions {
   logger: TrunkMapLogger;
   app: string;
   now?: () => Date;
+  /** A monotonic clock in ms for the decision timings (default performance.now). */
+  monotonicMs?: () => number;
 }
 
 export interface InboundStats {
@@ -51,10 +54,14 @@ export class InboundCalls implements LegOwner<InboundData> {
   private readonly activeByTarget: Record<string, number> = {};
   private readonly counts = { offered: 0, routed: 0, rejected: 0, adopted: 0 };
   private readonly now: () => Date;
+  private readonly monotonicMs: () => number;
   private readonly log: TrunkMapLogger;
+  /** How long each setup decision took (/metrics listens). */
+  readonly decisions = new DecisionTimings();
 
   constructor(private readonly o: InboundCallsOptions) {
     this.now = o.now ?? (() => new Date());
+    this.monotonicMs = o.monotonicMs ?? (() => performance.now());
     this.log = o.logger;
   }
 
@@ -87,6 +94,7 @@ export class InboundCalls implements LegOwner<InboundData> {
     }
     const leg = this.open(ch, 'deciding');
     leg.data.stasisHint = stasisChannelHint(ch, args);
+    if (!adopted) leg.data.offeredAt = this.monotonicMs();
     this.counts.offered++;
     if (adopted) this.counts.adopted++;
     void this.route(leg);
@@ -139,7 +147,7 @@ export class InboundCalls implements LegOwner<InboundData> {
   private open(ch: AriChannel, state: 'deciding' | 'continued'): InboundLeg {
     return this.o.legs.open<InboundData>({
       id: ch.id, direction: 'inbound', name: ch.name, createdAt: ariTime(ch.creationtime) ?? this.now(),
-      data: { did: ch.dialplan.exten, callerId: ch.caller.number, callerName: ch.caller.name, context: ch.dialplan.context, route: '', target: null, stasisHint: null, app: this.o.app },
+      data: { did: ch.dialplan.exten, callerId: ch.caller.number, callerName: ch.caller.name, context: ch.dialplan.context, route: '', target: null, stasisHint: null, app: this.o.app, offeredAt: null },
     }, state, this);
   }
 
@@ -199,6 +207,7 @@ export class InboundCalls implements LegOwner<InboundData> {
       await this.o.ari.continueInDialplan(leg.id, place);
       if (!this.o.legs.continued(leg, place)) return;
       this.counts.routed++;
+      this.timed(leg, 'routed');
       this.log.info({ call: leg.id, channel: leg.name, span: leg.span, timeslot: leg.timeslot, did: d.did, callerId: d.callerId, route: decision.route, context: decision.context, extension: decision.extension, reason: decision.reason }, 'inbound call routed');
     } catch (err) {
       this.failed(leg, err);
@@ -214,9 +223,18 @@ export class InboundCalls implements LegOwner<InboundData> {
     this.log.info({ call: leg.id, channel: leg.name, span: leg.span, timeslot: leg.timeslot, did: leg.data.did, callerId: leg.data.callerId, cause, route, reason }, 'inbound call rejected');
     try {
       await this.o.ari.hangup(leg.id, cause);
+      this.timed(leg, 'rejected');
     } catch (err) {
       this.failed(leg, err);
     }
+  }
+
+  /** The decision's time since its StasisStart, once (a call waiting for a reconnect includes the wait: its caller waited too). */
+  private timed(leg: InboundLeg, outcome: DecisionOutcome): void {
+    const offeredAt = leg.data.offeredAt;
+    if (offeredAt === null) return;
+    leg.data.offeredAt = null;
+    this.decisions.emit({ outcome, seconds: Math.max(0, this.monotonicMs() - offeredAt) / 1000 });
   }
 
   /** An ARI call failed: gone channels end through their events; ARI away waits for reconciliation. */

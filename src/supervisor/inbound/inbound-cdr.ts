@@ -19,6 +19,8 @@ export interface InboundData {
   /** The DAHDI channel number the dialplan passed to Stasis, if it did (saves a REST call). */
   stasisHint: number | null;
   app: string;
+  /** When its StasisStart reached us (monotonic ms), until its decision is timed; null for adopted calls. */
+  offeredAt: number | null;
 }
 
 const CONGESTION_CAUSES = new Set([34, 41, 42, 44]);

@@ -20,7 +20,7 @@ function channel(id: string, name: string, state = 'Ring'): AriChannel {
 }
 
 function inboundData(): InboundData {
-  return { did: '6912345', callerId: '0301234567', callerName: '', context: 'from-pri', route: 'sales', target: 'sales', stasisHint: null, app: 'tdmgate' };
+  return { did: '6912345', callerId: '0301234567', callerName: '', context: 'from-pri', route: 'sales', target: 'sales', stasisHint: null, app: 'tdmgate', offeredAt: null };
 }
 
 describe('call legs: the engine', () => {

@@ -1,0 +1,36 @@
+// How long each inbound setup decision took, from the StasisStart reaching us to our answer
+// being accepted by Asterisk (`continue` for a routed call, the hangup for a rejected one): the
+// figure the bench's "decision p99" measures, handed to listeners (the /metrics histogram) as
+// it happens. Calls adopted after a restart are not timed: we never saw their StasisStart.
+
+export type DecisionOutcome = 'routed' | 'rejected';
+
+export interface DecisionTiming {
+  outcome: DecisionOutcome;
+  seconds: number;
+}
+
+export type DecisionListener = (timing: DecisionTiming) => void;
+
+export class DecisionTimings {
+  private listeners: DecisionListener[] = [];
+
+  /** Adds a listener; the returned function removes it. */
+  on(listener: DecisionListener): () => void {
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** Runs inside the call path: a listener that throws is ignored, never passed on to the call. */
+  emit(timing: DecisionTiming): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(timing);
+      } catch {
+        // The call goes on; a broken metrics listener must not end it.
+      }
+    }
+  }
+}
