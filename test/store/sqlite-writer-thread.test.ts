@@ -13,6 +13,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { CdrRow } from '../../src/store/cdr-columns';
 import { CdrRepository } from '../../src/store/cdr-repository';
 import { Database } from '../../src/store/database';
+import { migrationNames } from '../../src/store/migration-source';
 import { packageRoot } from '../../src/package-root';
 import { SqliteWriterThread, writerWorkerScript } from '../../src/store/sqlite-writer-thread';
 import { ROWS_PER_MESSAGE, WRITER_WORKER_FILE } from '../../src/store/sqlite-writer-protocol';
@@ -80,7 +81,7 @@ describe('SqliteWriterThread (SQLite on a worker thread)', function () {
   it('migrates and writes in its own thread; rows read back as written, a repeated batch adds nothing', async () => {
     const w = open();
     assert.equal(w.threadId, null, 'no thread before the first request');
-    assert.deepEqual(await w.migrateLatest(), ['20251124100000_create_cdr']);
+    assert.deepEqual(await w.migrateLatest(), migrationNames());
     assert.ok(w.threadId !== null && w.threadId !== threadId, 'the requests ran on another thread');
     assert.deepEqual(await w.migrateLatest(), []);
     await w.insertMany([row(0), row(1), row(2)]);

@@ -28,7 +28,8 @@ import { newNotification, NotificationCalls } from './notification-calls';
 import { notificationResult, type NotificationResult } from './notification-steps';
 import { outboundCdr, type OutboundData } from './outbound-cdr';
 import { outcomeOf, type Outcome } from './outcomes';
-import { prepareCall, type PreparedCall } from './prepare-call';
+import type { GuardTicket, OriginateGuard } from '../toll-guard/toll-guard';
+import { e164Of, prepareCall, type PreparedCall } from './prepare-call';
 import { checkRequest, DEFAULT_OUTBOUND_PLACE, type CheckedRequest } from './request';
 
 /** What outbound calls need of the ARI adapter. */
@@ -52,6 +53,8 @@ export interface OutboundCallsOptions {
   app: string;
   /** Beyond an attempt's ringing timeout, how long we wait for Asterisk to end it before we do. */
   graceMs?: number;
+  /** The toll-fraud guard every originate passes before anything is dialled; none = every call goes. */
+  guard?: OriginateGuard;
   now?: () => Date;
 }
 
@@ -113,6 +116,8 @@ export class OutboundCalls implements LegOwner<OutboundData> {
   private readonly now: () => Date;
   private readonly log: TrunkMapLogger;
   private readonly notifications: NotificationCalls;
+  /** Calls per group name waiting for the guard's answer: counted as unplaced attempts meanwhile. */
+  private readonly guarding = new Map<string, number>();
   private readonly counts: Omit<OutboundStats, 'records' | 'recordFailures'> = {
     requested: 0, attempts: 0,
     outcomes: { answered: 0, busy: 0, 'no-answer': 0, rejected: 0, congestion: 0, 'invalid-number': 0, failed: 0 },
@@ -141,8 +146,11 @@ export class OutboundCalls implements LegOwner<OutboundData> {
    */
   async originate(input: unknown): Promise<OutboundResult> {
     const req = checkRequest(input, this.o.site);
+    const number = e164Of(req.number, this.numbering);
+    if (this.o.ari.status !== 'ready') throw new AriNotReadyError(`call to ${number.e164}: ARI is ${this.o.ari.status}; nothing was dialled`, { operation: 'outbound.originate' });
+    const ticket = this.o.guard ? await this.guarded(req, number) : null;
+    // Planned after the guard's answer, with the spans as they are now.
     const call = this.prepare(req);
-    if (this.o.ari.status !== 'ready') throw new AriNotReadyError(`call to ${call.number.e164}: ARI is ${this.o.ari.status}; nothing was dialled`, { operation: 'outbound.originate' });
     this.counts.requested++;
     const callId = `${OUTBOUND_ID_PREFIX}${req.callKey ?? randomBytes(6).toString('hex')}`;
     const reports: AttemptReport[] = [];
@@ -152,7 +160,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
     let last: AttemptEnd = { outcome: 'congestion', cause: 34, channelId: null, dialStatus: '', notification: null };
     if (attempt === undefined) this.log.warn({ call: callId, group: req.group.name, number: call.number.e164 }, 'outbound call: no span of the group in service');
     while (attempt !== undefined) {
-      last = await this.attempt(callId, progress.attempt, attempt, call, req);
+      last = await this.attempt(callId, progress.attempt, attempt, call, req, ticket);
       reports.push({ span: attempt.span, dial: attempt.dial, channelId: last.channelId, outcome: last.outcome, cause: last.cause, dialStatus: last.dialStatus });
       const step = nextStep(call.attempts, progress, last.outcome, call.settings);
       if (step.kind !== 'next-span') return this.result(callId, call, reports, last, step);
@@ -169,7 +177,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
    * not known): the map still counts that channel free, so the job queues count these as used.
    */
   unplacedAttempts(groupName: string): number {
-    let n = 0;
+    let n = this.guarding.get(groupName) ?? 0;
     for (const leg of this.o.legs.tracked.all()) if (leg.direction === 'outbound' && leg.channel === null && leg.groupName === groupName) n++;
     return n;
   }
@@ -232,7 +240,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
       data: {
         callId: ch.id.replace(/-\d+$/, ''), callerName: ch.caller.name, callerNumber: ch.caller.number, dialNumber: '', dial: '', timeoutSeconds: 0,
         target: { context: ch.dialplan.context, extension: ch.dialplan.exten, priority: ch.dialplan.priority }, route: 'outbound', targetName: '', reference: '', accountcode: '',
-        notification: null, settle: null, located: null, guard: null,
+        notification: null, settle: null, located: null, guard: null, toll: null,
       },
     }, inStasis ? 'orphaned' : 'continued', this);
     legs.nameKnown(leg, ch.name);
@@ -269,6 +277,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
   ended(leg: OutboundLeg, end: LegEnd): void {
     if (leg.data.guard) clearTimeout(leg.data.guard);
     leg.data.guard = null;
+    if (leg.data.toll && leg.answeredAt !== null) this.o.guard?.callEnded(leg.data.toll, Math.max(0, Math.round((end.at.getTime() - leg.answeredAt.getTime()) / 1000)));
     const n = leg.data.notification;
     if (n && leg.answeredAt !== null) {
       this.notifications.gone(leg);
@@ -285,12 +294,29 @@ export class OutboundCalls implements LegOwner<OutboundData> {
 
   // ---- one call ------------------------------------------------------------------------------
 
+  /**
+   * The guard's answer (a GuardError refuses). Until it comes the call counts as an unplaced
+   * attempt of its group, as its leg will once opened: the job queues never take more calls than
+   * the group has channels for while answers are on their way.
+   */
+  private async guarded(req: CheckedRequest, number: ReturnType<typeof e164Of>): Promise<GuardTicket | null> {
+    const group = req.group.name;
+    this.guarding.set(group, (this.guarding.get(group) ?? 0) + 1);
+    try {
+      return await (this.o.guard as OriginateGuard).check({ number, group: { name: group, number: req.group.number }, origin: req.origin });
+    } finally {
+      const left = (this.guarding.get(group) ?? 1) - 1;
+      if (left === 0) this.guarding.delete(group);
+      else this.guarding.set(group, left);
+    }
+  }
+
   private prepare(req: CheckedRequest): PreparedCall {
     const prepared = prepareCall(req.number, req.group, this.numbering, this.o.site.routing?.outbound ?? [], (dial) => this.o.trunkMap.planAttempts(req.group.number, dial, (span) => this.unplacedOnSpan(span)));
     return { ...prepared, callerId: req.callerId ?? prepared.callerId, timeoutSeconds: req.timeoutSeconds ?? prepared.timeoutSeconds };
   }
 
-  private attempt(callId: string, index: number, attempt: Attempt, call: PreparedCall, req: CheckedRequest): Promise<AttemptEnd> {
+  private attempt(callId: string, index: number, attempt: Attempt, call: PreparedCall, req: CheckedRequest, toll: GuardTicket | null): Promise<AttemptEnd> {
     this.counts.attempts++;
     const leg = this.o.legs.open<OutboundData>({
       id: `${callId}-${index + 1}`, direction: 'outbound', name: '', createdAt: this.now(), span: attempt.span, groupName: req.group.name,
@@ -298,7 +324,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
       data: {
         callId, callerName: '', callerNumber: call.callerId ?? '', dialNumber: call.dialNumber, dial: attempt.dial, timeoutSeconds: call.timeoutSeconds,
         target: req.target, route: routeOf(req), targetName: req.target?.name ?? '', reference: req.reference, accountcode: req.accountcode,
-        notification: req.prompt ? newNotification(req.prompt) : null, settle: null, located: null, guard: null,
+        notification: req.prompt ? newNotification(req.prompt) : null, settle: null, located: null, guard: null, toll,
       },
     }, 'dialing', this);
     return new Promise((resolve) => {
