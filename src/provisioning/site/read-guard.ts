@@ -10,15 +10,24 @@ import { readPatterns } from './read-inbound';
 
 export const GROUP_GUARD_KEYS = ['allow', 'countries'] as const;
 
-export function readNumberClasses(c: Checker, value: unknown, path: string): NumberClasses | undefined {
+/**
+ * `nationalPrefix`: the site's trunk prefix. A range is a national significant number, so one
+ * written with the prefix ("0900") would never match: it is refused with the form that does.
+ */
+export function readNumberClasses(c: Checker, value: unknown, path: string, nationalPrefix: string | null): NumberClasses | undefined {
   if (value === undefined) return undefined;
   const m = c.mapping(value, path, RANGE_CLASSES) ?? {};
-  return {
-    premium: readPatterns(c, m.premium, `${path}.premium`),
-    sharedCost: readPatterns(c, m.sharedCost, `${path}.sharedCost`),
-    tollFree: readPatterns(c, m.tollFree, `${path}.tollFree`),
-    mobile: readPatterns(c, m.mobile, `${path}.mobile`),
+  const read = (key: (typeof RANGE_CLASSES)[number]): string[] => {
+    const patterns = readPatterns(c, m[key], `${path}.${key}`);
+    patterns.forEach((p, i) => {
+      const body = p.startsWith('_') ? p.slice(1) : p;
+      if (nationalPrefix !== null && body.startsWith(nationalPrefix)) {
+        c.fail(`${path}.${key}[${i}]`, `"${p}" starts with the national prefix ${nationalPrefix}, which a range never holds (it is matched against the number after the prefix); write "${p.startsWith('_') ? '_' : ''}${body.slice(nationalPrefix.length)}", or "+..." for the E.164 form`);
+      }
+    });
+    return patterns;
   };
+  return { premium: read('premium'), sharedCost: read('sharedCost'), tollFree: read('tollFree'), mobile: read('mobile') };
 }
 
 export function readGroupGuard(c: Checker, value: unknown, path: string): GroupGuard | undefined {

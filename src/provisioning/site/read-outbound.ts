@@ -50,7 +50,7 @@ export function readNumbering(c: Checker, value: unknown, path: string): Numberi
     internationalPrefix: international,
     localAreaCode: readDigits(c, m.localAreaCode, `${path}.localAreaCode`, 6),
     nationalPatterns: readPatterns(c, m.nationalPatterns, `${path}.nationalPatterns`),
-    ...optional('classes', readNumberClasses(c, m.classes, `${path}.classes`)),
+    ...optional('classes', readNumberClasses(c, m.classes, `${path}.classes`, national)),
   };
 }
 
