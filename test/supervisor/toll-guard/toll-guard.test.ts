@@ -16,20 +16,9 @@ import { isGuardError, type GuardRuleName } from '../../../src/supervisor/toll-g
 import type { GuardPolicy } from '../../../src/supervisor/toll-guard/guard-policy';
 import { TollGuard, type GuardAlert, type GuardRefusal } from '../../../src/supervisor/toll-guard/toll-guard';
 import type { TokenSuspension } from '../../../src/supervisor/toll-guard/token-suspension';
+import { MemorySuspension } from './memory-suspension';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../store/test-databases';
 import { DEMO_SITE, silent } from '../supervisor-harness';
-
-/** The seam as the API's token store implements it, kept in memory. */
-export class MemorySuspension implements TokenSuspension {
-  readonly suspended = new Map<string, string>();
-  suspend(token: string, reason: string): Promise<void> {
-    this.suspended.set(token, reason);
-    return Promise.resolve();
-  }
-  isSuspended(token: string): Promise<boolean> {
-    return Promise.resolve(this.suspended.has(token));
-  }
-}
 
 /** Monday 7 December 2026, 10:00 in Berlin (the demo site's zone). */
 const MONDAY_10 = Date.UTC(2026, 11, 7, 9, 0);
