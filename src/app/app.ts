@@ -153,7 +153,7 @@ export class App implements AppParts {
       });
       // Listening before the first call, stopped after call control: the hang-ups of the calls
       // ended at shutdown are queued too.
-      const webhooks = startWebhooks(config, calls, log, lifecycle);
+      const webhooks = startWebhooks(config, calls, guard, log, lifecycle);
       calls.attach();
       lifecycle.started('call control', async () => {
         demo?.stopCalls();
@@ -268,13 +268,13 @@ async function priorAttempt(callId: string, calls: CallControl, db: OpenedCdrWri
 const DISPOSITION_STATUS: Readonly<Record<string, string>> = { BUSY: 'BUSY', 'NO ANSWER': 'NOANSWER', CONGESTION: 'CONGESTION' };
 
 /** The webhook workers, when endpoints are configured and the queues' Redis is on. */
-function startWebhooks(config: SupervisorConfig, calls: CallControl, log: TrunkMapLogger, lifecycle: Lifecycle): WebhookDispatcher | null {
+function startWebhooks(config: SupervisorConfig, calls: CallControl, guard: TollGuard, log: TrunkMapLogger, lifecycle: Lifecycle): WebhookDispatcher | null {
   if (config.webhooks.length === 0) return null;
   if (config.redis === null) {
     log.warn({ endpoints: config.webhooks.map((e) => e.name) }, 'webhooks configured but the job queues are off (TDMGATE_REDIS_URL=off): none will be sent');
     return null;
   }
-  const webhooks = new WebhookDispatcher({ redis: config.redis, endpoints: config.webhooks, events: calls.events, logger: log });
+  const webhooks = new WebhookDispatcher({ redis: config.redis, endpoints: config.webhooks, events: calls.events, alerts: guard, logger: log });
   webhooks.start();
   lifecycle.started('webhooks', () => webhooks.stop());
   return webhooks;

@@ -2,8 +2,8 @@
 // originate to a premium number, or abroad to a country the token may not call, is refused
 // before anything is dialled; a token's 4th call of a cap of 3 an hour is refused, the token
 // suspended through the seam and the alert raised; an answered call abroad adds its minutes
-// when it ends; and a call job the guard refuses fails at once, never tried again, with the rule
-// in its failure reason.
+// when it ends; a call job the guard refuses fails at once, never tried again, with the rule
+// in its failure reason; and the alert reaches the webhook endpoints that ask for fraud.alert.
 
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -12,6 +12,8 @@ import { isGuardError, type GuardRuleName } from '../../../src/supervisor/toll-g
 import type { GuardAlert } from '../../../src/supervisor/toll-guard/toll-guard';
 import { redisUrl, uniquePrefix } from '../../jobs/test-redis';
 import { waitFor } from '../../wait-for';
+import { Receiver } from '../../webhooks/receiver';
+import { endpoint, SECRET, startWithWebhooks, type WebhookSupervisor } from '../../webhooks/webhook-harness';
 import { startTestSupervisor, type TestSupervisor } from '../supervisor-harness';
 import { MemorySuspension } from './memory-suspension';
 
@@ -103,5 +105,41 @@ describe('toll guard in the supervisor, end to end', function () {
       assert.deepEqual(refused, ['country job crm'], 'the job is dialled as a job, for the token that added it');
       assert.equal(sup.standin!.channels().length, 0, 'nothing dialled');
     });
+  });
+});
+
+describe('toll guard: the fraud alert as a webhook', function () {
+  this.timeout(60_000);
+  let running: WebhookSupervisor | null = null;
+  let receiver: Receiver | null = null;
+  afterEach(async () => {
+    await receiver?.close();
+    await running?.stop();
+    await running?.dropKeys();
+  });
+
+  it('an endpoint that lists fraud.alert gets it signed, naming the cap and the suspended token; one that does not, nothing', async () => {
+    receiver = await new Receiver(SECRET).start();
+    const other = await new Receiver(SECRET).start();
+    const suspension = new MemorySuspension();
+    running = await startWithWebhooks([endpoint(receiver.url, 'name: security, events: [fraud.alert]'), endpoint(other.url, 'name: crm')], {
+      configExtra: 'guard:\n  tokens:\n    crm: { callsPerHour: 1 }\n', suspension,
+    });
+    try {
+      const sup = running.sup;
+      const crm = { via: 'api', token: 'crm' } as const;
+      await sup.calls.outbound.originate({ group: 'carrier', number: '030 5551111', origin: crm });
+      await assert.rejects(sup.calls.outbound.originate({ group: 'carrier', number: '030 5552222', origin: crm }), (e: unknown) => isGuardError(e) && e.rule === 'calls-per-hour');
+      const got = await waitFor(() => [...receiver!.delivered().values()].find((r) => r.event === 'fraud.alert'), 'the fraud alert delivered');
+      assert.deepEqual(got.verification, { ok: true });
+      const body = got.json as unknown as { event: string; alert: { rule: string; limit: string; token: string; suspended: boolean } };
+      assert.equal(body.event, 'fraud.alert');
+      assert.deepEqual({ ...body.alert, message: undefined }, { rule: 'calls-per-hour', limit: '1 calls per hour', token: 'crm', subject: 'crm', suspended: true, message: undefined });
+      // The CRM endpoint got its call events, never the alert.
+      await waitFor(() => [...other.delivered().values()].some((r) => r.event === 'ring'), 'the CRM got the call\'s ring');
+      assert.ok(![...other.delivered().values()].some((r) => r.event === 'fraud.alert'));
+    } finally {
+      await other.close();
+    }
   });
 });
