@@ -107,11 +107,6 @@ export class TollGuard extends EventEmitter<TollGuardEvents> implements Originat
     this.log = o.logger;
   }
 
-  /** The class and country of a number, as the guard sees it (for `tdmgate` tools and tests). */
-  classify(number: E164Number): Destination {
-    return this.classifier.classify(number);
-  }
-
   async check(call: GuardedCall): Promise<GuardTicket | null> {
     const at = new Date(this.now());
     const token = call.origin?.token ?? null;

@@ -4,6 +4,9 @@
 // counting (class, country, off-hours) as the pure decider applies them.
 
 import assert from 'node:assert/strict';
+import { callJobOf } from '../../../src/jobs/call-job';
+import { checkRequest } from '../../../src/supervisor/outbound/request';
+import { isOutboundError } from '../../../src/supervisor/outbound/errors';
 import { loadConfig } from '../../../src/supervisor/config';
 import { isSupervisorError } from '../../../src/supervisor/supervisor-errors';
 import { decideStatic, isOpen } from '../../../src/supervisor/toll-guard/decide';
@@ -126,6 +129,25 @@ describe('toll guard: policy', () => {
       assert.ok(isOpen(night, { day: 6, minutes: 120, date: '' }), 'Saturday 02:00');
       assert.ok(!isOpen(night, { day: 6, minutes: 1380, date: '' }), 'Saturday 23:00');
       assert.ok(!isOpen(night, { day: 5, minutes: 120, date: '' }), 'Friday 02:00');
+    });
+  });
+
+  describe('the origin an originate carries', () => {
+    it('is checked with the request: via one of the known ways in, a token name', () => {
+      const site = valid(e1Site('{ port: 1, line: E1, signalling: pri_cpe, switchtype: euroisdn, group: carrier }')).site;
+      assert.deepEqual(checkRequest({ group: 'carrier', number: '+4930555', origin: { via: 'api', token: 'crm' } }, site).origin, { via: 'api', token: 'crm' });
+      assert.equal(checkRequest({ group: 'carrier', number: '+4930555' }, site).origin, null);
+      const refusedAs = (origin: unknown, field: string, message: RegExp) => assert.throws(() => checkRequest({ group: 'carrier', number: '+4930555', origin }, site),
+        (e: unknown) => isOutboundError(e, 'INVALID_REQUEST') && e.field === field && message.test(e.message));
+      refusedAs({ via: 'web' }, 'origin.via', /is not allowed; expected one of api, job, campaign, cli, demo/);
+      refusedAs({ via: 'api', token: 'a b' }, 'origin.token', /a token name/);
+      refusedAs({ via: 'api', user: 'x' }, 'origin.user', /allowed: via, token/);
+    });
+
+    it('a campaign number is dialled for the token that loaded the campaign', () => {
+      const job = callJobOf({ campaignId: 'winter', group: 'carrier', number: '+4930555', attempts: 1, line: 2, data: {}, token: 'crm' });
+      assert.deepEqual(job.request.origin, { via: 'campaign', token: 'crm' });
+      assert.equal(callJobOf({ campaignId: 'winter', group: 'carrier', number: '+4930555', attempts: 1, line: 2, data: {} }).request.origin, undefined);
     });
   });
 });
