@@ -1,6 +1,7 @@
-// Outbound calls through ARI: a request is checked against the site, the number normalised and
-// the attempts planned with the spans' live conditions from the TrunkMap (spans in alarm or
-// maintenance get none); then one originate per attempt into our Stasis app, with a channel id
+// Outbound calls through ARI: a request is checked against the site, the number normalised, the
+// toll-fraud guard asked (a refusal is a GuardError; nothing is dialled) and the attempts
+// planned with the spans' live conditions from the TrunkMap (spans in alarm or maintenance get
+// none); then one originate per attempt into our Stasis app, with a channel id
 // we make so events that beat the REST answer still find their attempt. An attempt ends in an
 // outcome - answered (the call is sent on to its dialplan target), or the Q.850 cause / Dial
 // status mapped by outcomes.ts, or 500 "Allocation failed" read as congestion (no channel free)
@@ -148,9 +149,19 @@ export class OutboundCalls implements LegOwner<OutboundData> {
     const req = checkRequest(input, this.o.site);
     const number = e164Of(req.number, this.numbering);
     if (this.o.ari.status !== 'ready') throw new AriNotReadyError(`call to ${number.e164}: ARI is ${this.o.ari.status}; nothing was dialled`, { operation: 'outbound.originate' });
-    const ticket = this.o.guard ? await this.guarded(req, number) : null;
-    // Planned after the guard's answer, with the spans as they are now.
-    const call = this.prepare(req);
+    // Until its first leg is open, a call waiting for the guard counts as an unplaced attempt of
+    // its group: the job queues never take more calls than the group has channels for meanwhile.
+    const release = this.o.guard ? this.hold(req.group.name) : null;
+    let ticket: GuardTicket | null = null;
+    let call: PreparedCall;
+    try {
+      if (this.o.guard) ticket = await this.o.guard.check({ number, group: { name: req.group.name, number: req.group.number }, origin: req.origin });
+      // Planned after the guard's answer, with the spans as they are now.
+      call = this.prepare(req);
+    } finally {
+      // The first attempt's leg opens below in this same turn of the event loop.
+      release?.();
+    }
     this.counts.requested++;
     const callId = `${OUTBOUND_ID_PREFIX}${req.callKey ?? randomBytes(6).toString('hex')}`;
     const reports: AttemptReport[] = [];
@@ -294,21 +305,14 @@ export class OutboundCalls implements LegOwner<OutboundData> {
 
   // ---- one call ------------------------------------------------------------------------------
 
-  /**
-   * The guard's answer (a GuardError refuses). Until it comes the call counts as an unplaced
-   * attempt of its group, as its leg will once opened: the job queues never take more calls than
-   * the group has channels for while answers are on their way.
-   */
-  private async guarded(req: CheckedRequest, number: ReturnType<typeof e164Of>): Promise<GuardTicket | null> {
-    const group = req.group.name;
+  /** Counts one call of `group` as an unplaced attempt until the returned function is called. */
+  private hold(group: string): () => void {
     this.guarding.set(group, (this.guarding.get(group) ?? 0) + 1);
-    try {
-      return await (this.o.guard as OriginateGuard).check({ number, group: { name: group, number: req.group.number }, origin: req.origin });
-    } finally {
+    return () => {
       const left = (this.guarding.get(group) ?? 1) - 1;
       if (left === 0) this.guarding.delete(group);
       else this.guarding.set(group, left);
-    }
+    };
   }
 
   private prepare(req: CheckedRequest): PreparedCall {
