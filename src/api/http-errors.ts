@@ -26,6 +26,8 @@ export const OUTBOUND_STATUS: Readonly<Record<OutboundErrorCode, number>> = {
   UNKNOWN_GROUP: 404,
   UNKNOWN_TARGET: 404,
   GROUP_NOT_OUTBOUND: 409,
+  // The request is understood and refused for who asks or where it goes: the guard's rule says which.
+  GUARD_REFUSED: 403,
 };
 
 export const ARI_STATUS: Readonly<Record<AriErrorKind, number>> = {

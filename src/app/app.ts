@@ -26,6 +26,9 @@ import { openCdrWriter, type OpenedCdrWriter } from '../supervisor/cdr/open-cdr-
 import type { SupervisorConfig } from '../supervisor/config';
 import { SupervisorError } from '../supervisor/supervisor-errors';
 import { TrunkMap, type TrunkMapLogger } from '../supervisor/trunk-map';
+import { GuardUsageRepository } from '../store/guard-usage-repository';
+import { TollGuard } from '../supervisor/toll-guard/toll-guard';
+import type { TokenSuspension } from '../supervisor/toll-guard/token-suspension';
 import { CallDispatcher, type PriorAttempt } from '../jobs/call-dispatcher';
 import { outcomeOf } from '../supervisor/outbound/outcomes';
 import { CallJobs } from '../jobs/call-jobs';
@@ -50,6 +53,10 @@ export interface AppOptions {
   tuning?: { restTimeoutMs?: number; backoffMaxMs?: number; pingIntervalMs?: number; trunkIntervalMs?: number; cdrFlushMs?: number; standinSpanWatchMs?: number; queueIdleMs?: number; queueLockMs?: number; queueStalledMs?: number };
   /** The demo's calls (stand-in traffic, outbound dialler); default true when the stand-in runs. */
   demoTraffic?: boolean;
+  /** Where the toll guard suspends API tokens that hit a cap (the API's token store); none = caps only refuse. */
+  suspension?: TokenSuspension;
+  /** The toll guard's clock (ms since the epoch); tests set the hour. */
+  now?: () => number;
 }
 
 /** The running pieces, as the composition root built them. */
@@ -62,6 +69,8 @@ export interface AppParts {
   sink: CdrSink;
   ari: AriAdapter;
   calls: CallControl;
+  /** The toll-fraud guard every originate passes (its events: refused, alert, suspended). */
+  guard: TollGuard;
   /** The job queues, or null when Redis is off (TDMGATE_REDIS_URL=off). */
   queues: Queues | null;
   /** The CRM screen-pop webhooks; null when none are configured or the queues are off. */
@@ -87,6 +96,7 @@ export class App implements AppParts {
   readonly sink: CdrSink;
   readonly ari: AriAdapter;
   readonly calls: CallControl;
+  readonly guard: TollGuard;
   readonly queues: Queues | null;
   readonly webhooks: WebhookDispatcher | null;
   readonly demo: Demo | null;
@@ -95,7 +105,7 @@ export class App implements AppParts {
   private stopped = false;
 
   private constructor(parts: AppParts, private readonly lifecycle: Lifecycle, private readonly log: TrunkMapLogger) {
-    ({ site: this.site, backend: this.backend, trunkMap: this.trunkMap, db: this.db, sink: this.sink, ari: this.ari, calls: this.calls, queues: this.queues, webhooks: this.webhooks, demo: this.demo, events: this.events, url: this.url } = parts);
+    ({ site: this.site, backend: this.backend, trunkMap: this.trunkMap, db: this.db, sink: this.sink, ari: this.ari, calls: this.calls, guard: this.guard, queues: this.queues, webhooks: this.webhooks, demo: this.demo, events: this.events, url: this.url } = parts);
   }
 
   /** The demo's in-process Asterisk, when it runs (tests drive it). */
@@ -146,13 +156,16 @@ export class App implements AppParts {
         ...(t.pingIntervalMs !== undefined ? { pingIntervalMs: t.pingIntervalMs } : {}),
       });
       lifecycle.started('ARI', () => ari.stop());
+      const guard = new TollGuard({
+        site, policy: config.guard, usage: new GuardUsageRepository(db.knex), suspension: options.suspension ?? null, logger: log, ...(options.now ? { now: options.now } : {}),
+      });
       const calls = new CallControl({
-        ari, trunkMap, site, cdr: sink, logger: log,
+        ari, trunkMap, site, cdr: sink, logger: log, guard,
         spanAlarms: async (span) => (await backend.span(span)).alarmNames,
       });
       // Listening before the first call, stopped after call control: the hang-ups of the calls
       // ended at shutdown are queued too.
-      const webhooks = startWebhooks(config, calls, log, lifecycle);
+      const webhooks = startWebhooks(config, calls, guard, log, lifecycle);
       calls.attach();
       lifecycle.started('call control', async () => {
         demo?.stopCalls();
@@ -186,7 +199,7 @@ export class App implements AppParts {
       lifecycle.started('HTTP server', () => api.close());
       log.info({ url: listening.url, healthz: `${listening.url}/healthz`, readyz: `${listening.url}/readyz` }, 'health endpoints listening');
 
-      app = new App({ site, backend, trunkMap, db, sink, ari, calls, queues, webhooks, demo, events, url: listening.url }, lifecycle, log);
+      app = new App({ site, backend, trunkMap, db, sink, ari, calls, guard, queues, webhooks, demo, events, url: listening.url }, lifecycle, log);
       const running = app;
       // The demo's calls only make sense once our app is registered with the stand-in; its
       // outbound calls are jobs on the queues when there are queues.
@@ -274,13 +287,13 @@ async function priorAttempt(callId: string, calls: CallControl, db: OpenedCdrWri
 const DISPOSITION_STATUS: Readonly<Record<string, string>> = { BUSY: 'BUSY', 'NO ANSWER': 'NOANSWER', CONGESTION: 'CONGESTION' };
 
 /** The webhook workers, when endpoints are configured and the queues' Redis is on. */
-function startWebhooks(config: SupervisorConfig, calls: CallControl, log: TrunkMapLogger, lifecycle: Lifecycle): WebhookDispatcher | null {
+function startWebhooks(config: SupervisorConfig, calls: CallControl, guard: TollGuard, log: TrunkMapLogger, lifecycle: Lifecycle): WebhookDispatcher | null {
   if (config.webhooks.length === 0) return null;
   if (config.redis === null) {
     log.warn({ endpoints: config.webhooks.map((e) => e.name) }, 'webhooks configured but the job queues are off (TDMGATE_REDIS_URL=off): none will be sent');
     return null;
   }
-  const webhooks = new WebhookDispatcher({ redis: config.redis, endpoints: config.webhooks, events: calls.events, logger: log });
+  const webhooks = new WebhookDispatcher({ redis: config.redis, endpoints: config.webhooks, events: calls.events, alerts: guard, logger: log });
   webhooks.start();
   lifecycle.started('webhooks', () => webhooks.stop());
   return webhooks;

@@ -2,7 +2,8 @@
 // the call from being placed) decides. Answered -> completed; busy / no answer / failed -> tried
 // again after the delay for that outcome (the job's own, else the group's retryDelay), while
 // tries are left; congestion on every span -> the same, after the congestion delay; invalid
-// number or rejected -> failed, never retried; nothing dialled because Asterisk is away -> back
+// number or rejected -> failed, never retried, and so is a call the toll-fraud guard refused
+// (GUARD_REFUSED: its rule and limit are the job's failure reason); nothing dialled because Asterisk is away -> back
 // to the queue without using a try. Pure: BullMQ counts the tries and applies the delay.
 
 import type { RetryDelays } from '../provisioning/site/routing-types';

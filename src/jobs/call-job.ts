@@ -3,6 +3,8 @@
 // decides with: the kind, how many tries, per-outcome retry delays, the campaign it belongs to and
 // the customer data it carries. Checked once when added, field by field, against the site, so a
 // bad job is refused at the door with the field named instead of failing later at dial time.
+// The request's `origin` (the API token that added the job) is the adder's to set, never a
+// client's: the toll guard counts the job's calls against that token when they are dialled.
 
 import type { SiteConfig } from '../provisioning/site/site-types';
 import { isOutboundError } from '../supervisor/outbound/errors';
@@ -132,6 +134,7 @@ export function callJobOf(raw: CallJobData | CampaignJobData): CallJobData {
   if ('request' in raw) return raw;
   const request: OutboundRequest = {
     group: raw.group, number: raw.number,
+    ...(raw.token === undefined ? {} : { origin: { via: 'campaign', token: raw.token } }),
     ...(raw.callerId === undefined ? {} : { callerId: raw.callerId }),
     ...(raw.target === undefined ? {} : { target: raw.target }),
   };

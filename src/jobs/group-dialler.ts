@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { OutboundResult } from '../supervisor/outbound/outbound-calls';
 import { OUTBOUND_ID_PREFIX } from '../supervisor/outbound/outbound-calls';
+import type { Origin } from '../supervisor/outbound/request';
 import type { AttemptClaim } from './attempt-ledger';
 import { callKeyOf } from './attempt-ledger';
 import type { CallDispatcher } from './call-dispatcher';
@@ -195,7 +196,7 @@ export class GroupDialler {
       } else {
         log.info({ job: key, try: job.attemptsMade + 1, of: job.opts.attempts ?? 1, number: data.request.number, call: `${OUTBOUND_ID_PREFIX}${callKey}` }, 'call job dialling');
         this.d.jobEvent({ kind: 'dialling', job: key, group: this.name, number: data.request.number, try: job.attemptsMade + 1, of: job.opts.attempts ?? 1, fate: null, outcome: null, at: this.now() });
-        const request = { ...data.request, reference: key, callKey, retriesUsed: job.attemptsMade, accountcode: data.request.accountcode ?? key };
+        const request = { ...data.request, reference: key, callKey, retriesUsed: job.attemptsMade, accountcode: data.request.accountcode ?? key, origin: originOf(data) };
         const placing = this.d.options.dialer.originate(request);
         // originate() opens the attempt's leg (or holds its place under a span's attempt-rate cap)
         // before its first await: unplacedAttempts counts it now.
@@ -303,6 +304,12 @@ export class GroupDialler {
     await Promise.race([Promise.allSettled([...this.running]), new Promise((r) => (timer = setTimeout(r, drainMs)))]);
     clearTimeout(timer);
   }
+}
+
+/** The toll guard's view of a job: came through the queues, for the token that added it, if any. */
+function originOf(data: CallJobData): Origin {
+  const token = data.request.origin?.token;
+  return { via: data.campaignId === null ? 'job' : 'campaign', ...(token === undefined ? {} : { token }) };
 }
 
 function resultOf(r: OutboundResult | null, data: CallJobData): CallJobResult {

@@ -4,6 +4,7 @@
 
 import type { Knex } from 'knex';
 import * as createCdr from './migrations/20251124100000_create_cdr';
+import * as guardUsage from './migrations/20261208110000_guard_usage';
 import * as cdrSearchIndexes from './migrations/20261208120000_cdr_search_indexes';
 
 interface NamedMigration {
@@ -14,6 +15,7 @@ interface NamedMigration {
 // Append only, in timestamp order; a shipped entry never changes.
 const MIGRATIONS: readonly NamedMigration[] = [
   { name: '20251124100000_create_cdr', migration: createCdr },
+  { name: '20261208110000_guard_usage', migration: guardUsage },
   { name: '20261208120000_cdr_search_indexes', migration: cdrSearchIndexes },
 ];
 

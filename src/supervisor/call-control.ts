@@ -15,6 +15,7 @@ import type { CdrInput } from './cdr/cdr-record';
 import { InboundCalls } from './inbound/inbound-calls';
 import { OutboundCalls } from './outbound/outbound-calls';
 import { Reconciler } from './reconcile';
+import type { OriginateGuard } from './toll-guard/toll-guard';
 import { compileInbound } from './routing/compile';
 import type { TrunkMap, TrunkMapLogger } from './trunk-map';
 
@@ -29,6 +30,8 @@ export interface CallControlOptions {
   /** The span's alarm names now (hardware), to tell an alarm from a far-end cause 38. */
   spanAlarms: (span: number) => Promise<string[]>;
   logger: TrunkMapLogger;
+  /** The toll-fraud guard outbound calls pass; none = every call goes. */
+  guard?: OriginateGuard;
 }
 
 export class CallControl {
@@ -48,7 +51,7 @@ export class CallControl {
     this.inbound = new InboundCalls({
       legs: this.legs, ari, trunkMap, rules: compileInbound(site), logger, app: STASIS_APP,
     });
-    this.outbound = new OutboundCalls({ legs: this.legs, ari, trunkMap, site, logger, app: STASIS_APP });
+    this.outbound = new OutboundCalls({ legs: this.legs, ari, trunkMap, site, logger, app: STASIS_APP, ...(o.guard ? { guard: o.guard } : {}) });
     // Outbound first: it owns our originated channels by id; inbound takes every other DAHDI one.
     this.reconciler = new Reconciler(() => ari.listChannels(), this.legs, [this.outbound, this.inbound], logger);
   }

@@ -10,6 +10,8 @@ import type { BackendKind } from '../hardware/types';
 import { parseDatabaseUrl } from '../store/database-url';
 import { readYaml } from '../validation/yaml-source';
 import { SupervisorError } from './supervisor-errors';
+import type { GuardPolicy } from './toll-guard/guard-policy';
+import { parseGuardConfig } from './toll-guard/read-guard-config';
 import { parseWebhooks, type WebhookEndpoint } from './webhook-endpoints';
 
 export const DEFAULT_CONFIG_FILE = '/etc/tdmgate/tdmgate.yaml';
@@ -57,6 +59,8 @@ export interface SupervisorConfig {
   redis: RedisTarget | null;
   /** CRM screen-pop endpoints (the file's `webhooks:`); delivered through the queues' Redis. */
   webhooks: WebhookEndpoint[];
+  /** The toll-fraud guard's rules (the file's `guard:`; docs/toll-guard.md). */
+  guard: GuardPolicy;
   dataDir: string;
   listen: ListenAddress;
   demoRate: number;
@@ -84,7 +88,7 @@ export interface ConfigSources {
   readText?: (file: string) => Promise<string>;
 }
 
-const FILE_KEYS = ['site', 'backend', 'ari', 'database', 'redis', 'webhooks', 'dataDir', 'listen', 'demoRate', 'logFormat'] as const;
+const FILE_KEYS = ['site', 'backend', 'ari', 'database', 'redis', 'webhooks', 'guard', 'dataDir', 'listen', 'demoRate', 'logFormat'] as const;
 const ARI_KEYS = ['url', 'user', 'password'] as const;
 const DATABASE_KEYS = ['url'] as const;
 const REDIS_KEYS = ['url', 'prefix'] as const;
@@ -113,7 +117,7 @@ export async function loadConfig(sources: ConfigSources): Promise<SupervisorConf
       throw new SupervisorError('CONFIG_UNREADABLE', `${explicit !== undefined ? configKey : 'config file'}: cannot read ${file}: ${code}`, { key: explicit !== undefined ? configKey : file, cause: err });
     }
   }
-  const { values: fromFile, webhooks } = text === null ? { values: {}, webhooks: undefined } : parseFile(text, file);
+  const { values: fromFile, webhooks, guard } = text === null ? { values: {}, webhooks: undefined, guard: undefined } : parseFile(text, file);
   const fileKey = (k: string): string => `${file}: ${k}`;
 
   // flag > env > file; each value remembers where it came from so errors name that place.
@@ -146,6 +150,7 @@ export async function loadConfig(sources: ConfigSources): Promise<SupervisorConf
     dbUrl: parseDb(dbUrl.value, dbUrl.key, dataDir),
     redis: parseRedis(redisUrl, queuePrefix),
     webhooks: await parseWebhooks(webhooks, file, read),
+    guard: parseGuardConfig(guard, file),
     dataDir,
     listen: listen.value === undefined ? { ...DEFAULT_LISTEN } : parseListen(listen.value, listen.key),
     demoRate: demoRate.value === undefined ? DEFAULT_DEMO_RATE : parseRate(demoRate.value, demoRate.key),
@@ -168,11 +173,11 @@ function nonEmpty(v: string | undefined): string | undefined {
  * The file's keys flattened to the names env values override ('ari.url'), and the `webhooks`
  * list as it stands (no env form; parseWebhooks checks it); unknown keys refused.
  */
-function parseFile(text: string, file: string): { values: FileValues; webhooks: unknown } {
+function parseFile(text: string, file: string): { values: FileValues; webhooks: unknown; guard: unknown } {
   const yaml = readYaml(text);
   if (!yaml.ok) throw new SupervisorError('CONFIG_UNREADABLE', `${file}:${yaml.line}:${yaml.col}: YAML syntax error: ${yaml.message}`, { key: file });
   const root = yaml.value;
-  if (root === null || root === undefined) return { values: {}, webhooks: undefined };
+  if (root === null || root === undefined) return { values: {}, webhooks: undefined, guard: undefined };
   const top = section(root, file, '', FILE_KEYS);
   const out: FileValues = {};
   for (const key of ['site', 'backend', 'dataDir', 'listen', 'demoRate', 'logFormat'] as const) {
@@ -190,7 +195,7 @@ function parseFile(text: string, file: string): { values: FileValues; webhooks: 
     const redis = section(top.redis, file, 'redis.', REDIS_KEYS);
     for (const key of REDIS_KEYS) if (redis[key] !== undefined) out[`redis.${key}`] = scalar(redis[key], `${file}: redis.${key}`);
   }
-  return { values: out, webhooks: top.webhooks };
+  return { values: out, webhooks: top.webhooks, guard: top.guard };
 }
 
 function section<K extends string>(value: unknown, file: string, prefix: string, keys: readonly K[]): Partial<Record<K, unknown>> {

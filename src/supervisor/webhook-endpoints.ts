@@ -8,13 +8,19 @@ import path from 'node:path';
 import { CALL_EVENT_KINDS, type CallEventKind } from './calls/call-events';
 import { SupervisorError } from './supervisor-errors';
 
+/** The toll-fraud guard's alert (a token hit a cap): sent only to endpoints that list it. */
+export const FRAUD_ALERT = 'fraud.alert';
+export const WEBHOOK_EVENT_KINDS = [...CALL_EVENT_KINDS, FRAUD_ALERT] as const;
+export type WebhookEventKind = CallEventKind | typeof FRAUD_ALERT;
+
 export interface WebhookEndpoint {
   /** Names the endpoint's queue and its dead letters: stable while the URL stays the same. */
   name: string;
   url: string;
   /** HMAC-SHA256 key. Never logged. */
   secret: string;
-  events: readonly CallEventKind[];
+  /** Default: the call events; fraud.alert only when listed. */
+  events: readonly WebhookEventKind[];
   /** POSTs in flight to this endpoint at most. */
   concurrency: number;
   /** Tries per event before it becomes a dead letter. */
@@ -122,14 +128,14 @@ async function parseSecret(e: Record<string, unknown>, at: string, file: string,
   return secret;
 }
 
-function parseEvents(value: unknown, key: string): CallEventKind[] {
-  const allowed = `a list of ${CALL_EVENT_KINDS.join(', ')}`;
+function parseEvents(value: unknown, key: string): WebhookEventKind[] {
+  const allowed = `a list of ${WEBHOOK_EVENT_KINDS.join(', ')}`;
   if (value === undefined) return [...CALL_EVENT_KINDS];
   if (!Array.isArray(value) || value.length === 0) throw invalid(key, 'must be a non-empty list', allowed);
-  const kinds: CallEventKind[] = [];
+  const kinds: WebhookEventKind[] = [];
   for (const v of value) {
-    if (!(CALL_EVENT_KINDS as readonly unknown[]).includes(v)) throw invalid(key, `${JSON.stringify(v)} is not a call event`, allowed);
-    if (!kinds.includes(v as CallEventKind)) kinds.push(v as CallEventKind);
+    if (!(WEBHOOK_EVENT_KINDS as readonly unknown[]).includes(v)) throw invalid(key, `${JSON.stringify(v)} is not a webhook event`, allowed);
+    if (!kinds.includes(v as WebhookEventKind)) kinds.push(v as WebhookEventKind);
   }
   return kinds;
 }

@@ -1,12 +1,14 @@
-// What a CRM receives for one call event: a JSON body built once when the event is queued (so
-// every try of it, and every receiver, gets the same bytes) and a delivery id that stays the same
-// across tries and replays. Pure.
+// What a CRM receives for one call event - or the toll-fraud guard's alert: a JSON body built
+// once when the event is queued (so every try of it, and every receiver, gets the same bytes)
+// and a delivery id that stays the same across tries and replays. Pure.
 
-import type { CallEvent, CallEventKind } from '../supervisor/calls/call-events';
+import type { CallEvent } from '../supervisor/calls/call-events';
+import type { GuardAlert } from '../supervisor/toll-guard/toll-guard';
+import { FRAUD_ALERT, type WebhookEventKind } from '../supervisor/webhook-endpoints';
 
 /** A queued delivery: what the worker signs and posts. */
 export interface WebhookJobData {
-  event: CallEventKind;
+  event: WebhookEventKind;
   deliveryId: string;
   body: string;
   /** The event's time (ms since the epoch): the bench measures event -> POST from it. */
@@ -15,7 +17,7 @@ export interface WebhookJobData {
 
 export interface WebhookBody {
   id: string;
-  event: CallEventKind;
+  event: CallEvent['kind'];
   /** ISO 8601, Asterisk's time of the ring (channel creation), answer or hang-up. */
   at: string;
   call: {
@@ -58,4 +60,22 @@ export function webhookBody(e: CallEvent): WebhookBody {
 export function webhookJob(e: CallEvent): WebhookJobData {
   const id = deliveryId(e);
   return { event: e.kind, deliveryId: id, body: JSON.stringify(webhookBody(e)), at: e.at.getTime() };
+}
+
+/** A fraud alert's body: which cap, its limit, the token (suspended or not) and why. */
+export interface FraudAlertBody {
+  id: string;
+  event: typeof FRAUD_ALERT;
+  at: string;
+  alert: { rule: string; limit: string; token: string | null; subject: string; suspended: boolean; message: string };
+}
+
+export function alertJob(a: GuardAlert): WebhookJobData {
+  // One per subject, rule and moment: two boxes alerting on one cap send two (each is true).
+  const id = `fraud.${a.subject}.${a.rule}.${a.at.getTime()}`.replace(/[^A-Za-z0-9_.-]/g, '_');
+  const body: FraudAlertBody = {
+    id, event: FRAUD_ALERT, at: a.at.toISOString(),
+    alert: { rule: a.rule, limit: a.limit, token: a.token, subject: a.subject, suspended: a.suspended, message: a.message },
+  };
+  return { event: FRAUD_ALERT, deliveryId: id, body: JSON.stringify(body), at: a.at.getTime() };
 }

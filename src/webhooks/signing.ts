@@ -5,7 +5,7 @@
 // (the time comes in), so receivers and tests use the very code that signs.
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { CallEventKind } from '../supervisor/calls/call-events';
+import type { WebhookEventKind } from '../supervisor/webhook-endpoints';
 
 export const SIGNATURE_HEADER = 'X-Tdmgate-Signature';
 export const TIMESTAMP_HEADER = 'X-Tdmgate-Timestamp';
@@ -22,7 +22,7 @@ export function sign(secret: string, timestamp: string, body: string): string {
 }
 
 export interface DeliveryFacts {
-  event: CallEventKind;
+  event: WebhookEventKind;
   deliveryId: string;
   /** 1 for the first try. */
   attempt: number;

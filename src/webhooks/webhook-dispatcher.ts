@@ -8,15 +8,17 @@
 // while Redis is ready - so a Redis that is away costs memory up to the bound, then dropped
 // events (counted and logged), never a delayed or failed call. The endpoint's concurrency is
 // the worker's and, through BullMQ's global concurrency, that of all boxes sharing the queue.
+// The toll-fraud guard's alerts take the same road to the endpoints that list fraud.alert.
 
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { connectRedis, redisOptions } from '../jobs/redis';
 import type { CallEvent, CallEventListener } from '../supervisor/calls/call-events';
+import type { GuardAlert } from '../supervisor/toll-guard/toll-guard';
 import type { RedisTarget } from '../supervisor/config';
 import type { TrunkMapLogger } from '../supervisor/trunk-map';
 import type { WebhookEndpoint } from '../supervisor/webhook-endpoints';
-import { webhookJob, type WebhookJobData } from './payload';
+import { alertJob, webhookJob, type WebhookJobData } from './payload';
 import { postWebhook } from './post';
 import { KEEP_COMPLETED, KEEP_DEAD_LETTERS, webhookQueueName } from './queue-names';
 import { signedHeaders } from './signing';
@@ -25,10 +27,17 @@ export interface CallEventSource {
   on(listener: CallEventListener): () => void;
 }
 
+/** The toll guard's alerts (its 'alert' event). */
+export interface AlertSource {
+  on(event: 'alert', listener: (alert: GuardAlert) => void): unknown;
+  off(event: 'alert', listener: (alert: GuardAlert) => void): unknown;
+}
+
 export interface WebhookDispatcherOptions {
   redis: RedisTarget;
   endpoints: readonly WebhookEndpoint[];
   events: CallEventSource;
+  alerts?: AlertSource;
   logger: TrunkMapLogger;
   /** Events held while Redis is away; beyond it they are dropped (counted). */
   bufferLimit?: number;
@@ -70,7 +79,7 @@ export class WebhookDispatcher {
   private readonly lanes: Lane[];
   private readonly log: TrunkMapLogger;
   private readonly bufferLimit: number;
-  private buffer: CallEvent[] = [];
+  private buffer: (CallEvent | GuardAlert)[] = [];
   private pumping: Promise<void> | null = null;
   private unsubscribe: (() => void) | null = null;
   /** Dropped since the last successful hand-over, for the one summary line. */
@@ -94,7 +103,14 @@ export class WebhookDispatcher {
   /** Listens to the call events; deliveries begin whenever Redis is ready. */
   start(): void {
     if (this.unsubscribe) return;
-    this.unsubscribe = this.o.events.on((e) => this.take(e));
+    const off = this.o.events.on((e) => this.take(e));
+    const alerts = this.o.alerts;
+    const onAlert = (a: GuardAlert): void => this.take(a);
+    alerts?.on('alert', onAlert);
+    this.unsubscribe = () => {
+      off();
+      alerts?.off('alert', onAlert);
+    };
     for (const { endpoint, queue, worker } of this.lanes) {
       worker.run().catch((err: unknown) => this.connectionError('webhook worker', err));
       // All boxes sharing the queue together keep to the endpoint's concurrency.
@@ -130,7 +146,7 @@ export class WebhookDispatcher {
 
   // ---- the call path: take and go ----------------------------------------------------------
 
-  private take(e: CallEvent): void {
+  private take(e: CallEvent | GuardAlert): void {
     if (this.buffer.length >= this.bufferLimit) {
       this.drop(1, 'buffer full: Redis away');
       return;
@@ -175,12 +191,12 @@ export class WebhookDispatcher {
     }
   }
 
-  private async enqueue(batch: readonly CallEvent[]): Promise<void> {
-    const jobs = batch.map((e) => ({ kind: e.kind, data: webhookJob(e) }));
+  private async enqueue(batch: readonly (CallEvent | GuardAlert)[]): Promise<void> {
+    const jobs = batch.map((e) => ('rule' in e ? alertJob(e) : webhookJob(e)));
     await Promise.all(this.lanes.map(async ({ endpoint, queue }) => {
-      const wanted = jobs.filter((j) => endpoint.events.includes(j.kind));
+      const wanted = jobs.filter((j) => endpoint.events.includes(j.event));
       if (wanted.length === 0) return;
-      await queue.addBulk(wanted.map(({ data }) => ({
+      await queue.addBulk(wanted.map((data) => ({
         name: data.event,
         data,
         opts: {

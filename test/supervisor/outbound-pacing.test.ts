@@ -28,7 +28,7 @@ describe('outbound calls under a per-span attempt-rate cap', function () {
 
   beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'tdmgate-paced-'));
-    running = await startTestSupervisor({ name: 'SQLite', url: undefined }, undefined, pacedSite(dir));
+    running = await startTestSupervisor({ name: 'SQLite', url: undefined }, undefined, { sitePath: pacedSite(dir) });
     sup = running.sup;
   });
   afterEach(async () => {

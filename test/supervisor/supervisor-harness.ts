@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSimBackend, type SimBackend } from '../../src/hardware/sim';
 import { loadConfig } from '../../src/supervisor/config';
-import { App } from '../../src/app/app';
+import { App, type AppOptions } from '../../src/app/app';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const DEMO_SITE = path.join(ROOT, 'dahdi-config', 'sites', 'sim-demo.yaml');
@@ -31,21 +31,29 @@ export interface TestSupervisor {
   stop(): Promise<void>;
 }
 
+/** A config file's text (e.g. a `guard:` section) and the app's seams (token suspension, the guard's clock). */
+export interface TestExtras extends Pick<AppOptions, 'suspension' | 'now'> {
+  configYaml?: string;
+  /** A site file instead of the demo site. */
+  sitePath?: string;
+}
+
 /**
  * Started, connected to the stand-in, with an empty cdr table. The job queues are off unless
- * `queues` names a Redis and a prefix of the test's own; `sitePath` replaces the demo site.
+ * `queues` names a Redis and a prefix of the test's own.
  */
-export async function startTestSupervisor(variant: DbVariant, queues?: { url: string; prefix: string; lockMs?: number; stalledMs?: number }, sitePath = DEMO_SITE): Promise<TestSupervisor> {
+export async function startTestSupervisor(variant: DbVariant, queues?: { url: string; prefix: string; lockMs?: number; stalledMs?: number }, extras: TestExtras = {}): Promise<TestSupervisor> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tdmgate-sup-'));
   const sim = createSimBackend();
   const redis = queues ? { TDMGATE_REDIS_URL: queues.url, TDMGATE_QUEUE_PREFIX: queues.prefix } : { TDMGATE_REDIS_URL: 'off' };
   const config = await loadConfig({
     env: { TDMGATE_DATA_DIR: dir, TDMGATE_LISTEN: '127.0.0.1:0', ...redis, ...(variant.url ? { TDMGATE_DB_URL: variant.url } : {}) },
     flags: { config: '/nonexistent-ok' },
-    readText: () => Promise.resolve(''),
+    readText: () => Promise.resolve(extras.configYaml ?? ''),
   });
   const sup = await App.start({
-    config, logger: silent, demoSitePath: sitePath, backend: sim, demoTraffic: false,
+    config, logger: silent, demoSitePath: extras.sitePath ?? DEMO_SITE, backend: sim, demoTraffic: false,
+    ...(extras.suspension ? { suspension: extras.suspension } : {}), ...(extras.now ? { now: extras.now } : {}),
     tuning: {
       restTimeoutMs: 400, backoffMaxMs: 200, pingIntervalMs: 0, trunkIntervalMs: 20, cdrFlushMs: 20, standinSpanWatchMs: 10, queueIdleMs: 100,
       ...(queues?.lockMs ? { queueLockMs: queues.lockMs } : {}), ...(queues?.stalledMs ? { queueStalledMs: queues.stalledMs } : {}),

@@ -138,7 +138,7 @@ describe('webhooks: the config file\'s webhooks list', () => {
     await refused('webhooks:\n  - { url: "http://x/" }\n', /webhooks\[0\]\.secret: is required/);
     await refused('webhooks:\n  - { url: "http://x/", secret: "0123456789abcdefgh", secretFile: f }\n', /both set/);
     await refused('webhooks:\n  - { url: "http://x/", secretFile: missing }\n', /webhooks\[0\]\.secretFile: cannot read \/etc\/tdmgate\/missing: ENOENT/);
-    await refused('webhooks:\n  - { url: "http://x/", secret: "0123456789abcdefgh", events: [ring, hold] }\n', /webhooks\[0\]\.events: "hold" is not a call event/);
+    await refused('webhooks:\n  - { url: "http://x/", secret: "0123456789abcdefgh", events: [ring, hold] }\n', /webhooks\[0\]\.events: "hold" is not a webhook event.*allowed: a list of ring, answer, hangup, fraud\.alert/);
     await refused('webhooks:\n  - { url: "http://x/", secret: "0123456789abcdefgh", concurrency: 0 }\n', /webhooks\[0\]\.concurrency: 0 is not allowed/);
     await refused('webhooks:\n  - { url: "http://x/", secret: "0123456789abcdefgh", retries: 3 }\n', /webhooks\[0\]\.retries: is not a known key/);
     await refused('webhooks:\n  - { name: a, url: "http://x/", secret: "0123456789abcdefgh" }\n  - { name: a, url: "http://y/", secret: "0123456789abcdefgh" }\n', /webhooks\[1\]\.name: "a" is used/);

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { App } from '../../src/app/app';
+import { App, type AppOptions } from '../../src/app/app';
 import { createSimBackend } from '../../src/hardware/sim';
 import { loadConfig } from '../../src/supervisor/config';
 import { DEMO_SITE, silent } from '../supervisor/supervisor-harness';
@@ -22,17 +22,20 @@ export interface WebhookSupervisor {
   dropKeys(): Promise<void>;
 }
 
-/** `endpoints`: the YAML of the webhooks list's items, e.g. `{ url: ..., secret: ... }`. */
-export async function startWithWebhooks(endpoints: string[], options: { redisUrl?: string } = {}): Promise<WebhookSupervisor> {
+/**
+ * `endpoints`: the YAML of the webhooks list's items, e.g. `{ url: ..., secret: ... }`;
+ * `configExtra`: more of the config file (a `guard:` section); `suspension`: the app's token seam.
+ */
+export async function startWithWebhooks(endpoints: string[], options: { redisUrl?: string; configExtra?: string } & Pick<AppOptions, 'suspension'> = {}): Promise<WebhookSupervisor> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tdmgate-wh-'));
   const prefix = uniquePrefix('wh');
   const config = await loadConfig({
     env: { TDMGATE_DATA_DIR: dir, TDMGATE_LISTEN: '127.0.0.1:0', TDMGATE_REDIS_URL: options.redisUrl ?? redisUrl(), TDMGATE_QUEUE_PREFIX: prefix },
     flags: { config: path.join(dir, 'tdmgate.yaml') },
-    readText: () => Promise.resolve(`webhooks:\n${endpoints.map((e) => `  - ${e}\n`).join('')}`),
+    readText: () => Promise.resolve(`webhooks:\n${endpoints.map((e) => `  - ${e}\n`).join('')}${options.configExtra ?? ''}`),
   });
   const sup = await App.start({
-    config, logger: silent, demoSitePath: DEMO_SITE, backend: createSimBackend(), demoTraffic: false,
+    config, logger: silent, demoSitePath: DEMO_SITE, backend: createSimBackend(), demoTraffic: false, ...(options.suspension ? { suspension: options.suspension } : {}),
     tuning: { restTimeoutMs: 400, backoffMaxMs: 200, pingIntervalMs: 0, trunkIntervalMs: 20, cdrFlushMs: 20, standinSpanWatchMs: 10 },
   });
   await sup.ari.waitReady(5000);

@@ -73,8 +73,9 @@ export class CampaignService {
   /**
    * Creates the campaign (or finds the one of the same name and settings) and adds one job per
    * row with the id `<campaign>-<line>`: loading a file again adds only the lines not there yet.
+   * `token`: the API token that loads it; its calls count against that token's toll-guard caps.
    */
-  async load(settings: CampaignSettings, rows: readonly CampaignRow[], now = new Date()): Promise<LoadResult> {
+  async load(settings: CampaignSettings, rows: readonly CampaignRow[], now = new Date(), token?: string): Promise<LoadResult> {
     if (rows.length === 0) throw new JobError('INVALID_JOB', 'has no number to call', { field: 'rows' });
     const id = campaignIdOf(settings.name);
     const key = this.keys.campaign(id);
@@ -101,7 +102,7 @@ export class CampaignService {
     for (let i = 0; i < rows.length; i += LOAD_CHUNK) {
       await queue.addBulk(rows.slice(i, i + LOAD_CHUNK).map((row) => ({
         name: 'call',
-        data: jobData(id, settings, row),
+        data: jobData(id, settings, row, token),
         // The outcome's delay comes from the dispatcher's backoff (call-fate.ts), as for call jobs.
         opts: { jobId: `${id}-${row.line}`, attempts: settings.maxAttempts, backoff: { type: 'call-outcome' }, removeOnComplete: false, removeOnFail: false },
       })));
@@ -312,8 +313,9 @@ export class CampaignService {
   }
 }
 
-function jobData(campaignId: string, settings: CampaignSettings, row: CampaignRow): CampaignJobData {
+function jobData(campaignId: string, settings: CampaignSettings, row: CampaignRow, token: string | undefined): CampaignJobData {
   return {
+    ...(token === undefined ? {} : { token }),
     campaignId,
     group: settings.group,
     number: row.number,

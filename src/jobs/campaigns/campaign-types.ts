@@ -74,6 +74,8 @@ export interface CampaignJobData {
   data: Record<string, string>;
   /** Times an operator sent the job back (jobs retry): its tries get new call ids. */
   round?: number;
+  /** The API token that loaded the campaign: the toll guard counts its calls for it. */
+  token?: string;
 }
 
 /** Why a number was not dialled at all. */

@@ -3,12 +3,13 @@
 
 import { suggestion, type Checker } from '../../validation/checker';
 import { COUNTRY_CODES, isCountryCode } from './country-codes';
+import { readGroupGuard, readNumberClasses } from './read-guard';
 import { readPatterns, type DirectionOf } from './read-inbound';
 import type { GroupResolver } from './read-spans';
 import { DIAL_FORMS, type InboundReserve, type Numbering, type OutboundSettings, type RetryDelays } from './routing-types';
 
-export const NUMBERING_KEYS = ['country', 'nationalPrefix', 'internationalPrefix', 'localAreaCode', 'nationalPatterns'] as const;
-export const OUTBOUND_KEYS = ['group', 'callerId', 'timeout', 'maxRetries', 'retryDelay', 'dial', 'inboundReserve', 'attemptsPerSecond', 'attemptsPerSecondPerSpan'] as const;
+export const NUMBERING_KEYS = ['country', 'nationalPrefix', 'internationalPrefix', 'localAreaCode', 'nationalPatterns', 'classes'] as const;
+export const OUTBOUND_KEYS = ['group', 'callerId', 'timeout', 'maxRetries', 'retryDelay', 'dial', 'inboundReserve', 'attemptsPerSecond', 'attemptsPerSecondPerSpan', 'guard'] as const;
 export const NO_RESERVE: InboundReserve = { kind: 'channels', count: 0 };
 const RETRY_KEYS = ['busy', 'noAnswer', 'congestion', 'failed'] as const;
 /** Seconds; a busy line is tried again after 5 minutes, an unanswered one after 15. */
@@ -49,6 +50,7 @@ export function readNumbering(c: Checker, value: unknown, path: string): Numberi
     internationalPrefix: international,
     localAreaCode: readDigits(c, m.localAreaCode, `${path}.localAreaCode`, 6),
     nationalPatterns: readPatterns(c, m.nationalPatterns, `${path}.nationalPatterns`),
+    ...optional('classes', readNumberClasses(c, m.classes, `${path}.classes`, national)),
   };
 }
 
@@ -77,8 +79,14 @@ export function readOutbound(c: Checker, value: unknown, path: string, group: Gr
       inboundReserve: readReserve(c, m.inboundReserve, `${p}.inboundReserve`),
       attemptsPerSecond: m.attemptsPerSecond === undefined ? null : c.number(m.attemptsPerSecond, `${p}.attemptsPerSecond`, 0.1, 1000, undefined),
       attemptsPerSecondPerSpan: m.attemptsPerSecondPerSpan === undefined ? null : c.number(m.attemptsPerSecondPerSpan, `${p}.attemptsPerSecondPerSpan`, 0.1, 1000, undefined),
+      ...optional('guard', readGroupGuard(c, m.guard, `${p}.guard`)),
     }];
   });
+}
+
+/** The toll guard's keys stay out of the model when the file leaves them out. */
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 function readRetryDelays(c: Checker, value: unknown, path: string): RetryDelays {

@@ -2,6 +2,8 @@
 // holiday calendars, named dialplan targets, the VIP whitelist, the blacklist, the ordered
 // inbound rules and per-group outbound settings. The supervisor's pure deciders read this.
 
+import type { GroupGuard, NumberClasses } from './guard-types';
+
 /** Days as JavaScript numbers them (Date#getDay): 0 = Sunday. */
 export const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type DayName = (typeof DAY_NAMES)[number];
@@ -28,6 +30,8 @@ export interface Numbering {
    * mobiles `_1[3-9]XXXXXXXXX`, NANP `_NXXNXXXXXX`). Without them a bare number is local.
    */
   nationalPatterns: string[];
+  /** Number ranges the toll-fraud guard classes as premium, shared-cost, toll-free, mobile; beside its built-in ones. */
+  classes?: NumberClasses;
 }
 
 /** A time window in the site's time zone; from > to runs past midnight into the next day. */
@@ -111,6 +115,8 @@ export interface OutboundSettings {
    * for every outbound attempt - queued, API or a hunt's next span; null = no cap.
    */
   attemptsPerSecondPerSpan: number | null;
+  /** The destinations the toll-fraud guard lets through on this group; unset = every one. */
+  guard?: GroupGuard;
 }
 
 export type InboundReserve = { kind: 'channels'; count: number } | { kind: 'percent'; percent: number };

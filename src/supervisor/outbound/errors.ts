@@ -13,7 +13,9 @@ export type OutboundErrorCode =
   /** The answer target is not a routing target of the site. */
   | 'UNKNOWN_TARGET'
   /** Any other field of the request is out of range (caller ID, timeout, variables). */
-  | 'INVALID_REQUEST';
+  | 'INVALID_REQUEST'
+  /** The toll-fraud guard refused the destination or the caller (a GuardError: rule and limit). */
+  | 'GUARD_REFUSED';
 
 export class OutboundError extends Error {
   readonly code: OutboundErrorCode;

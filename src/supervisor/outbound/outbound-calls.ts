@@ -1,6 +1,7 @@
-// Outbound calls through ARI: a request is checked against the site, the number normalised and
-// the attempts planned with the spans' live conditions from the TrunkMap (spans in alarm or
-// maintenance get none); then one originate per attempt into our Stasis app, with a channel id
+// Outbound calls through ARI: a request is checked against the site, the number normalised, the
+// toll-fraud guard asked (a refusal is a GuardError; nothing is dialled) and the attempts
+// planned with the spans' live conditions from the TrunkMap (spans in alarm or maintenance get
+// none); then one originate per attempt into our Stasis app, with a channel id
 // we make so events that beat the REST answer still find their attempt. An attempt ends in an
 // outcome - answered (the call is sent on to its dialplan target), or the Q.850 cause / Dial
 // status mapped by outcomes.ts, or 500 "Allocation failed" read as congestion (no channel free)
@@ -29,7 +30,8 @@ import { newNotification, NotificationCalls } from './notification-calls';
 import { notificationResult, type NotificationResult } from './notification-steps';
 import { outboundCdr, type OutboundData } from './outbound-cdr';
 import { outcomeOf, type Outcome } from './outcomes';
-import { prepareCall, settingsFor, type PreparedCall } from './prepare-call';
+import { prepareCall, settingsFor, e164Of, type PreparedCall } from './prepare-call';
+import type { GuardTicket, OriginateGuard } from '../toll-guard/toll-guard';
 import { checkRequest, DEFAULT_OUTBOUND_PLACE, type CheckedRequest } from './request';
 
 /** What outbound calls need of the ARI adapter. */
@@ -53,6 +55,8 @@ export interface OutboundCallsOptions {
   app: string;
   /** Beyond an attempt's ringing timeout, how long we wait for Asterisk to end it before we do. */
   graceMs?: number;
+  /** The toll-fraud guard every originate passes before anything is dialled; none = every call goes. */
+  guard?: OriginateGuard;
   now?: () => Date;
 }
 
@@ -115,7 +119,10 @@ export class OutboundCalls implements LegOwner<OutboundData> {
   private readonly log: TrunkMapLogger;
   private readonly notifications: NotificationCalls;
   private readonly pacing: SpanPacing;
-  /** Attempts held back by their span's attempt-rate cap: no leg yet, but headed for a channel. */
+  /**
+   * Calls with no leg yet but headed for a channel - waiting for the toll guard's answer, or held
+   * back by their span's attempt-rate cap: counted as attempts under way meanwhile.
+   */
   private readonly held = new Set<{ group: string; span: number | null }>();
   private readonly counts: Omit<OutboundStats, 'records' | 'recordFailures'> = {
     requested: 0, attempts: 0,
@@ -146,8 +153,21 @@ export class OutboundCalls implements LegOwner<OutboundData> {
    */
   async originate(input: unknown): Promise<OutboundResult> {
     const req = checkRequest(input, this.o.site);
-    const call = this.prepare(req);
-    if (this.o.ari.status !== 'ready') throw new AriNotReadyError(`call to ${call.number.e164}: ARI is ${this.o.ari.status}; nothing was dialled`, { operation: 'outbound.originate' });
+    const number = e164Of(req.number, this.numbering);
+    if (this.o.ari.status !== 'ready') throw new AriNotReadyError(`call to ${number.e164}: ARI is ${this.o.ari.status}; nothing was dialled`, { operation: 'outbound.originate' });
+    // Until its first leg is open, a call waiting for the guard counts as an unplaced attempt of
+    // its group: the job queues never take more calls than the group has channels for meanwhile.
+    const release = this.o.guard ? this.holdPlace({ group: req.group.name, span: null }) : null;
+    let ticket: GuardTicket | null = null;
+    let call: PreparedCall;
+    try {
+      if (this.o.guard) ticket = await this.o.guard.check({ number, group: { name: req.group.name, number: req.group.number }, origin: req.origin });
+      // Planned after the guard's answer, with the spans as they are now.
+      call = this.prepare(req);
+    } finally {
+      // The first attempt's leg opens below in this same turn of the event loop.
+      release?.();
+    }
     this.counts.requested++;
     const callId = `${OUTBOUND_ID_PREFIX}${req.callKey ?? randomBytes(6).toString('hex')}`;
     const reports: AttemptReport[] = [];
@@ -161,7 +181,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
       // yields, which the job queues' count of attempts under way relies on.
       const hold = this.pace(attempt, req.group, call.settings.attemptsPerSecondPerSpan);
       if (hold) await hold;
-      last = await this.attempt(callId, progress.attempt, attempt, call, req);
+      last = await this.attempt(callId, progress.attempt, attempt, call, req, ticket);
       reports.push({ span: attempt.span, dial: attempt.dial, channelId: last.channelId, outcome: last.outcome, cause: last.cause, dialStatus: last.dialStatus });
       const step = nextStep(call.attempts, progress, last.outcome, call.settings);
       if (step.kind !== 'next-span') return this.result(callId, call, reports, last, step);
@@ -220,14 +240,13 @@ export class OutboundCalls implements LegOwner<OutboundData> {
       this.pacing.take(key, perSecond);
       return null;
     }
-    const held = { group: group.name, span: attempt.span };
-    this.held.add(held);
+    const release = this.holdPlace({ group: group.name, span: attempt.span });
     const wait = async (): Promise<void> => {
       try {
         for (let ms = this.pacing.waitMs(key, perSecond); ms > 0; ms = this.pacing.waitMs(key, perSecond)) await new Promise((r) => setTimeout(r, ms));
         this.pacing.take(key, perSecond);
       } finally {
-        this.held.delete(held);
+        release();
       }
     };
     return wait();
@@ -279,7 +298,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
       data: {
         callId: ch.id.replace(/-\d+$/, ''), callerName: ch.caller.name, callerNumber: ch.caller.number, dialNumber: '', dial: '', timeoutSeconds: 0,
         target: { context: ch.dialplan.context, extension: ch.dialplan.exten, priority: ch.dialplan.priority }, route: 'outbound', targetName: '', reference: '', accountcode: '',
-        notification: null, settle: null, located: null, guard: null,
+        notification: null, settle: null, located: null, guard: null, toll: null,
       },
     }, inStasis ? 'orphaned' : 'continued', this);
     legs.nameKnown(leg, ch.name);
@@ -316,6 +335,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
   ended(leg: OutboundLeg, end: LegEnd): void {
     if (leg.data.guard) clearTimeout(leg.data.guard);
     leg.data.guard = null;
+    if (leg.data.toll && leg.answeredAt !== null) this.o.guard?.callEnded(leg.data.toll, Math.max(0, Math.round((end.at.getTime() - leg.answeredAt.getTime()) / 1000)));
     const n = leg.data.notification;
     if (n && leg.answeredAt !== null) {
       this.notifications.gone(leg);
@@ -332,6 +352,13 @@ export class OutboundCalls implements LegOwner<OutboundData> {
 
   // ---- one call ------------------------------------------------------------------------------
 
+  /** Counts a call as an attempt under way on its group (and span) until the returned function is called. */
+  private holdPlace(place: { group: string; span: number | null }): () => void {
+    const held = { ...place };
+    this.held.add(held);
+    return () => this.held.delete(held);
+  }
+
   private prepare(req: CheckedRequest): PreparedCall {
     const configured = this.o.site.routing?.outbound ?? [];
     const perSpan = settingsFor(req.group.number, configured).attemptsPerSecondPerSpan;
@@ -340,7 +367,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
     return { ...prepared, callerId: req.callerId ?? prepared.callerId, timeoutSeconds: req.timeoutSeconds ?? prepared.timeoutSeconds };
   }
 
-  private attempt(callId: string, index: number, attempt: Attempt, call: PreparedCall, req: CheckedRequest): Promise<AttemptEnd> {
+  private attempt(callId: string, index: number, attempt: Attempt, call: PreparedCall, req: CheckedRequest, toll: GuardTicket | null): Promise<AttemptEnd> {
     this.counts.attempts++;
     const leg = this.o.legs.open<OutboundData>({
       id: `${callId}-${index + 1}`, direction: 'outbound', name: '', createdAt: this.now(), span: attempt.span, groupName: req.group.name,
@@ -348,7 +375,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
       data: {
         callId, callerName: '', callerNumber: call.callerId ?? '', dialNumber: call.dialNumber, dial: attempt.dial, timeoutSeconds: call.timeoutSeconds,
         target: req.target, route: routeOf(req), targetName: req.target?.name ?? '', reference: req.reference, accountcode: req.accountcode,
-        notification: req.prompt ? newNotification(req.prompt) : null, settle: null, located: null, guard: null,
+        notification: req.prompt ? newNotification(req.prompt) : null, settle: null, located: null, guard: null, toll,
       },
     }, 'dialing', this);
     return new Promise((resolve) => {

@@ -7,6 +7,7 @@
 import type { CdrDisposition, CdrInput } from '../cdr/cdr-record';
 import { AMA_DOCUMENTATION, clidOf, clip, legTimes } from '../cdr/leg-fields';
 import { interruptionNote, type DialplanPlace, type Leg, type LegEnd } from '../calls/leg';
+import type { GuardTicket } from '../toll-guard/toll-guard';
 import type { NotificationState } from './notification-calls';
 import { notificationNote, type NotificationResult } from './notification-steps';
 import type { Outcome } from './outcomes';
@@ -37,6 +38,8 @@ export interface OutboundData {
   located: Promise<void> | null;
   /** Our own end of an attempt Asterisk should have ended (ringing timeout + grace). */
   guard: NodeJS.Timeout | null;
+  /** The toll guard's ticket of a call abroad whose talk minutes count against a cap; null otherwise. */
+  toll: GuardTicket | null;
 }
 
 const DISPOSITIONS: Readonly<Record<Outcome, CdrDisposition>> = {

@@ -18,6 +18,16 @@ export interface DialplanPlace {
   name: string;
 }
 
+/** How an originate came in; the toll guard counts and limits by the API token. */
+export const ORIGIN_VIAS = ['api', 'job', 'campaign', 'cli', 'demo'] as const;
+export type OriginVia = (typeof ORIGIN_VIAS)[number];
+
+export interface Origin {
+  via: OriginVia;
+  /** The API token's name the call is for (an API request, or a job or campaign the token added). */
+  token?: string;
+}
+
 export interface OutboundRequest {
   /** Trunk group number or name. */
   group: number | string;
@@ -48,6 +58,11 @@ export interface OutboundRequest {
    * try is known by its id - in ARI and as the CDRs' linkedid - before it is placed; default random.
    */
   callKey?: string;
+  /**
+   * Who asked, for the toll guard. Set by the service that takes the request (the API from its
+   * bearer token, the job queues from the job), never taken from a client's body as given.
+   */
+  origin?: Origin;
 }
 
 export interface CheckedRequest {
@@ -63,12 +78,13 @@ export interface CheckedRequest {
   retriesUsed: number;
   reference: string;
   callKey: string | null;
+  origin: Origin | null;
 }
 
 /** An answered call with no target goes here: the customer's context, which the generated dialplan's comments name. */
 export const DEFAULT_OUTBOUND_PLACE: DialplanPlace = { context: OUTBOUND_DEFAULT_CONTEXT, extension: 's', priority: 1, name: '' };
 
-const KEYS = ['group', 'number', 'callerId', 'timeoutSeconds', 'target', 'prompt', 'variables', 'accountcode', 'retriesUsed', 'reference', 'callKey'];
+const KEYS = ['group', 'number', 'callerId', 'timeoutSeconds', 'target', 'prompt', 'variables', 'accountcode', 'retriesUsed', 'reference', 'callKey', 'origin'];
 const DIALPLAN_NAME = /^[A-Za-z0-9_\-+.*#]{1,79}$/;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const MAX_VARIABLES = 32;
@@ -96,7 +112,21 @@ export function checkRequest(input: unknown, site: SiteConfig): CheckedRequest {
     retriesUsed: r.retriesUsed === undefined ? 0 : integer(r.retriesUsed, 'retriesUsed', 0, 1000),
     reference: optionalText(r.reference, 'reference', /^[\x20-\x7e]{1,100}$/, 'printable ASCII, at most 100 characters') ?? '',
     callKey: optionalText(r.callKey, 'callKey', /^[a-z0-9]{8,32}$/, '8 to 32 lowercase letters and digits'),
+    origin: originOf(r.origin),
   };
+}
+
+const TOKEN_NAME = /^[A-Za-z0-9_.@-]{1,64}$/;
+
+export function originOf(value: unknown): Origin | null {
+  if (value === undefined) return null;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw refuse('origin', value, `is not { via, token? }`);
+  const v = value as Record<string, unknown>;
+  const unknownKey = Object.keys(v).find((k) => k !== 'via' && k !== 'token');
+  if (unknownKey !== undefined) throw refuse(`origin.${unknownKey}`, v[unknownKey], 'is not an origin field; allowed: via, token');
+  if (!(ORIGIN_VIAS as readonly unknown[]).includes(v.via)) throw refuse('origin.via', v.via, `is not allowed; expected one of ${ORIGIN_VIAS.join(', ')}`);
+  const token = optionalText(v.token, 'origin.token', TOKEN_NAME, 'a token name: letters, digits, _ . @ -, at most 64');
+  return token === null ? { via: v.via as OriginVia } : { via: v.via as OriginVia, token };
 }
 
 function groupOf(value: unknown, site: SiteConfig): TrunkGroup {
