@@ -12,7 +12,7 @@ import { cardPorts, header, globalChannels, ranges, render, siteNameFact, usedTi
 const MFCR2_IDLE_BITS = '1101';
 
 export function systemConf(site: SiteConfig, source: SiteSource): string {
-  const blocks: string[][] = [[header('#', 'DAHDI span and channel configuration (dahdi_cfg)', source, [siteNameFact(site)]).trimEnd()]];
+  const blocks: string[][] = [[header('#', 'DAHDI span and channel configuration (dahdi_cfg)', source, [siteNameFact(site), ...echoFact(site)]).trimEnd()]];
   for (const card of site.cards) {
     for (const port of cardPorts(card)) blocks.push(port.kind === 'span' ? digitalSpan(card, port.span) : unusedSpan(card, port.span));
     if (card.analog) blocks.push(analogSpan(card, card.analog));
@@ -69,6 +69,18 @@ function analogSpan(card: CardConfig, analog: AnalogSpan): string[] {
   lines.push(...echoCanceller(card, ranges(analog, analog.ports.map((p) => p.port))));
   return lines;
 }
+
+/**
+ * Where a card has its own echo settings, the site's default is in no configuration line: the
+ * header says it, so import gives the site back its default and each card its own.
+ */
+function echoFact(site: SiteConfig): string[] {
+  const differs = site.cards.some((c) => c.echoCanceller !== site.echoCanceller || c.echoCancelWhenBridged !== site.echoCancelWhenBridged);
+  return differs ? [`${ECHO_FACT} ${site.echoCanceller} (echocancelwhenbridged=${site.echoCancelWhenBridged ? 'yes' : 'no'})`] : [];
+}
+
+/** The header line's words, shared with import. */
+export const ECHO_FACT = 'echo canceller of cards that do not name one:';
 
 function echoCanceller(card: CardConfig, channels: string): string[] {
   if (!channels || card.echoCanceller === 'none') return [];

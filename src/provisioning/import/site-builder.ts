@@ -80,7 +80,8 @@ export function buildSite(system: SystemConf, chan: ChanDahdiConf | null, option
     name: options.name,
     toneZone: pickToneZone(ctx, system),
     ...siteEcho([...ctx.echo.values()]),
-    clock: digital.some((u) => u.span.timing > 0) ? 'network' : 'internal',
+    // Without digital spans there is no clock to take; network is the site file's default then.
+    clock: digital.length > 0 && !digital.some((u) => u.span.timing > 0) ? 'internal' : 'network',
     defaultContext: pickDefaultContext(ctx),
     cards,
     groups,

@@ -52,8 +52,9 @@ export const CHAN_DAHDI_KEYS: Readonly<Record<string, ChanDahdiKey>> = {
   busypattern: ch('', 'busyPattern'),
   cidsignalling: ch('bell', 'cidSignalling'),
   cidstart: ch('ring', 'cidStart'),
-  callgroup: ch('', 'callGroup'),
-  pickupgroup: ch('', 'pickupGroup'),
+  // An empty callgroup=/pickupgroup= does not clear an earlier one (chan_dahdi.conf.sample); none does.
+  callgroup: ch('none', 'callGroup'),
+  pickupgroup: ch('none', 'pickupGroup'),
   // Per-channel keys for the escape hatch.
   language: ch(''),
   msn: ch(''),

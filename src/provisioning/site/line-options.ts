@@ -167,7 +167,10 @@ export function readOptions(c: Checker, m: Mapping, path: string, place: OptionP
       continue;
     }
     const v = option.read(c, value, p);
-    if (v !== undefined && !isDefault(option.key, v)) into[option.key] = v;
+    if (v === undefined) continue;
+    // Nothing to write: a default and no value are one thing in the files (and so for import).
+    if (isDefault(option.key, v)) c.warn(p, `${describe(value)} is chan_dahdi's default already (${option.key}=${v}); leave it out`);
+    else into[option.key] = v;
   }
   if (place === 'port' && into.busydetect === undefined) {
     for (const field of ['busyCount', 'busyPattern']) {
