@@ -40,12 +40,13 @@ function mostCommon(values: readonly string[]): string | undefined {
   return best;
 }
 
-/** A setting as the site would hold it, or a note saying why it cannot. */
-function acceptValue(key: string, setting: Setting, kind: string, kindText: string, notes: ImportNote[]): string | null {
+/** A setting as the site would hold it, or a note saying why it cannot (once per line and kind). */
+function acceptValue(key: string, setting: Setting, kind: string, notes: ImportNote[]): string | null {
   const value = normalizeValue(key, setting.value);
   const option = optionForKey(key);
   if (option === undefined) return value;
   if (!option.appliesTo.includes(kind)) {
+    const kindText = kind === 'fxo' || kind === 'fxs' ? `${kind.toUpperCase()} ports` : `${kind} spans`;
     if (!isDefault(key, value)) notes.push(note(setting.at, `${key}=${setting.value} not carried over: it means nothing on ${kindText}`));
     return null;
   }
@@ -72,7 +73,7 @@ export function channelSettings(chans: readonly ChanDahdiChannel[], kind: string
     if (known === undefined || known.scope !== 'channel' || STRUCTURAL.has(key)) continue;
     const values = chans.map((ch) => {
       const s = ch.settings.get(key);
-      return s === undefined || s.value === '' ? known.default : acceptValue(key, s, kind, what.text, notes) ?? known.default;
+      return s === undefined || s.value === '' ? known.default : acceptValue(key, s, kind, notes) ?? known.default;
     });
     const chosen = mostCommon(values);
     if (new Set(values).size > 1) notes.push(note(what.at, `${what.text}: ${key} differs between its channels; the site keeps ${chosen === '' ? '(empty)' : chosen}`));
