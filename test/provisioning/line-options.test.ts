@@ -73,6 +73,20 @@ describe('site file: the chan_dahdi options the field needs', () => {
     ]);
   });
 
+  it('getAniFirst false is written (left out, OpenR2 picks for the variant); a span without it beside one with it is a warning', () => {
+    const { site, source, warnings } = valid(e1Site(
+      '{ line: E1, signalling: mfcr2, mfcr2: { variant: cn, getAniFirst: false } }',
+      '{ line: E1, signalling: mfcr2, mfcr2: { variant: cn } }',
+    ));
+    assert.deepEqual(site.cards[0]?.spans.map((s) => s.settings), [{ mfcr2_get_ani_first: 'no' }, {}]);
+    const chan = file(generateConfig(site, source), 'chan_dahdi.conf');
+    assert.ok(block(chan, '1-15,17-31').includes('mfcr2_get_ani_first=no'));
+    assert.ok(block(chan, '32-46,48-62').includes('mfcr2_get_ani_first='));
+    const mine = warnings.filter((w) => w.path.startsWith('cards'));
+    assert.deepEqual(mine.map((w) => [w.path, w.line]), [['cards[0].spans[1].mfcr2', 7]]);
+    assert.match(mine[0]?.message ?? '', /cannot go back to the variant's own order[^]*say getAniFirst here too/);
+  });
+
   it('a value that is chan_dahdi\'s default is a warning and writes nothing', () => {
     const { site, warnings } = valid(e1Site('{ line: E1, signalling: pri_cpe, group: 1, priDialplan: unknown, chanDahdi: { callwaiting: no } }'));
     assert.deepEqual(site.cards[0]?.spans[0]?.settings, {});

@@ -42,7 +42,8 @@ export const CHAN_DAHDI_KEYS: Readonly<Record<string, ChanDahdiKey>> = {
   // Modelled options (line-options.ts).
   pridialplan: ch('unknown', 'priDialplan'),
   prilocaldialplan: ch('national', 'priLocalDialplan'),
-  mfcr2_get_ani_first: ch('no', 'mfcr2.getAniFirst'),
+  // '' where chan_dahdi's default is "OpenR2's choice for the variant" (-1), which no value restores.
+  mfcr2_get_ani_first: ch('', 'mfcr2.getAniFirst'),
   mfcr2_mfback_timeout: ch('-1', 'mfcr2.mfbackTimeout'),
   mfcr2_logdir: ch('', 'mfcr2.logdir'),
   mfcr2_call_files: ch('no', 'mfcr2.callFiles'),
@@ -183,9 +184,9 @@ export const CHAN_DAHDI_KEYS: Readonly<Record<string, ChanDahdiKey>> = {
   mfcr2_metering_pulse_timeout: ch('-1'),
   mfcr2_allow_collect_calls: ch('no'),
   mfcr2_double_answer: ch('no'),
-  mfcr2_immediate_accept: ch('no'),
+  mfcr2_immediate_accept: ch(''),
   mfcr2_accept_on_offer: ch('yes'),
-  mfcr2_skip_category: ch('no'),
+  mfcr2_skip_category: ch(''),
   mfcr2_advanced_protocol_file: ch(''),
   mfcr2_forced_release: ch('no'),
   mfcr2_charge_calls: ch('yes'),
