@@ -102,7 +102,9 @@ describe('provision import: what each site teaches', () => {
     assert.deepEqual(site.groups.map((g) => [g.number, g.context]), [[0, 'from-pstn'], [11, 'from-pstn'], [12, 'from-pstn'], [13, 'from-pstn'], [14, 'from-pstn']]);
     assert.deepEqual(site.cards[0]?.spans.map((s) => s.channels.map((set) => set.groups)), [[[0, 11]], [[0, 12]], [[0, 13]], [[0, 14]]]);
     assert.ok(!notes.some((n) => n.message.startsWith('group=')), 'no note about secondary groups');
-    assert.ok(notes.some((n) => n.message === 'callwaiting=yes not carried over' && basename(n.file) === 'chan_dahdi.conf'));
+    // chan_dahdi keys tdmgate knows come across into the span's chanDahdi, in place of a note.
+    assert.deepEqual(site.cards[0]?.spans.map((s) => s.settings.callwaiting), ['yes', 'yes', 'yes', 'yes']);
+    assert.ok(!notes.some((n) => n.message.startsWith('callwaiting=')));
   });
 
   it('TDM410P: FXS signalling means an FXO port and the other way round', async () => {
@@ -126,7 +128,8 @@ describe('provision import: what each site teaches', () => {
     ]);
     assert.deepEqual(spans.map((s) => [s.framing, s.crc4, s.channels[0]?.groups]), [['cas', false, [1]], ['cas', false, [2]]]);
     assert.equal(site.toneZone, 'cn');
-    assert.ok(notes.some((n) => n.message === 'mfcr2_logdir=span2 not carried over'));
+    assert.deepEqual(spans.map((s) => s.settings.mfcr2_logdir), ['span1', 'span2']);
+    assert.ok(!notes.some((n) => n.message.startsWith('mfcr2_logdir=')));
   });
 
   it('T1: ESF/B8ZS, NI-2 as chan_dahdi\'s "national", a NET span that is never a clock source, hardware echo cancelling', async () => {
@@ -155,7 +158,7 @@ describe('provision import: what each site teaches', () => {
     const { site, notes } = await importCorpus(get('odd-syntax'));
     assert.deepEqual(site.groups.map((g) => [g.number, g.context]), [[1, 'from-pstn'], [2, 'from-pbx']]);
     assert.deepEqual(site.cards[0]?.spans.map((s) => [s.signalling.type, s.timing]), [['pri_cpe', 1], ['pri_net', 0]]);
-    assert.ok(notes.some((n) => n.message === 'description=ACME; Paris not carried over'));
+    assert.equal(site.cards[0]?.spans[0]?.settings.description, 'ACME; Paris');
     assert.ok(!notes.some((n) => n.message.includes('fxs_ks')), 'settings inside the block comment are ignored');
   });
 

@@ -14,7 +14,7 @@ import { EXAMPLES, e1Site, invalid, valid } from './site-helpers';
 describe('site file', () => {
   it('loads every shipped example without warnings', async () => {
     const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.yaml'));
-    assert.equal(files.length, 7);
+    assert.equal(files.length, 8);
     for (const f of files) {
       const loaded = await loadSiteFile(join(EXAMPLES, f));
       assert.deepEqual(loaded.warnings, [], f);

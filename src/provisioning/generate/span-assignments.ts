@@ -6,12 +6,12 @@
 // to user space (auto_assign_spans=0); with the default 1 the kernel numbers spans in probe order.
 
 import type { SiteConfig, SiteSource } from '../site/site-types';
-import { cardPorts, deviceKey, header, render } from './layout';
+import { cardPorts, deviceKey, header, render, siteNameFact } from './layout';
 
 const KEY_WIDTH = 30;
 
 export function assignedSpansConf(site: SiteConfig, source: SiteSource): string {
-  const blocks: string[][] = [[header('#', 'DAHDI span assignments (dahdi_span_assignments add)', source).trimEnd(),
+  const blocks: string[][] = [[header('#', 'DAHDI span assignments (dahdi_span_assignments add)', source, [siteNameFact(site)]).trimEnd(),
     '# <device key> <local span>:<span number>:<first channel>']];
   for (const card of site.cards) {
     const key = deviceKey(card).padEnd(KEY_WIDTH);
@@ -29,7 +29,7 @@ export function assignedSpansConf(site: SiteConfig, source: SiteSource): string 
 }
 
 export function spanTypesConf(site: SiteConfig, source: SiteSource): string {
-  const blocks: string[][] = [[header('#', 'DAHDI span types (dahdi_span_types set), applied before spans are assigned', source).trimEnd(),
+  const blocks: string[][] = [[header('#', 'DAHDI span types (dahdi_span_types set), applied before spans are assigned', source, [siteNameFact(site)]).trimEnd(),
     '# <device key> <local span>:<E1|T1|J1>']];
   for (const card of site.cards) {
     // Unused ports too: DAHDI registers them with their type's channel count.

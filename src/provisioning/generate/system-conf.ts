@@ -1,27 +1,27 @@
 // /etc/dahdi/system.conf for dahdi_cfg: one span= line per digital span, then its channels
 // (bchan + hardhdlc/dchan for PRI/BRI, cas= with idle bits for MFC/R2, e&m/e&me1 for E&M), a
 // comment for each unused port,
-// analog ports with the far end's signalling (an FXO port runs fxs*), echo cancellers, tone zone.
+// analog ports with the far end's signalling (an FXO port runs fxs*), each card's echo canceller, tone zone.
 
 import { analogSignalling } from '../site/read-analog';
 import { channelsPerSpan, dchannelTimeslot } from '../site/channels';
 import type { AnalogSpan, CardConfig, DigitalSpan, SiteConfig, SiteSource, UnusedSpan } from '../site/site-types';
-import { cardPorts, header, globalChannels, ranges, render, usedTimeslots } from './layout';
+import { cardPorts, header, globalChannels, ranges, render, siteNameFact, usedTimeslots } from './layout';
 
 /** ABCD bits an idle MFC/R2 channel sends, as OpenR2 expects dahdi_cfg to set them. */
 const MFCR2_IDLE_BITS = '1101';
 
 export function systemConf(site: SiteConfig, source: SiteSource): string {
-  const blocks: string[][] = [[header('#', 'DAHDI span and channel configuration (dahdi_cfg)', source).trimEnd()]];
+  const blocks: string[][] = [[header('#', 'DAHDI span and channel configuration (dahdi_cfg)', source, [siteNameFact(site), ...echoFact(site)]).trimEnd()]];
   for (const card of site.cards) {
-    for (const port of cardPorts(card)) blocks.push(port.kind === 'span' ? digitalSpan(site, card, port.span) : unusedSpan(card, port.span));
-    if (card.analog) blocks.push(analogSpan(site, card, card.analog));
+    for (const port of cardPorts(card)) blocks.push(port.kind === 'span' ? digitalSpan(card, port.span) : unusedSpan(card, port.span));
+    if (card.analog) blocks.push(analogSpan(card, card.analog));
   }
   blocks.push([`loadzone=${site.toneZone}`, `defaultzone=${site.toneZone}`]);
   return render(blocks);
 }
 
-function digitalSpan(site: SiteConfig, card: CardConfig, span: DigitalSpan): string[] {
+function digitalSpan(card: CardConfig, span: DigitalSpan): string[] {
   const clock = span.timing === 0 ? 'never a clock source' : `clock source priority ${span.timing}`;
   const lines = [
     `# Span ${span.span}: ${card.name} port ${span.port} - ${span.line} ${describeSignalling(span)}, ${clock}`,
@@ -40,7 +40,7 @@ function digitalSpan(site: SiteConfig, card: CardConfig, span: DigitalSpan): str
     const d = dchannelTimeslot(span.line, sig.type);
     if (d !== null) lines.push(`${span.dchannel}=${globalChannels(span, [d]).join(',')}`);
   }
-  lines.push(...echoCanceller(site, bearers));
+  lines.push(...echoCanceller(card, bearers));
   return lines;
 }
 
@@ -54,7 +54,7 @@ function unusedSpan(card: CardConfig, span: UnusedSpan): string[] {
     '(pinned in assigned-spans.conf, so the numbers after it stay when it goes into service)'];
 }
 
-function analogSpan(site: SiteConfig, card: CardConfig, analog: AnalogSpan): string[] {
+function analogSpan(card: CardConfig, analog: AnalogSpan): string[] {
   const lines = [`# Span ${analog.span}: ${card.name} - analog, ${analog.ports.length} port(s); DAHDI names signalling from the far end`];
   const bySignalling = new Map<string, number[]>();
   for (const p of analog.ports) {
@@ -66,14 +66,26 @@ function analogSpan(site: SiteConfig, card: CardConfig, analog: AnalogSpan): str
     const what = sig.startsWith('fxs') ? 'FXO ports (exchange lines)' : 'FXS ports (phones)';
     lines.push(`# ${what}: port(s) ${ports.join(', ')}`, `${sig}=${ranges(analog, ports)}`);
   }
-  lines.push(...echoCanceller(site, ranges(analog, analog.ports.map((p) => p.port))));
+  lines.push(...echoCanceller(card, ranges(analog, analog.ports.map((p) => p.port))));
   return lines;
 }
 
-function echoCanceller(site: SiteConfig, channels: string): string[] {
-  if (!channels || site.echoCanceller === 'none') return [];
+/**
+ * Where a card has its own echo settings, the site's default is in no configuration line: the
+ * header says it, so import gives the site back its default and each card its own.
+ */
+function echoFact(site: SiteConfig): string[] {
+  const differs = site.cards.some((c) => c.echoCanceller !== site.echoCanceller || c.echoCancelWhenBridged !== site.echoCancelWhenBridged);
+  return differs ? [`${ECHO_FACT} ${site.echoCanceller} (echocancelwhenbridged=${site.echoCancelWhenBridged ? 'yes' : 'no'})`] : [];
+}
+
+/** The header line's words, shared with import. */
+export const ECHO_FACT = 'echo canceller of cards that do not name one:';
+
+function echoCanceller(card: CardConfig, channels: string): string[] {
+  if (!channels || card.echoCanceller === 'none') return [];
   // dahdi_cfg calls the hardware echo canceller "hwec".
-  const name = site.echoCanceller === 'hardware' ? 'hwec' : site.echoCanceller;
+  const name = card.echoCanceller === 'hardware' ? 'hwec' : card.echoCanceller;
   return [`echocanceller=${name},${channels}`];
 }
 

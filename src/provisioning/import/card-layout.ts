@@ -7,7 +7,7 @@
 // card gets a placeholder pin the user must replace. span-types.conf tells J1 from T1.
 
 import { CHANNELS_PER_SPAN } from '../../hardware/dahdi-constants';
-import type { AnalogSpan, CardConfig, DigitalSpan, HardwarePin, UnusedSpan } from '../site/site-types';
+import { PLACEHOLDER_PREFIX, type AnalogSpan, type CardConfig, type DigitalSpan, type HardwarePin, type UnusedSpan } from '../site/site-types';
 import type { SourceRef } from './conf-lexer';
 import { note, type ImportNote } from './import-notes';
 import { spanTypeFor, type SpanAssignment, type SpanTypeRule } from './span-assignments-parser';
@@ -34,7 +34,7 @@ export interface AnalogUnit {
   at: SourceRef;
 }
 
-type Unit = DigitalUnit | AnalogUnit;
+export type Unit = DigitalUnit | AnalogUnit;
 
 /** Analog cards have at most this many ports in the site model, digital cards this many spans. */
 const MAX_ANALOG_PORTS = 32;
@@ -54,7 +54,7 @@ function cardKey(source: SystemSpan): string {
 function placeholderPin(notes: ImportNote[], at: SourceRef, label: string): HardwarePin {
   notes.push(note(at, `card '${label}': system.conf does not say which hardware it is; pinned to a placeholder location - ` +
     'replace it with the hardware id or location from dahdi_hardware or /etc/dahdi/assigned-spans.conf'));
-  return { kind: 'location', location: `unknown:${label.replace(/[^A-Za-z0-9/:.-]/g, '-')}` };
+  return { kind: 'location', location: `${PLACEHOLDER_PREFIX}${label.replace(/[^A-Za-z0-9/:.-]/g, '-')}` };
 }
 
 /** The pin an assigned-spans.conf key gives; a sysfs devpath is no pin the site can hold. */
@@ -63,7 +63,7 @@ function pinOf(notes: ImportNote[], a: SpanAssignment, label: string): HardwareP
   if (!a.key.startsWith('/')) return { kind: 'hardwareId', hardwareId: a.key };
   notes.push(note(a.at, `card '${label}' is pinned by its sysfs path ${a.key}, which the site cannot hold (it changes with the slot's bus path); ` +
     'pinned to a placeholder - give its hardware id or location (dahdi_span_assignments -k location dumpconfig)'));
-  return { kind: 'location', location: `unknown:${label.replace(/[^A-Za-z0-9/:.-]/g, '-')}` };
+  return { kind: 'location', location: `${PLACEHOLDER_PREFIX}${label.replace(/[^A-Za-z0-9/:.-]/g, '-')}` };
 }
 
 /** A card before numbering: its units keep where they came from, for the notes. */
@@ -80,7 +80,10 @@ interface DraftCard {
   analog: AnalogUnit | null;
 }
 
-export function layoutCards(units: readonly Unit[], notes: ImportNote[], pins: HardwarePins | null): CardConfig[] {
+/** A card's echo settings, from the units (spans, analog ports) it is made of. */
+export type CardEchoOf = (units: readonly Unit[]) => Pick<CardConfig, 'echoCanceller' | 'echoCancelWhenBridged'>;
+
+export function layoutCards(units: readonly Unit[], notes: ImportNote[], pins: HardwarePins | null, echoOf: CardEchoOf): CardConfig[] {
   const ordered = [...units].sort((a, b) => baseOf(a) - baseOf(b));
   const assigned = assignmentsOf(ordered, pins);
   const cards: DraftCard[] = [];
@@ -115,7 +118,7 @@ export function layoutCards(units: readonly Unit[], notes: ImportNote[], pins: H
     else notes.push(note(a.at, `${a.key} ${a.localSpan}:${a.span}:${a.baseChannel}: system.conf configures no span ${a.span}; not carried over`));
   }
   cards.forEach((card, i) => inferUnused(card, cards[i + 1], notes));
-  return renumber(cards, notes, assigned, pins?.types ?? []);
+  return renumber(cards, notes, assigned, pins?.types ?? [], echoOf);
 }
 
 /** A card's first span number and channel, when known (an analog card without a comment has no number). */
@@ -189,7 +192,9 @@ function lineFromTypes(notes: ImportNote[], span: DigitalSpan, source: SystemSpa
  * digital card's ports in port order, unused ports included and ports no file names filled in as
  * unused (the site model lays a card out that way).
  */
-function renumber(cards: readonly DraftCard[], notes: ImportNote[], assigned: ReadonlyMap<Unit, SpanAssignment>, types: readonly SpanTypeRule[]): CardConfig[] {
+function renumber(
+  cards: readonly DraftCard[], notes: ImportNote[], assigned: ReadonlyMap<Unit, SpanAssignment>, types: readonly SpanTypeRule[], echoOf: CardEchoOf,
+): CardConfig[] {
   let nextSpan = 1;
   let nextChannel = 1;
   const take = (line: DigitalSpan['line']): { span: number; baseChannel: number } => {
@@ -229,7 +234,8 @@ function renumber(cards: readonly DraftCard[], notes: ImportNote[], assigned: Re
       unused.push(laid);
     }
     const unit = card.analog;
-    if (unit === null) return { name: card.name, pin: card.pin, portCount: card.portCount, spans, unused, analog: null };
+    const echo = echoOf([...card.spans, ...(card.analog ? [card.analog] : [])]);
+    if (unit === null) return { name: card.name, pin: card.pin, portCount: card.portCount, spans, unused, analog: null, ...echo };
     const analog = { ...unit.analog, span: nextSpan++, baseChannel: nextChannel };
     nextChannel += card.portCount ?? Math.max(0, ...unit.analog.ports.map((p) => p.port));
     const stated = unit.analog.span;
@@ -237,6 +243,6 @@ function renumber(cards: readonly DraftCard[], notes: ImportNote[], assigned: Re
       notes.push(note(unit.at, `analog card '${card.name}' (span ${stated === 0 ? '?' : stated}, channels from ${unit.analog.baseChannel}) ` +
         `becomes span ${analog.span} (channels from ${analog.baseChannel}): ${MOVED}`));
     }
-    return { name: card.name, pin: card.pin, portCount: card.portCount, spans, unused, analog };
+    return { name: card.name, pin: card.pin, portCount: card.portCount, spans, unused, analog, ...echo };
   });
 }

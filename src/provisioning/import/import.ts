@@ -12,6 +12,7 @@ import { buildSections } from './conf-sections';
 import { parseChanDahdi, type ChanDahdiConf } from './chan-dahdi-parser';
 import { importUnreadable, type ImportNote } from './import-notes';
 import type { HardwarePins } from './card-layout';
+import { applyGeneratedFacts, readGeneratedFacts } from './generated-facts';
 import { buildSite } from './site-builder';
 import { parseAssignedSpans, parseSpanTypes } from './span-assignments-parser';
 import { parseSystemConf } from './system-conf-parser';
@@ -29,7 +30,7 @@ export interface ImportOptions {
   /** /etc/dahdi/span-types.conf; by default the one beside systemConf, when it exists. */
   spanTypes?: string;
   readFile?: FileReader;
-  /** The site's name; defaults to "imported". */
+  /** The site's name; defaults to the name tdmgate's generated files carry, else "imported". */
   name?: string;
   limits?: LoadLimits;
 }
@@ -60,7 +61,11 @@ export async function importSite(options: ImportOptions): Promise<ImportResult> 
   const built = buildSite(system, chan?.conf ?? null, { name: options.name ?? 'imported', pins: pins.pins });
   const files = [options.systemConf, ...pins.files, ...(chan?.files ?? [])];
   const notes = [...system.notes, ...pins.notes, ...(chan?.notes ?? []), ...built.notes];
-  return { site: built.site, notes: sortNotes(notes, files) };
+  // tdmgate's own files say more in their headers than the configuration does (name, groups, ...).
+  const texts = [...(chan?.texts ?? []), { file: options.systemConf, text: systemText }];
+  const facts = readGeneratedFacts(texts);
+  const site = facts === null ? built.site : applyGeneratedFacts(built.site, facts, options.name, notes);
+  return { site, notes: sortNotes(notes, files) };
 }
 
 /**
@@ -88,10 +93,24 @@ async function readPins(options: ImportOptions, readFile: FileReader): Promise<{
   return { pins: { assignments: parseAssignedSpans(assigned.text, assigned.path), types: parsedTypes }, files, notes: [] };
 }
 
-async function readChanDahdi(path: string, readFile: FileReader, limits: LoadLimits): Promise<{ conf: ChanDahdiConf; files: string[]; notes: ImportNote[] }> {
-  const loaded = await loadAsteriskConf(path, readFile, limits);
+interface ChanDahdiRead {
+  conf: ChanDahdiConf;
+  files: string[];
+  /** The text of each file read (comments included), for the generated-file facts. */
+  texts: Array<{ file: string; text: string }>;
+  notes: ImportNote[];
+}
+
+async function readChanDahdi(path: string, readFile: FileReader, limits: LoadLimits): Promise<ChanDahdiRead> {
+  const texts: Array<{ file: string; text: string }> = [];
+  const keeping: FileReader = async (file) => {
+    const text = await readFile(file);
+    if (text !== null) texts.push({ file, text });
+    return text;
+  };
+  const loaded = await loadAsteriskConf(path, keeping, limits);
   const conf = parseChanDahdi(buildSections(loaded.lines));
-  return { conf, files: loaded.files, notes: [...loaded.notes, ...conf.notes] };
+  return { conf, files: loaded.files, texts, notes: [...loaded.notes, ...conf.notes] };
 }
 
 /** Notes in reading order: by file (as first read), then line; identical notes once. */

@@ -7,13 +7,14 @@
 import { CHANNELS_PER_SPAN } from '../../hardware/dahdi-constants';
 import {
   MFCR2_CATEGORIES, MFCR2_VARIANTS, SWITCHTYPES, TONE_ZONES,
-  type AnalogPort, type CasProtocol, type ChannelSet, type DigitalSpan, type EchoCanceller,
-  type LineType, type Mfcr2Category, type Mfcr2Variant, type SiteConfig, type SpanSignalling, type Switchtype,
+  type AnalogPort, type CasProtocol, type ChannelSet, type DigitalSpan,
+  type LineType, type Presentation, type Mfcr2Category, type Mfcr2Variant, type SiteConfig, type SpanSignalling, type Switchtype,
   type ToneZone, type TrunkGroup,
 } from '../site/site-types';
 import type { SourceRef } from './conf-lexer';
 import type { ChanDahdiChannel, ChanDahdiConf, Setting } from './chan-dahdi-parser';
-import { layoutCards, type AnalogUnit, type DigitalUnit, type HardwarePins } from './card-layout';
+import { layoutCards, type AnalogUnit, type DigitalUnit, type HardwarePins, type Unit } from './card-layout';
+import { channelSettings, globalSettings, isCarriedKey, pickEcho, siteEcho, type EchoSeen } from './channel-settings';
 import { formatChannelList } from './channel-list';
 import { importInvalid, note, type ImportNote } from './import-notes';
 import type { SystemChannel, SystemConf, SystemSpan } from './system-conf-parser';
@@ -24,20 +25,15 @@ export interface BuildOptions {
   pins: HardwarePins | null;
 }
 
-/** Keys of chan_dahdi.conf that the site model carries (the rest are reported). */
-export const CARRIED_KEYS = new Set([
-  'signalling', 'switchtype', 'group', 'context', 'mfcr2_variant', 'mfcr2_category', 'mfcr2_max_ani', 'mfcr2_max_dnis',
-  'echocancel',
-]);
-
 /** chan_dahdi's own defaults, used when a channel's settings leave a key out. */
 const CHAN_DAHDI_DEFAULTS = { context: 'default', switchtype: 'national', mfcr2Variant: 'itu', maxAni: 10, maxDnis: 4 } as const;
 
 const CAS_SIGNALLING: readonly CasProtocol[] = ['em', 'em_w', 'em_e1', 'featd', 'featdmf', 'featdmf_ta', 'featb', 'e911'];
 
-/** A channel's context and the line that set it. */
+/** A channel's context and caller-ID presentation, and the line that set the context. */
 interface ContextSeen {
   context: string;
+  presentation: Presentation;
   at: SourceRef;
 }
 
@@ -51,7 +47,8 @@ interface Ctx {
   ungroupedContexts: ContextSeen[];
   /** Channel sets and ports in groups, with their channels' contexts, to order once groups are known. */
   members: Array<{ target: { groups: number[] }; contexts: ContextSeen[] }>;
-  echo: Array<{ name: string; at: SourceRef | null }>;
+  /** Each carried channel's echo canceller, by channel number. */
+  echo: Map<number, EchoSeen>;
 }
 
 export function buildSite(system: SystemConf, chan: ChanDahdiConf | null, options: BuildOptions): { site: SiteConfig; notes: ImportNote[] } {
@@ -63,7 +60,7 @@ export function buildSite(system: SystemConf, chan: ChanDahdiConf | null, option
     groupSections: new Map(),
     ungroupedContexts: [],
     members: [],
-    echo: [],
+    echo: new Map(),
   };
   const carried = new Set<number>();
   const robbedBit = robbedBitChannels(ctx, system);
@@ -78,12 +75,13 @@ export function buildSite(system: SystemConf, chan: ChanDahdiConf | null, option
   reportLeftovers(ctx, system, chan, carried);
   const groups = buildGroups(ctx);
   orderMembers(ctx, groups);
-  const cards = layoutCards([...digital, ...analog], ctx.notes, options.pins);
+  const cards = layoutCards([...digital, ...analog], ctx.notes, options.pins, (units) => cardEcho(ctx, units));
   const site: SiteConfig = {
     name: options.name,
     toneZone: pickToneZone(ctx, system),
-    echoCanceller: pickEchoCanceller(ctx),
-    clock: digital.some((u) => u.span.timing > 0) ? 'network' : 'internal',
+    ...siteEcho([...ctx.echo.values()]),
+    // Without digital spans there is no clock to take; network is the site file's default then.
+    clock: digital.length > 0 && !digital.some((u) => u.span.timing > 0) ? 'internal' : 'network',
     defaultContext: pickDefaultContext(ctx),
     cards,
     groups,
@@ -91,6 +89,7 @@ export function buildSite(system: SystemConf, chan: ChanDahdiConf | null, option
     // chan_dahdi.conf carries no routing rules; an imported site starts without them.
     timezone: 'UTC',
     routing: null,
+    chanDahdi: globalSettings(chan?.channels ?? []),
   };
   return { site, notes: ctx.notes };
 }
@@ -138,6 +137,7 @@ function buildDigitalSpan(ctx: Ctx, span: SystemSpan, channels: readonly SystemC
   for (const c of bearers) carried.add(c.channel);
   if (d) carried.add(d.channel);
   for (const c of bearers) recordEcho(ctx, system, c.channel);
+  const settings = channelSettings(bearers.flatMap((c) => ctx.chanByNumber.get(c.channel) ?? []), signalling.type, { text: `span ${span.span}`, at: span.at }, ctx.notes);
   if (span.yellow) ctx.notes.push(note(span.at, `span ${span.span}: 'yellow' (send yellow alarm while closed) not carried over`));
   if (span.term || span.side !== null) ctx.notes.push(note(span.at, `span ${span.span}: BRI nt/te/term keywords not carried over; the signalling (bri_cpe/bri_net) says the side`));
   return {
@@ -153,6 +153,7 @@ function buildDigitalSpan(ctx: Ctx, span: SystemSpan, channels: readonly SystemC
     signalling,
     dchannel: d?.kind === 'dchan' && dInModel ? 'dchan' : 'hardhdlc',
     channels: sets,
+    settings,
   };
 }
 
@@ -297,7 +298,7 @@ function channelGroups(ctx: Ctx, channel: number): number[] {
 /** Records the channel's context for each of its groups (or as ungrouped), and returns it. */
 function recordContext(ctx: Ctx, chan: ChanDahdiChannel, groups: readonly number[]): ContextSeen {
   const setting = chan.settings.get('context');
-  const entry = { context: setting?.value || CHAN_DAHDI_DEFAULTS.context, at: setting?.at ?? chan.at };
+  const entry = { context: setting?.value || CHAN_DAHDI_DEFAULTS.context, presentation: presentationOf(chan), at: setting?.at ?? chan.at };
   if (groups.length === 0) ctx.ungroupedContexts.push(entry);
   for (const group of groups) {
     ctx.groupContexts.set(group, [...(ctx.groupContexts.get(group) ?? []), entry]);
@@ -335,10 +336,18 @@ function buildGroups(ctx: Ctx): TrunkGroup[] {
     .sort(([a], [b]) => a - b)
     .map(([number, contexts]) => {
       const context = mostCommon(contexts.map((c) => c.context)) ?? CHAN_DAHDI_DEFAULTS.context;
+      const presentation = mostCommon(contexts.map((c) => c.presentation)) ?? 'allowed';
       const sections = [...(ctx.groupSections.get(number) ?? [])];
       const onlySection = sections.length === 1 && sections[0] !== 'channels' ? sections[0] : undefined;
-      return { number, name: onlySection ?? `group-${number}`, context, direction: 'both', presentation: 'allowed', hunt: 'ascending' };
+      return { number, name: onlySection ?? `group-${number}`, context, direction: 'both', presentation, hunt: 'ascending' };
     });
+}
+
+/** chan_dahdi's caller-ID presentation of a channel: usecallingpres passes the call's own through. */
+function presentationOf(chan: ChanDahdiChannel): Presentation {
+  const yes = (key: string): boolean => /^(yes|true|y|t|1|on)$/i.test(chan.settings.get(key)?.value.trim() ?? '');
+  if (yes('usecallingpres')) return 'passthrough';
+  return yes('hidecallerid') ? 'restricted' : 'allowed';
 }
 
 /**
@@ -445,7 +454,10 @@ function buildAnalogUnits(ctx: Ctx, system: SystemConf, digital: readonly Digita
 function analogPort(ctx: Ctx, system: SystemConf, c: SystemChannel, base: number): AnalogPort {
   const kind = ANALOG_PORT[c.kind] as Pick<AnalogPort, 'type' | 'start'>;
   const chan = ctx.chanByNumber.get(c.channel);
-  const port: AnalogPort = { port: c.channel - base + 1, type: kind.type, start: kind.start, groups: chan ? channelGroups(ctx, c.channel) : [] };
+  const port: AnalogPort = {
+    port: c.channel - base + 1, type: kind.type, start: kind.start, groups: chan ? channelGroups(ctx, c.channel) : [],
+    settings: chan ? channelSettings([chan], kind.type, { text: `channel ${c.channel}`, at: chan.at }, ctx.notes) : {},
+  };
   if (chan) {
     const seen = recordContext(ctx, chan, port.groups);
     if (port.groups.length > 0) ctx.members.push({ target: port, contexts: [seen] });
@@ -465,24 +477,18 @@ function analogPort(ctx: Ctx, system: SystemConf, c: SystemChannel, base: number
 
 function recordEcho(ctx: Ctx, system: SystemConf, channel: number): void {
   const ec = system.echoCancellers.get(channel);
-  ctx.echo.push(ec ? { name: ec.name, at: ec.at } : { name: 'none', at: null });
+  const bridged = /^(yes|true|y|t|1|on)$/i.test(settingOf(ctx, channel, 'echocancelwhenbridged')?.value.trim() ?? '');
+  ctx.echo.set(channel, ec ? { name: ec.name, at: ec.at, whenBridged: bridged } : { name: 'none', at: null, whenBridged: bridged });
 }
 
-const ECHO_NAMES: Record<string, EchoCanceller> = { mg2: 'mg2', oslec: 'oslec', hwec: 'hardware', none: 'none' };
-
-function pickEchoCanceller(ctx: Ctx): EchoCanceller {
-  const chosen = mostCommon(ctx.echo.map((e) => e.name)) ?? 'none';
-  const reported = new Set<string>();
-  for (const e of ctx.echo) {
-    if (e.name === chosen || reported.has(e.name) || e.at === null) continue;
-    reported.add(e.name);
-    ctx.notes.push(note(e.at, `echo canceller ${e.name} on some channels, ${chosen} on most; the site has one echo canceller (${chosen})`));
-  }
-  const mapped = ECHO_NAMES[chosen];
-  if (mapped !== undefined) return mapped;
-  const at = ctx.echo.find((e) => e.name === chosen)?.at;
-  if (at) ctx.notes.push(note(at, `echo canceller ${chosen} is not one the site model offers (mg2, oslec, hwec); mg2 used`));
-  return 'mg2';
+/** A card's echo canceller: what most of its channels have in system.conf. */
+function cardEcho(ctx: Ctx, units: readonly Unit[]): ReturnType<typeof pickEcho> {
+  const channels = units.flatMap((u) => (u.kind === 'digital'
+    ? u.span.channels.flatMap((set) => set.timeslots.map((ts) => u.span.baseChannel + ts - 1))
+    : u.analog.ports.map((p) => u.analog.baseChannel + p.port - 1)));
+  const first = units[0];
+  const what = first === undefined ? 'a card' : first.kind === 'digital' ? `the card of span ${first.source.span}` : `analog card '${first.name}'`;
+  return pickEcho(channels.flatMap((n) => ctx.echo.get(n) ?? []), what, ctx.notes);
 }
 
 function pickToneZone(ctx: Ctx, system: SystemConf): ToneZone {
@@ -512,7 +518,7 @@ function reportLeftovers(ctx: Ctx, system: SystemConf, chan: ChanDahdiConf | nul
   }
   for (const { key, setting } of chan.appliedSettings) {
     // A reset to chan_dahdi's default (dahdi_genconf writes `callerid=` after each port) carries nothing.
-    if (!CARRIED_KEYS.has(key) && setting.value !== '') ctx.notes.push(note(setting.at, `${key}=${setting.value} not carried over`));
+    if (!isCarriedKey(key) && setting.value !== '') ctx.notes.push(note(setting.at, `${key}=${setting.value} not carried over`));
     if (key === 'echocancel' && /^(no|false|off|0)$/i.test(setting.value)) {
       ctx.notes.push(note(setting.at, 'echocancel=no not carried over: the site cancels echo on every channel when system.conf names a canceller'));
     }

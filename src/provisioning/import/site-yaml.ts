@@ -5,7 +5,8 @@
 
 import { stringify } from 'yaml';
 import { bearerTimeslots, sameGroups } from '../site/channels';
-import type { AnalogPort, CardConfig, DigitalSpan, SiteConfig } from '../site/site-types';
+import { CHAN_DAHDI_FIELD, sameSettings, settingsToYaml } from '../site/line-options';
+import type { AnalogPort, CardConfig, ChanDahdiSettings, DigitalSpan, SiteConfig } from '../site/site-types';
 import { formatChannelList } from './channel-list';
 import type { ImportNote } from './import-notes';
 
@@ -17,7 +18,9 @@ function spanToPlain(span: DigitalSpan): Record<string, unknown> {
   const sig = span.signalling;
   if (sig.type === 'pri_cpe' || sig.type === 'pri_net') Object.assign(out, { switchtype: sig.switchtype, dchannel: span.dchannel });
   if (sig.type === 'bri_cpe' || sig.type === 'bri_net') Object.assign(out, { switchtype: sig.switchtype, ptmp: sig.ptmp, dchannel: span.dchannel });
-  if (sig.type === 'mfcr2') out.mfcr2 = { variant: sig.variant, category: sig.category, maxAni: sig.maxAni, maxDnis: sig.maxDnis };
+  if (sig.type === 'mfcr2') {
+    out.mfcr2 = { variant: sig.variant, category: sig.category, maxAni: sig.maxAni, maxDnis: sig.maxDnis, ...settingsToYaml(span.settings, 'mfcr2').fields };
+  }
   if (sig.type === 'cas') out.protocol = sig.protocol;
   const only = span.channels[0];
   const all = formatChannelList(bearerTimeslots(span.line, sig.type));
@@ -28,6 +31,14 @@ function spanToPlain(span: DigitalSpan): Record<string, unknown> {
       ? { timeslots: formatChannelList(set.timeslots) }
       : { timeslots: formatChannelList(set.timeslots), group: groupValue(set.groups) }));
   }
+  return withSettings(out, span.settings, 'span');
+}
+
+/** The modelled options as their fields, every other setting under chanDahdi. */
+function withSettings(out: Record<string, unknown>, settings: ChanDahdiSettings, place: 'span' | 'port'): Record<string, unknown> {
+  const { fields, chanDahdi } = settingsToYaml(settings, place);
+  Object.assign(out, fields);
+  if (Object.keys(chanDahdi).length > 0) out[CHAN_DAHDI_FIELD] = chanDahdi;
   return out;
 }
 
@@ -42,21 +53,28 @@ function portsToPlain(ports: readonly AnalogPort[]): Record<string, unknown>[] {
   for (const p of [...ports].sort((a, b) => a.port - b.port)) {
     const run = runs[runs.length - 1];
     const last = run?.[run.length - 1];
-    if (run && last && last.port + 1 === p.port && last.type === p.type && last.start === p.start && sameGroups(last.groups, p.groups)) run.push(p);
+    if (run && last && last.port + 1 === p.port && last.type === p.type && last.start === p.start && sameGroups(last.groups, p.groups) &&
+      sameSettings(last.settings, p.settings)) run.push(p);
     else runs.push([p]);
   }
   return runs.map((run) => {
     const first = run[0] as AnalogPort;
     const port = run.length === 1 ? first.port : `${first.port}-${first.port + run.length - 1}`;
-    return first.groups.length === 0 ? { port, type: first.type, start: first.start } : { port, type: first.type, start: first.start, group: groupValue(first.groups) };
+    const entry: Record<string, unknown> = first.groups.length === 0
+      ? { port, type: first.type, start: first.start }
+      : { port, type: first.type, start: first.start, group: groupValue(first.groups) };
+    return withSettings(entry, first.settings, 'port');
   });
 }
 
-function cardToPlain(card: CardConfig): Record<string, unknown> {
+function cardToPlain(site: SiteConfig, card: CardConfig): Record<string, unknown> {
   const out: Record<string, unknown> = { name: card.name };
   if (card.pin.kind === 'hardwareId') out.hardwareId = card.pin.hardwareId;
   else out.location = card.pin.location;
   if (card.portCount !== null) out.portCount = card.portCount;
+  // The site's echo settings are every card's default; a card says only where it differs.
+  if (card.echoCanceller !== site.echoCanceller) out.echoCanceller = card.echoCanceller;
+  if (card.echoCancelWhenBridged !== site.echoCancelWhenBridged) out.echoCancelWhenBridged = card.echoCancelWhenBridged;
   if (card.analog) out.ports = portsToPlain(card.analog.ports);
   else {
     const unused = card.unused.map((u) => ({ port: u.port, plain: { port: u.port, line: u.line, signalling: 'unused' } as Record<string, unknown> }));
@@ -71,9 +89,11 @@ export function siteToPlain(site: SiteConfig): Record<string, unknown> {
     site: site.name,
     toneZone: site.toneZone,
     echoCanceller: site.echoCanceller,
+    ...(site.echoCancelWhenBridged ? { echoCancelWhenBridged: true } : {}),
     clock: site.clock,
     defaultContext: site.defaultContext,
-    cards: site.cards.map(cardToPlain),
+    ...(Object.keys(site.chanDahdi).length > 0 ? { [CHAN_DAHDI_FIELD]: { ...site.chanDahdi } } : {}),
+    cards: site.cards.map((card) => cardToPlain(site, card)),
   };
   if (site.groups.length > 0) {
     out.groups = site.groups.map((g) => ({ number: g.number, name: g.name, context: g.context, direction: g.direction, presentation: g.presentation, hunt: g.hunt }));

@@ -17,6 +17,7 @@ export function crossCheck(c: Checker, site: SiteDraft): void {
   checkLimits(c, site);
   checkDigitLimits(c, site);
   checkRoutingAgainstDialplan(c, site);
+  checkVariantChoice(c, site);
 }
 
 /** Routing against what the generated dialplan does: contexts it hands to the supervisor (targets, phones), blacklist prefixes. */
@@ -26,6 +27,19 @@ function checkRoutingAgainstDialplan(c: Checker, site: SiteDraft): void {
   checkTargetLoops(c, site.routing.targets, contexts);
   checkPhonesInTrunkContexts(c, phoneGroups(site), site.groups, contexts);
   checkBlacklistPrefixes(c, site.routing.blacklist.callers, 'routing.blacklist.callers');
+}
+
+/**
+ * Left out, mfcr2_get_ani_first is OpenR2's choice for the variant, which no chan_dahdi value
+ * restores: once one span sets it, the R2 spans written after it that do not get "no".
+ */
+function checkVariantChoice(c: Checker, site: SiteDraft): void {
+  const r2 = digitalSpans(site).filter((s) => s.signalling.type === 'mfcr2');
+  if (!r2.some((s) => s.settings.mfcr2_get_ani_first !== undefined)) return;
+  for (const s of r2.filter((x) => x.settings.mfcr2_get_ani_first === undefined)) {
+    c.warn(`${s.path}.mfcr2`, 'has no getAniFirst while another MFC/R2 span sets it: chan_dahdi carries it over and cannot go back to ' +
+      'the variant\'s own order, so this span is written mfcr2_get_ani_first= (read as no); say getAniFirst here too');
+  }
 }
 
 function digitalSpans(site: SiteDraft): SiteDraft['cards'][number]['spans'] {

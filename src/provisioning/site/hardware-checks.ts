@@ -7,7 +7,7 @@ import { acceptedSigtypes, LINECONFIG_BITS as L, SIGTYPES, lineConfigNames, sigt
 import type { ChannelStatus, SpanStatus } from '../../hardware/types';
 import { analogSignalling } from './read-analog';
 import type { CardDraft, SiteDraft } from './read-site';
-import type { HardwareFacts } from './site-types';
+import { PLACEHOLDER_PREFIX, type HardwareFacts } from './site-types';
 import { analogChannels, dchannelTimeslot } from './channels';
 
 type SpanDraft = CardDraft['spans'][number];
@@ -24,6 +24,7 @@ export function checkHardware(c: Checker, site: SiteDraft, hw: HardwareFacts): v
     c.fail('cards', `the site describes ${wanted} spans but the hardware has ${detected.length} (${detected.map(spanLabel).join(', ') || 'none'})`);
   }
   site.cards.forEach((card, i) => {
+    warnPlaceholder(c, card, detected);
     const own = cardSpans(c, card, detected);
     // Without a location to go by, the site's span N is the detected span N.
     const at = (port: number, span: number): SpanStatus | undefined => (own === null ? detected[span - 1] : own[port - 1]);
@@ -63,6 +64,20 @@ function checkPortCount(c: Checker, card: CardDraft, detected: number, cardsAfte
   } else {
     c.warn(path, `the card at ${pinText(card)} has ${detected} spans but the site lays out ${laid}; ${fix}`);
   }
+}
+
+/**
+ * A placeholder pin never says which card is which: where the spans report no location (dynamic
+ * spans) the card would otherwise be matched by position without a word, so say so by name.
+ */
+function warnPlaceholder(c: Checker, card: CardDraft, detected: readonly SpanStatus[]): void {
+  if (card.pin.kind !== 'location' || !card.pin.location.startsWith(PLACEHOLDER_PREFIX)) return;
+  const how = detected.every((s) => s.location.trim() === '')
+    ? 'the detected spans report no location, so it was checked against them by position only'
+    : 'no detected span can be at it';
+  c.warn(`${card.path}.location`, `"${card.pin.location}" is a placeholder from provision import, not this card's location: ${how}. ` +
+    'Replace it with the card\'s hardware id or location (dahdi_hardware, /sys/bus/dahdi_devices/devices/*/) ' +
+    'or import again with the box\'s assigned-spans.conf');
 }
 
 /** Detected spans of a location-pinned card in port order; null when pinned by hardware id. */

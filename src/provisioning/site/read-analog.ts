@@ -7,8 +7,9 @@ import type { Checker } from '../../validation/checker';
 import { readGroupList, type GroupResolver } from './read-spans';
 import { PORT_TYPES, START_KINDS, type AnalogPort, type PortType, type StartKind } from './site-types';
 import { parseRanges } from './channels';
+import { CHAN_DAHDI_FIELD, PORT_OPTION_FIELDS, readChanDahdi, readOptions } from './line-options';
 
-export const PORT_KEYS = ['port', 'type', 'start', 'signalling', 'group'] as const;
+export const PORT_KEYS = ['port', 'type', 'start', 'signalling', 'group', ...PORT_OPTION_FIELDS, CHAN_DAHDI_FIELD];
 export const ANALOG_SIGNALLING = ['fxsls', 'fxsgs', 'fxsks', 'fxols', 'fxogs', 'fxoks'] as const;
 export type AnalogSignalling = (typeof ANALOG_SIGNALLING)[number];
 const START_CODE: Record<StartKind, string> = { loop: 'ls', kewl: 'ks', ground: 'gs' };
@@ -31,11 +32,14 @@ export function readPorts(c: Checker, value: unknown, path: string, group: Group
     const type = c.oneOf(m.type, `${p}.type`, PORT_TYPES, undefined) ?? 'fxo';
     const start = readStart(c, m.start, m.signalling, p, type);
     const portGroups = m.group === undefined ? [] : readGroupList(c, m.group, `${p}.group`, group);
+    const settings: Record<string, string> = {};
+    readOptions(c, m, p, 'port', type, settings);
+    readChanDahdi(c, m[CHAN_DAHDI_FIELD], `${p}.${CHAN_DAHDI_FIELD}`, 'channel', settings);
     for (const port of readPortNumbers(c, m.port, `${p}.port`)) {
       const first = seen.get(port);
       if (first !== undefined) c.fail(`${p}.port`, `port ${port} is already described by ${first}`);
       seen.set(port, p);
-      ports.push({ port, type, start, groups: portGroups });
+      ports.push({ port, type, start, groups: portGroups, settings });
     }
   });
   return ports.sort((a, b) => a.port - b.port);

@@ -5,6 +5,7 @@
 
 import { suggestion, type Checker, type Mapping } from '../../validation/checker';
 import { analogChannels, channelsPerSpan, facesNetwork } from './channels';
+import { CHAN_DAHDI_FIELD, readChanDahdi } from './line-options';
 import { readPorts } from './read-analog';
 import { readRouting } from './read-routing';
 import { isUnusedEntry, readSpan, readUnused, type GroupResolver, type SpanDraft, type UnusedDraft } from './read-spans';
@@ -15,8 +16,10 @@ import {
   type UnusedSpan,
 } from './site-types';
 
-export const TOP_KEYS = ['site', 'toneZone', 'echoCanceller', 'clock', 'defaultContext', 'timezone', 'cards', 'groups', 'routes', 'routing'] as const;
-export const CARD_KEYS = ['name', 'hardwareId', 'location', 'portCount', 'spans', 'ports'] as const;
+export const TOP_KEYS = [
+  'site', 'toneZone', 'echoCanceller', 'echoCancelWhenBridged', 'clock', 'defaultContext', 'timezone', 'cards', 'groups', 'routes', 'routing', CHAN_DAHDI_FIELD,
+] as const;
+export const CARD_KEYS = ['name', 'hardwareId', 'location', 'portCount', 'echoCanceller', 'echoCancelWhenBridged', 'spans', 'ports'] as const;
 export const GROUP_KEYS = ['number', 'name', 'context', 'direction', 'presentation', 'hunt'] as const;
 export const ROUTE_KEYS = ['name', 'pattern', 'groups'] as const;
 /** dahdi_span_assignments turns every other character of hardware_id/location into '_'. */
@@ -44,25 +47,35 @@ export function readSite(c: Checker, raw: unknown): SiteDraft {
   if (timed && top.timezone === undefined) {
     c.warn('timezone', 'is not set: the routing\'s time windows and holidays are read in UTC; name the site\'s zone (e.g. Asia/Shanghai)');
   }
+  const echo: CardEcho = {
+    echoCanceller: c.oneOf(top.echoCanceller, 'echoCanceller', ECHO_CANCELLERS, 'mg2') ?? 'mg2',
+    echoCancelWhenBridged: c.bool(top.echoCancelWhenBridged, 'echoCancelWhenBridged', false),
+  };
+  const chanDahdi: Record<string, string> = {};
+  readChanDahdi(c, top[CHAN_DAHDI_FIELD], CHAN_DAHDI_FIELD, 'global', chanDahdi);
   return {
     name: c.text(top.site, 'site', undefined),
     toneZone: c.oneOf(top.toneZone, 'toneZone', TONE_ZONES, undefined) ?? 'us',
-    echoCanceller: c.oneOf(top.echoCanceller, 'echoCanceller', ECHO_CANCELLERS, 'mg2') ?? 'mg2',
+    ...echo,
     clock: c.oneOf(top.clock, 'clock', ['network', 'internal'] as const, 'network') ?? 'network',
     defaultContext: readContext(c, top.defaultContext, 'defaultContext', 'from-pstn'),
-    cards: readCards(c, top.cards, resolve),
+    cards: readCards(c, top.cards, resolve, echo),
     groups,
     routes: readRoutes(c, top.routes, resolve),
     timezone: readTimeZone(c, top.timezone, 'timezone'),
     routing,
+    chanDahdi,
   };
 }
+
+/** A card's echo settings; the site's top-level ones are every card's default. */
+type CardEcho = Pick<CardConfig, 'echoCanceller' | 'echoCancelWhenBridged'>;
 
 /**
  * Numbers spans and channels as DAHDI does when cards register in file order: every port of a
  * digital card, in service or not, takes a span and its channels, in port order.
  */
-function readCards(c: Checker, value: unknown, group: GroupResolver): CardDraft[] {
+function readCards(c: Checker, value: unknown, group: GroupResolver, echo: CardEcho): CardDraft[] {
   const list = c.list(value, 'cards') ?? [];
   if (list.length === 0 && Array.isArray(value)) c.fail('cards', 'needs at least one card');
   let nextSpan = 1;
@@ -72,7 +85,7 @@ function readCards(c: Checker, value: unknown, group: GroupResolver): CardDraft[
     const path = `cards[${i}]`;
     const m = c.mapping(item, path, CARD_KEYS);
     if (m === null) return;
-    const card = readCard(c, m, path, i, group);
+    const card = readCard(c, m, path, i, group, echo);
     for (const port of [...card.spans, ...card.unused].sort((a, b) => a.port - b.port)) {
       port.span = nextSpan++;
       port.baseChannel = nextChannel;
@@ -88,7 +101,7 @@ function readCards(c: Checker, value: unknown, group: GroupResolver): CardDraft[
   return cards;
 }
 
-function readCard(c: Checker, m: Mapping, path: string, index: number, group: GroupResolver): CardDraft {
+function readCard(c: Checker, m: Mapping, path: string, index: number, group: GroupResolver, echo: CardEcho): CardDraft {
   const card: CardDraft = {
     path,
     name: c.text(m.name, `${path}.name`, `card ${index + 1}`),
@@ -97,6 +110,8 @@ function readCard(c: Checker, m: Mapping, path: string, index: number, group: Gr
     spans: [],
     unused: [],
     analog: null,
+    echoCanceller: c.oneOf(m.echoCanceller, `${path}.echoCanceller`, ECHO_CANCELLERS, echo.echoCanceller) ?? echo.echoCanceller,
+    echoCancelWhenBridged: c.bool(m.echoCancelWhenBridged, `${path}.echoCancelWhenBridged`, echo.echoCancelWhenBridged),
   };
   if (m.spans !== undefined && m.ports !== undefined) {
     c.fail(path, 'has both spans and ports: a card is either digital (spans) or analog (ports)');

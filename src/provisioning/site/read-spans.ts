@@ -3,6 +3,7 @@
 // carry the signalling, channels outside the bearer timeslots, a channel in two sets).
 
 import { isMapping, join, type Checker, type Mapping } from '../../validation/checker';
+import { CHAN_DAHDI_FIELD, MFCR2_OPTION_FIELDS, SPAN_OPTION_FIELDS, readChanDahdi, readOptions } from './line-options';
 import { bearerTimeslots, channelsPerSpan, dchannelTimeslot, formatRanges, parseRanges } from './channels';
 import {
   CAS_PROTOCOLS, CODINGS, FRAMINGS, LINE_TYPES, MFCR2_CATEGORIES, MFCR2_VARIANTS, SIGNALLING_TYPES, SWITCHTYPES,
@@ -12,12 +13,12 @@ import {
 
 export const SPAN_KEYS = [
   'port', 'line', 'framing', 'coding', 'crc4', 'lbo', 'timing', 'signalling', 'switchtype', 'ptmp', 'mfcr2', 'protocol',
-  'dchannel', 'group', 'channels',
-] as const;
+  'dchannel', 'group', 'channels', ...SPAN_OPTION_FIELDS, CHAN_DAHDI_FIELD,
+];
 /** `signalling: unused`: a port kept out of service; only these keys mean something on it. */
 export const UNUSED = 'unused';
 const UNUSED_KEYS: readonly string[] = ['port', 'line', 'signalling'];
-const MFCR2_KEYS = ['variant', 'category', 'maxAni', 'maxDnis'] as const;
+const MFCR2_KEYS = ['variant', 'category', 'maxAni', 'maxDnis', ...MFCR2_OPTION_FIELDS];
 const CHANNEL_SET_KEYS = ['timeslots', 'group'] as const;
 /** OpenR2 keeps at most 80 ANI and DNIS digits (OR2_MAX_ANI/OR2_MAX_DNIS). */
 const MFCR2_MAX_DIGITS = 80;
@@ -99,7 +100,7 @@ export function readUnused(c: Checker, value: unknown, path: string, index: numb
   const m = c.mapping(value, path, SPAN_KEYS);
   if (m === null) return null;
   for (const key of Object.keys(m)) {
-    if (SPAN_KEYS.includes(key as (typeof SPAN_KEYS)[number]) && !UNUSED_KEYS.includes(key)) {
+    if (SPAN_KEYS.includes(key) && !UNUSED_KEYS.includes(key)) {
       c.fail(join(path, key), `has no meaning on an unused port (it stays unconfigured); an unused port takes ${UNUSED_KEYS.join(', ')}`);
     }
   }
@@ -130,6 +131,10 @@ export function readSpan(c: Checker, value: unknown, path: string, index: number
   const lbo = c.int(m.lbo, `${path}.lbo`, 0, 7, 0);
   if (line === 'BRI' && lbo !== 0) c.warn(`${path}.lbo`, 'BRI ports ignore the line build-out; write 0');
   const spanGroups = m.group === undefined ? [] : readGroupList(c, m.group, `${path}.group`, group);
+  const settings: Record<string, string> = {};
+  readOptions(c, m, path, 'span', sigType, settings);
+  if (sigType === 'mfcr2' && isMapping(m.mfcr2)) readOptions(c, m.mfcr2, `${path}.mfcr2`, 'mfcr2', 'mfcr2', settings);
+  readChanDahdi(c, m[CHAN_DAHDI_FIELD], `${path}.${CHAN_DAHDI_FIELD}`, 'channel', settings);
   return {
     port: c.int(m.port, `${path}.port`, 1, 128, index + 1),
     line,
@@ -141,6 +146,7 @@ export function readSpan(c: Checker, value: unknown, path: string, index: number
     signalling,
     dchannel: c.oneOf(m.dchannel, `${path}.dchannel`, ['hardhdlc', 'dchan'] as const, 'hardhdlc') ?? 'hardhdlc',
     channels: readChannelSets(c, m, path, line, sigType, spanGroups, group),
+    settings,
   };
 }
 

@@ -16,7 +16,8 @@ export type Framing = (typeof FRAMINGS)[number];
 export const CODINGS = ['hdb3', 'ami', 'b8zs'] as const;
 export type Coding = (typeof CODINGS)[number];
 
-export const ECHO_CANCELLERS = ['mg2', 'oslec', 'none', 'hardware'] as const;
+/** DAHDI's echo canceller modules (dahdi_echocan_*), hardware (written hwec) and none. */
+export const ECHO_CANCELLERS = ['mg2', 'oslec', 'none', 'hardware', 'kb1', 'sec', 'sec2', 'hpec'] as const;
 export type EchoCanceller = (typeof ECHO_CANCELLERS)[number];
 
 /** Tone zones compiled into DAHDI's zonedata.c (loadzone/defaultzone in system.conf). */
@@ -54,6 +55,13 @@ export type SpanSignalling =
 export type SignallingType = SpanSignalling['type'];
 export const SIGNALLING_TYPES = ['pri_cpe', 'pri_net', 'bri_cpe', 'bri_net', 'mfcr2', 'cas'] as const satisfies readonly SignallingType[];
 
+/**
+ * chan_dahdi settings beyond what the model writes itself: chan_dahdi key -> value, only where
+ * the value differs from chan_dahdi's default (chan-dahdi-keys.ts). The modelled options
+ * (line-options.ts) and the site file's chanDahdi escape hatch both land here.
+ */
+export type ChanDahdiSettings = Readonly<Record<string, string>>;
+
 /** Timeslots (positions in the span, 1-based) that share their trunk groups. */
 export interface ChannelSet {
   timeslots: number[];
@@ -64,6 +72,9 @@ export interface ChannelSet {
    */
   groups: number[];
 }
+
+/** The location `provision import` gives a card it could not pin (no assigned-spans.conf): `unknown:<name>`. */
+export const PLACEHOLDER_PREFIX = 'unknown:';
 
 /** How a card is found whatever order the kernel probes it in (assigned-spans.conf's first field). */
 export type HardwarePin = { kind: 'hardwareId'; hardwareId: string } | { kind: 'location'; location: string };
@@ -86,6 +97,8 @@ export interface DigitalSpan {
   /** How the D-channel is declared: hardhdlc (every current card) or dchan (old software HDLC). */
   dchannel: 'hardhdlc' | 'dchan';
   channels: ChannelSet[];
+  /** Further chan_dahdi settings for every channel of the span. */
+  settings: ChanDahdiSettings;
 }
 
 /**
@@ -116,6 +129,8 @@ export interface AnalogPort {
   start: StartKind;
   /** Trunk group numbers, as on a ChannelSet: the first gives the port its context. */
   groups: number[];
+  /** Further chan_dahdi settings for the port's channel. */
+  settings: ChanDahdiSettings;
 }
 
 /** An analog card is one DAHDI span with one channel per port. */
@@ -140,6 +155,10 @@ export interface CardConfig {
   unused: UnusedSpan[];
   /** The analog span; null on a digital card. */
   analog: AnalogSpan | null;
+  /** The card's echo canceller (system.conf echocanceller=), the site's unless the card says. */
+  echoCanceller: EchoCanceller;
+  /** chan_dahdi echocancelwhenbridged: cancel echo on TDM-to-TDM calls too. */
+  echoCancelWhenBridged: boolean;
 }
 
 export const DIRECTIONS = ['in', 'out', 'both'] as const;
@@ -183,6 +202,7 @@ export interface SiteConfig {
   name: string;
   toneZone: ToneZone;
   echoCanceller: EchoCanceller;
+  echoCancelWhenBridged: boolean;
   /** network: clock recovered from a carrier-facing span; internal: the box is the master. */
   clock: 'network' | 'internal';
   /** Context for channels that belong to no trunk group. */
@@ -194,6 +214,8 @@ export interface SiteConfig {
   timezone: string;
   /** Inbound rules and outbound settings, or null when the file has no routing section. */
   routing: RoutingConfig | null;
+  /** chan_dahdi settings for the whole driver (global keys), written once at the top of [channels]. */
+  chanDahdi: ChanDahdiSettings;
 }
 
 /** What the hardware layer detected, when the site is checked on (or against) a real box. */
