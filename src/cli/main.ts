@@ -40,6 +40,9 @@ export const COMMAND_LOADERS: ReadonlyArray<readonly [name: string, load: () => 
   ['dnc add', async () => (await import('./campaign/dnc.js')).dncAddCommand],
   ['dnc remove', async () => (await import('./campaign/dnc.js')).dncRemoveCommand],
   ['dnc list', async () => (await import('./campaign/dnc.js')).dncListCommand],
+  ['token create', async () => (await import('./token/token.js')).tokenCreateCommand],
+  ['token list', async () => (await import('./token/token.js')).tokenListCommand],
+  ['token revoke', async () => (await import('./token/token.js')).tokenRevokeCommand],
 ];
 
 export function loadAllCommands(): Promise<Command[]> {

@@ -4,6 +4,7 @@
 
 import type { Knex } from 'knex';
 import * as createCdr from './migrations/20251124100000_create_cdr';
+import * as apiTokensAudit from './migrations/20261208100000_api_tokens_audit';
 
 interface NamedMigration {
   name: string;
@@ -11,7 +12,10 @@ interface NamedMigration {
 }
 
 // Append only, in timestamp order; a shipped entry never changes.
-const MIGRATIONS: readonly NamedMigration[] = [{ name: '20251124100000_create_cdr', migration: createCdr }];
+const MIGRATIONS: readonly NamedMigration[] = [
+  { name: '20251124100000_create_cdr', migration: createCdr },
+  { name: '20261208100000_api_tokens_audit', migration: apiTokensAudit },
+];
 
 export class StaticMigrationSource implements Knex.MigrationSource<NamedMigration> {
   getMigrations(): Promise<NamedMigration[]> {
