@@ -70,7 +70,7 @@ export function restRouter(o: RestRouterOptions): Router {
       query: r.query ? validators.compile('query', r.query) : null,
       body: r.body ? validators.compile('body', r.body) : null,
     };
-    router[r.method](`${o.base}${expressPath(r.path)}`, audited(o), authorised(o, r, buckets), ...(r.body ? [json] : []), served(c));
+    router[r.method](`${o.base}${expressPath(r.path)}`, ...(r.body ? [parsed(json)] : []), audited(o), authorised(o, r, buckets), served(c));
   }
 
   // Below the routes: a path of the API that no route has (404), or not with this method (405).
@@ -97,6 +97,18 @@ function failureOf(err: unknown, o: RestRouterOptions): ReturnType<typeof httpFa
   const f = httpFailure(err);
   if (f.status >= 500) o.log.error({ err: err instanceof Error ? err.message : String(err), code: f.code }, 'API request failed');
   return f;
+}
+
+/**
+ * Reads the JSON body first, so the audit row of a refused request shows what was asked; a body
+ * that is not JSON is held back and refused after the token and role checks, so a caller without
+ * a token learns nothing from a 400.
+ */
+function parsed(json: RequestHandler): RequestHandler {
+  return (req, res, next) => json(req, res, (err?: unknown) => {
+    if (err !== undefined) res.locals.bodyError = err;
+    next();
+  });
 }
 
 /** A mutating request is written to the audit table once its answer has gone, whatever it was. */
@@ -138,6 +150,7 @@ function authorised(o: RestRouterOptions, r: AnyRoute, buckets: TokenBuckets): R
 function served(c: Compiled): RequestHandler {
   return (req, res, next) => {
     void (async () => {
+      if (res.locals.bodyError !== undefined) throw res.locals.bodyError;
       const params = c.params ? c.params({ ...req.params }) : {};
       const query = c.query ? c.query({ ...(req.query as Record<string, unknown>) }) : {};
       if (c.body && req.body === undefined) throw new ApiError('MALFORMED_BODY', 'this route takes a JSON body: send it with Content-Type: application/json', { field: '' });

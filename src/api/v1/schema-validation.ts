@@ -17,8 +17,8 @@ export interface PartValidator {
 
 export class SchemaValidators {
   // Two engines: coercion is right for text from a URL and wrong for a JSON body.
-  private readonly text = new Ajv2020({ allErrors: true, verbose: true, coerceTypes: 'array', useDefaults: true, strict: true });
-  private readonly json = new Ajv2020({ allErrors: true, verbose: true, useDefaults: true, strict: true });
+  private readonly text = new Ajv2020({ allErrors: true, verbose: true, allowUnionTypes: true, coerceTypes: 'array', useDefaults: true, strict: true });
+  private readonly json = new Ajv2020({ allErrors: true, verbose: true, allowUnionTypes: true, useDefaults: true, strict: true });
 
   constructor() {
     // OpenAPI's own keyword on a schema (an example value): not a validation rule.
