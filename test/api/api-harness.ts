@@ -7,13 +7,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RateLimit } from '../../src/api/v1/rate-limit';
 import { App } from '../../src/app/app';
-import { createSimBackend } from '../../src/hardware/sim';
+import { createSimBackend, type SimBackend } from '../../src/hardware/sim';
 import type { ApiRole } from '../../src/store/api-tokens';
 import { loadConfig } from '../../src/supervisor/config';
 import { DEMO_SITE, silent } from '../supervisor/supervisor-harness';
 
 export interface ApiTestSupervisor {
   sup: App;
+  /** The simulated cards (to raise alarms). */
+  sim: SimBackend;
   /** A working token per role (named after the role). */
   secrets: Record<ApiRole, string>;
   call(method: string, path: string, o?: { token?: string | null; body?: unknown; rawBody?: string; contentType?: string }): Promise<Response>;
@@ -28,8 +30,9 @@ export async function startApiSupervisor(o: { queues?: { url: string; prefix: st
     flags: { config: '/nonexistent-ok' },
     readText: () => Promise.resolve(''),
   });
+  const sim = createSimBackend();
   const sup = await App.start({
-    config, logger: silent, demoSitePath: DEMO_SITE, backend: createSimBackend(), demoTraffic: false,
+    config, logger: silent, demoSitePath: DEMO_SITE, backend: sim, demoTraffic: false,
     tuning: { restTimeoutMs: 400, backoffMaxMs: 200, pingIntervalMs: 0, trunkIntervalMs: 20, cdrFlushMs: 20, standinSpanWatchMs: 10, queueIdleMs: 100, ...(o.rateLimit ? { apiRateLimit: o.rateLimit } : {}) },
   });
   try {
@@ -38,6 +41,7 @@ export async function startApiSupervisor(o: { queues?: { url: string; prefix: st
     for (const role of ['viewer', 'operator', 'admin'] as const) secrets[role] = (await sup.tokens.create({ name: role, role })).token;
     return {
       sup,
+      sim,
       secrets,
       call: (method, p, c = {}) => {
         const token = c.token === undefined ? secrets.admin : c.token;

@@ -217,6 +217,31 @@ describe('REST API /api/v1 (SQLite, sim, ARI stand-in)', function () {
     assert.equal(((await health.json()) as { checks: Record<string, unknown> }).checks.ari !== undefined, true);
   });
 
+  it('a span in alarm: its alarms, the D-channel down, its channels blocked, the group\'s blocked count', async () => {
+    type Span = { alarms: string[]; inAlarm: boolean; dchannel: string | null };
+    const before = (await (await api.call('GET', '/api/v1/groups/carrier')).json()) as { blocked: number };
+    api.sim.raiseFault(2, 'LOS');
+    const span = await waitFor(async () => {
+      const s = (await (await api.call('GET', '/api/v1/spans/2')).json()) as Span;
+      return s.dchannel === 'down' && s.alarms.length > 0 ? s : undefined;
+    }, 'span 2 in alarm with its D-channel down');
+    assert.ok(span.inAlarm);
+    assert.ok(span.alarms.includes('LOS'), span.alarms.join(','));
+    await waitFor(async () => {
+      const c = (await (await api.call('GET', '/api/v1/channels?span=2')).json()) as { channels: { state: string }[] };
+      return c.channels.length > 0 && c.channels.every((x) => x.state === 'blocked-alarm');
+    }, 'span 2\'s channels blocked');
+    const after = (await (await api.call('GET', '/api/v1/groups/carrier')).json()) as { blocked: number };
+    assert.ok(after.blocked >= before.blocked + 30, `${before.blocked} -> ${after.blocked}`);
+    api.sim.clearFault(2);
+    await waitFor(async () => ((await (await api.call('GET', '/api/v1/spans/2')).json()) as Span).dchannel === 'up', 'span 2\'s D-channel up again', 15_000);
+  });
+
+  it('a query parameter the route does not take is refused, naming it', async () => {
+    const p = await problem(await api.call('GET', '/api/v1/calls?sort=desc'), 400);
+    assert.deepEqual(p.errors?.map((e) => [e.in, e.field, e.message]), [['query', '/sort', 'is not a known field']]);
+  });
+
   it('unknown routes are 404 and known paths with another method 405, as problem+json', async () => {
     assert.equal((await problem(await api.call('GET', '/api/v1/nothing'), 404)).code, 'NOT_FOUND');
     const res = await api.call('PUT', '/api/v1/calls');

@@ -15,7 +15,7 @@ import { allows, bearerSecret } from './access';
 import { bodySummary } from './audit-summary';
 import { sendProblem } from './problem';
 import { TokenBuckets, type RateLimit } from './rate-limit';
-import type { AnyRoute, RouteResult } from './route-types';
+import type { AnyRoute, ObjectSchema, RouteResult } from './route-types';
 import { SchemaValidators, type PartValidator } from './schema-validation';
 
 export interface RestRouterOptions {
@@ -30,6 +30,7 @@ export interface RestRouterOptions {
   bodyLimit?: string;
 }
 
+const NO_QUERY: ObjectSchema = { type: 'object', additionalProperties: false, properties: {} };
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const REASON: Readonly<Record<Exclude<TokenCheck, { ok: true }>['reason'], string>> = {
   unknown: 'the bearer token is not known',
@@ -50,7 +51,7 @@ function pathPattern(path: string): RegExp {
 interface Compiled {
   route: AnyRoute;
   params: PartValidator | null;
-  query: PartValidator | null;
+  query: PartValidator;
   body: PartValidator | null;
 }
 
@@ -67,7 +68,8 @@ export function restRouter(o: RestRouterOptions): Router {
     const c: Compiled = {
       route: r,
       params: r.params ? validators.compile('path', r.params) : null,
-      query: r.query ? validators.compile('query', r.query) : null,
+      // A route without a query schema takes no query: a parameter it would ignore is refused.
+      query: validators.compile('query', r.query ?? NO_QUERY),
       body: r.body ? validators.compile('body', r.body) : null,
     };
     router[r.method](`${o.base}${expressPath(r.path)}`, ...(r.body ? [parsed(json)] : []), audited(o), authorised(o, r, buckets), served(c));
@@ -152,7 +154,7 @@ function served(c: Compiled): RequestHandler {
     void (async () => {
       if (res.locals.bodyError !== undefined) throw res.locals.bodyError;
       const params = c.params ? c.params({ ...req.params }) : {};
-      const query = c.query ? c.query({ ...(req.query as Record<string, unknown>) }) : {};
+      const query = c.query({ ...(req.query as Record<string, unknown>) });
       if (c.body && req.body === undefined) throw new ApiError('MALFORMED_BODY', 'this route takes a JSON body: send it with Content-Type: application/json', { field: '' });
       const body = c.body ? c.body(req.body) : undefined;
       const result = await c.route.handle({ params, query, body, token: (res.locals.token as TokenIdentity | undefined) ?? null });
