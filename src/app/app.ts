@@ -176,7 +176,7 @@ export class App implements AppParts {
       });
       const tokens = new ApiTokenStore(db.knex);
       const rest = apiV1({
-        site, backend, trunkMap, readiness, tokens, audit: new ApiAuditLog(db.knex), log, ...(t.apiRateLimit ? { rateLimit: t.apiRateLimit } : {}),
+        site, backend, trunkMap, readiness, tokens, audit: new ApiAuditLog(db.knex), log, rateLimit: t.apiRateLimit ?? config.apiRate,
         calls: { originate: (r) => calls.outbound.originate(r), legs: () => calls.legs.views(), hangupCall: (id) => calls.legs.hangupCall(id) },
         queues: queues && { jobs: queues.jobs, campaigns: queues.campaigns },
       });

@@ -9,6 +9,8 @@ import { TokenBuckets } from '../../src/api/v1/rate-limit';
 import { SpanReadings } from '../../src/api/v1/resources/span-readings';
 import type { HardwareEvent, SpanStatus } from '../../src/hardware/types';
 import { loadSiteFile } from '../../src/provisioning/site/load';
+import { loadConfig } from '../../src/supervisor/config';
+import { isSupervisorError } from '../../src/supervisor/supervisor-errors';
 import { DEMO_SITE } from '../supervisor/supervisor-harness';
 
 function status(span: number, crc4: number | null, fas: number): SpanStatus {
@@ -47,6 +49,15 @@ describe('api parts', () => {
     now += 2_000;
     assert.equal(b.take('a'), 0);
     assert.equal(b.take('a'), 2);
+  });
+
+  it('the rate comes from TDMGATE_API_RATE or the file\'s apiRate; a bad one is refused naming where it came from', async () => {
+    const load = (env: Record<string, string>, file = '') => loadConfig({ env: { TDMGATE_DATA_DIR: '/tmp/x', ...env }, flags: { config: 'f.yaml' }, readText: () => Promise.resolve(file) });
+    assert.deepEqual((await load({})).apiRate, { perSecond: 20, burst: 60 });
+    assert.deepEqual((await load({ TDMGATE_API_RATE: '5/s' })).apiRate, { perSecond: 5, burst: 15 });
+    assert.deepEqual((await load({}, 'apiRate: 2/s,4\n')).apiRate, { perSecond: 2, burst: 4 });
+    await assert.rejects(load({ TDMGATE_API_RATE: 'fast' }), (err) => isSupervisorError(err, 'CONFIG_INVALID') && /TDMGATE_API_RATE: "fast" is not a request rate \(allowed: requests per second/.test(err.message));
+    await assert.rejects(load({}, 'apiRate: 0/s\n'), (err) => isSupervisorError(err) && /f\.yaml: apiRate/.test(err.message));
   });
 
   it('roles rank viewer < operator < admin; the bearer header is read strictly', () => {

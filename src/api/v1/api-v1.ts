@@ -11,7 +11,7 @@ import type { ApiAuditLog } from '../../store/api-audit';
 import type { ApiTokenStore } from '../../store/api-tokens';
 import type { ReadinessProbe } from '../health-routes';
 import { openApiDocument } from './openapi';
-import { DEFAULT_RATE_LIMIT, type RateLimit } from './rate-limit';
+import type { RateLimit } from './rate-limit';
 import { adminRoutes } from './resources/admin-routes';
 import { callRoutes, type CallDeps } from './resources/call-routes';
 import { hardwareRoutes } from './resources/hardware-routes';
@@ -37,7 +37,7 @@ export interface ApiV1Deps {
   tokens: ApiTokenStore;
   audit: ApiAuditLog;
   readiness: ReadinessProbe;
-  rateLimit?: RateLimit;
+  rateLimit: RateLimit;
   log: CallDeps['log'] & { error(obj: object, msg: string): void };
   /** Routes added by the composition root (a resource of another part: CDR search). */
   extraRoutes?: readonly AnyRoute[];
@@ -81,7 +81,7 @@ export function apiV1(d: ApiV1Deps): ApiV1 {
     title: 'tdmgate REST API', version: API_VERSION,
     description: 'Cards, spans, channels, trunk groups, calls, jobs and campaigns of one tdmgate supervisor. Bearer tokens from `tdmgate token create`; errors as application/problem+json (RFC 9457).',
   });
-  const router = restRouter({ base: API_BASE, routes: all, tokens: d.tokens, audit: d.audit, rateLimit: d.rateLimit ?? DEFAULT_RATE_LIMIT, log: d.log });
+  const router = restRouter({ base: API_BASE, routes: all, tokens: d.tokens, audit: d.audit, rateLimit: d.rateLimit, log: d.log });
   readings.start();
   return { router, routes: all, document, stop: () => readings.stop() };
 }

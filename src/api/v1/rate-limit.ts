@@ -1,16 +1,12 @@
 // A token bucket per API token: `burst` requests at once, refilled at `perSecond`. A token that
 // empties its bucket gets 429 with Retry-After (the whole seconds until one request is let
-// through), so a runaway CRM loop cannot starve the box's other clients. Pure over the clock.
+// through), so a runaway CRM loop cannot starve the box's other clients. The rate is the
+// configuration's (TDMGATE_API_RATE). Pure over the clock.
 
-export interface RateLimit {
-  /** Requests a token may make at once. */
-  burst: number;
-  /** Requests per second refilled. */
-  perSecond: number;
-}
+import type { ApiRate } from '../../supervisor/config';
 
-/** Generous for a CRM or a wallboard, still a stop to a loop gone wild. */
-export const DEFAULT_RATE_LIMIT: RateLimit = { burst: 60, perSecond: 20 };
+/** `burst` requests at once, refilled at `perSecond`. */
+export type RateLimit = ApiRate;
 
 interface Bucket {
   tokens: number;
