@@ -237,9 +237,11 @@ describe('REST API /api/v1 (SQLite, sim, ARI stand-in)', function () {
     await waitFor(async () => ((await (await api.call('GET', '/api/v1/spans/2')).json()) as Span).dchannel === 'up', 'span 2\'s D-channel up again', 15_000);
   });
 
-  it('a query parameter the route does not take is refused, naming it', async () => {
+  it('a query parameter or a body the route does not take is refused, naming it', async () => {
     const p = await problem(await api.call('GET', '/api/v1/calls?sort=desc'), 400);
     assert.deepEqual(p.errors?.map((e) => [e.in, e.field, e.message]), [['query', '/sort', 'is not a known field']]);
+    const b = await problem(await api.call('DELETE', '/api/v1/calls/x', { token: api.secrets.operator, body: { cause: 17 } }), 400);
+    assert.deepEqual(b.errors?.map((e) => [e.in, e.message]), [['body', 'this route takes no body']]);
   });
 
   it('unknown routes are 404 and known paths with another method 405, as problem+json', async () => {

@@ -95,7 +95,7 @@ function failureOf(err: unknown, o: RestRouterOptions): ReturnType<typeof httpFa
   const type = (err as { type?: unknown }).type;
   if (type === 'entity.parse.failed') return httpFailure(new ApiError('MALFORMED_BODY', `the body is not JSON: ${(err as Error).message}`, { field: '' }));
   if (type === 'entity.too.large') return httpFailure(new ApiError('BODY_TOO_LARGE', `the body is larger than ${o.bodyLimit ?? '1mb'}`));
-  if (typeof type === 'string' && type.startsWith('encoding') || type === 'charset.unsupported') return httpFailure(new ApiError('MALFORMED_BODY', (err as Error).message));
+  if ((typeof type === 'string' && type.startsWith('encoding')) || type === 'charset.unsupported') return httpFailure(new ApiError('MALFORMED_BODY', (err as Error).message));
   const f = httpFailure(err);
   if (f.status >= 500) o.log.error({ err: err instanceof Error ? err.message : String(err), code: f.code }, 'API request failed');
   return f;
@@ -155,12 +155,17 @@ function served(c: Compiled): RequestHandler {
       if (res.locals.bodyError !== undefined) throw res.locals.bodyError;
       const params = c.params ? c.params({ ...req.params }) : {};
       const query = c.query({ ...(req.query as Record<string, unknown>) });
+      if (!c.body && hasBody(req)) throw new ApiError('INVALID_REQUEST', `${req.method} ${c.route.path} takes no body`, { field: '', errors: [{ in: 'body', field: '', message: 'this route takes no body' }] });
       if (c.body && req.body === undefined) throw new ApiError('MALFORMED_BODY', 'this route takes a JSON body: send it with Content-Type: application/json', { field: '' });
       const body = c.body ? c.body(req.body) : undefined;
       const result = await c.route.handle({ params, query, body, token: (res.locals.token as TokenIdentity | undefined) ?? null });
       send(res, result);
     })().catch(next);
   };
+}
+
+function hasBody(req: Request): boolean {
+  return Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
 }
 
 function send(res: Response, r: RouteResult): void {
