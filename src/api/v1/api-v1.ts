@@ -2,7 +2,7 @@
 // jobs and campaigns (when the queues run), admin, health - served by the one rest router and
 // published as the OpenAPI 3.1 document at /api/v1/openapi.json. It gets services, never the
 // App: the composition root hands it what each resource needs. A resource joins with one line
-// in `tables` below.
+// in the list below (and its services in ApiV1Deps).
 
 import type { Router } from 'express';
 import type { HardwareBackend } from '../../hardware/types';
@@ -39,14 +39,11 @@ export interface ApiV1Deps {
   readiness: ReadinessProbe;
   rateLimit: RateLimit;
   log: CallDeps['log'] & { error(obj: object, msg: string): void };
-  /** Routes added by the composition root (a resource of another part: CDR search). */
-  extraRoutes?: readonly AnyRoute[];
 }
 
 export interface ApiV1 {
   router: Router;
-  routes: readonly AnyRoute[];
-  document: Record<string, unknown>;
+  /** Stops following the hardware's events (span readings). */
   stop(): Promise<void>;
 }
 
@@ -58,7 +55,6 @@ export function apiV1(d: ApiV1Deps): ApiV1 {
     ...callRoutes({ ...d.calls, log: d.log }),
     ...queueRoutes({ site: d.site, queues: d.queues }),
     ...adminRoutes({ tokens: d.tokens, audit: d.audit }),
-    ...(d.extraRoutes ?? []),
     route({
       method: 'get', path: '/health', permission: 'viewer', operationId: 'getHealth', tag: 'health',
       summary: 'whether each part is ready: ARI, the CDR store, the job queues, the hardware',
@@ -83,5 +79,5 @@ export function apiV1(d: ApiV1Deps): ApiV1 {
   });
   const router = restRouter({ base: API_BASE, routes: all, tokens: d.tokens, audit: d.audit, rateLimit: d.rateLimit, log: d.log });
   readings.start();
-  return { router, routes: all, document, stop: () => readings.stop() };
+  return { router, stop: () => readings.stop() };
 }
