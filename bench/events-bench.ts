@@ -8,14 +8,9 @@
 
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { get, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import express from 'express';
-import { EventJournal } from '../src/api/events/event-journal';
-import { EventStream } from '../src/api/events/event-stream';
-import { feedJournal } from '../src/api/events/live-events';
 import type { AriStandin } from '../src/demo/ari-standin';
 import { formatResult, percentile, type BenchResult } from './report';
 import { B_CHANNELS, drive, IN_FLIGHT, siteYaml, startSupervisor } from './supervisor-bench';
@@ -55,12 +50,12 @@ async function churn(standin: AriStandin, seconds: number): Promise<{ calls: num
 }
 
 /** The clients' process: CLIENTS streams, each event counted, channel events timed. */
-function clients(url: string, seconds: number): void {
+function clients(url: string, token: string, seconds: number): void {
   const report: ClientReport = { events: [], delaysMs: [], dropped: 0 };
   let open = 0;
   for (let i = 0; i < CLIENTS; i++) {
     report.events.push(0);
-    get(url, (res) => {
+    get(url, { headers: { Authorization: `Bearer ${token}` } }, (res) => {
       open++;
       let buffer = '';
       res.setEncoding('utf8');
@@ -94,31 +89,23 @@ async function measure(): Promise<BenchResult[]> {
   const sitePath = join(dir, 'site.yaml');
   writeFileSync(sitePath, siteYaml());
   const sup = await startSupervisor(sitePath, join(dir, 'data'), null);
-  let server: Server | null = null;
   try {
     const standin = sup.standin;
     if (!standin) throw new Error('the supervisor did not start the ARI stand-in');
-    const journal = new EventJournal(10_000);
-    feedJournal(journal, { trunkMap: sup.trunkMap, calls: sup.calls.events, jobs: null });
-    const stream = new EventStream({ journal, snapshot: () => sup.trunkMap.snapshot() });
-    const app = express();
-    app.get('/events', stream.handle);
-    const listening = app.listen(0, '127.0.0.1');
-    server = listening;
-    await new Promise((r) => listening.once('listening', r));
-    const url = `http://127.0.0.1:${(listening.address() as AddressInfo).port}/events`;
-
+    // The users' path: the supervisor's own stream behind its bearer-token check.
+    const { token } = await sup.tokens.create({ name: 'events-bench', role: 'viewer' });
+    const url = `${sup.url}/api/v1/events`;
     await drive(standin, 0, IN_FLIGHT, false, (n) => n < B_CHANNELS);
     await churn(standin, 1);
     const quiet = await churn(standin, SECONDS);
 
-    const child = fork(__filename, ['clients', url, String(SECONDS)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(__filename, ['clients', url, token, String(SECONDS)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     await new Promise((r) => child.once('message', r));
     await new Promise((r) => setTimeout(r, 500));
-    const seq0 = journal.lastSeq;
+    const seq0 = sup.events.eventsMade;
     const heap0 = process.memoryUsage();
     const loaded = await churn(standin, SECONDS);
-    const events = journal.lastSeq - seq0;
+    const events = sup.events.eventsMade - seq0;
     const heap1 = process.memoryUsage();
     await new Promise((r) => setTimeout(r, 300));
     const report = await new Promise<ClientReport & { open: number }>((resolve) => {
@@ -130,7 +117,7 @@ async function measure(): Promise<BenchResult[]> {
       { name: `calls churned/s (${B_CHANNELS} B-channels busy)`, value: loaded.calls / loaded.seconds, unit: 'calls/s', goal: '' },
       { name: '  events/s made (channel, span, call)', value: events / loaded.seconds, unit: 'events/s', goal: '' },
       { name: `events/s delivered to ${CLIENTS} clients in all`, value: (perClient * CLIENTS) / loaded.seconds, unit: 'events/s', goal: '' },
-      { name: '  clients dropped for falling behind', value: stream.stats.dropped, unit: 'clients', goal: '' },
+      { name: '  clients dropped for falling behind', value: sup.events.stats.dropped, unit: 'clients', goal: '' },
       { name: '  channel event -> client p50', value: percentile(report.delaysMs, 50), unit: 'ms', goal: '' },
       // The web page's promise: an alarm shows within a second.
       { name: '  channel event -> client p99', value: percentile(report.delaysMs, 99), unit: 'ms', goal: '< 1000' },
@@ -142,8 +129,6 @@ async function measure(): Promise<BenchResult[]> {
       { name: '  heap growth over the phase', value: (heap1.heapUsed - heap0.heapUsed) / 2 ** 20, unit: 'MB', goal: '' },
     ];
   } finally {
-    server?.closeAllConnections();
-    server?.close();
     await sup.stop();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -161,7 +146,7 @@ export function eventsBench(): Promise<BenchResult[]> {
 }
 
 if (require.main === module) {
-  if (process.argv[2] === 'clients') clients(process.argv[3] as string, Number(process.argv[4]));
+  if (process.argv[2] === 'clients') clients(process.argv[3] as string, process.argv[4] as string, Number(process.argv[5]));
   else {
     measure()
       .then((results) => {

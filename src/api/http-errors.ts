@@ -1,13 +1,16 @@
 // The one place that says which HTTP status each of the project's errors becomes. Every route
-// (health today, /api/v1 next) hands its failures here; the tables below are the whole policy,
+// (health, /api/v1) hands its failures here; the tables below are the whole policy,
 // so a new error code gets its status in one line and a test that walks every code keeps them
 // complete. Anything not in them is a 500: a bug, not a client's mistake.
 
 import { HardwareError, type HardwareErrorCode } from '../hardware/errors';
+import { JobError, type JobErrorCode } from '../jobs/job-errors';
+import { TokenError, type TokenErrorCode } from '../store/token-errors';
 import { AriError, type AriErrorKind } from '../supervisor/ari/ari-errors';
 import { CdrError, type CdrErrorCode } from '../supervisor/cdr/cdr-errors';
 import { OutboundError, type OutboundErrorCode } from '../supervisor/outbound/errors';
 import { TrunkMapError, type TrunkMapErrorCode } from '../supervisor/trunk-map/errors';
+import { ApiError, type ApiErrorCode, type FieldError } from './api-errors';
 
 export interface HttpFailure {
   status: number;
@@ -16,6 +19,12 @@ export interface HttpFailure {
   message: string;
   /** The request field at fault, when the error names one. */
   field?: string;
+  /** What the field allows, when the error says. */
+  allowed?: unknown;
+  /** Every refused field of a request a schema refused. */
+  errors?: readonly FieldError[];
+  /** Seconds to wait (429). */
+  retryAfter?: number;
 }
 
 /** A request the site can never carry is the client's (400/404/409); ARI trouble is ours (502/503/504). */
@@ -75,7 +84,43 @@ export const CDR_STATUS: Readonly<Record<CdrErrorCode, number>> = {
   SINK_CLOSED: 503,
 };
 
+export const API_STATUS: Readonly<Record<ApiErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+  AUTH_UNAVAILABLE: 503,
+  FORBIDDEN: 403,
+  INVALID_REQUEST: 400,
+  MALFORMED_BODY: 400,
+  BODY_TOO_LARGE: 413,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  RATE_LIMITED: 429,
+  QUEUES_OFF: 503,
+};
+
+/** Redis away is ours (503); a refused job, an unknown id or a wrong state are the client's. */
+export const JOB_STATUS: Readonly<Record<JobErrorCode, number>> = {
+  REDIS_UNAVAILABLE: 503,
+  INVALID_JOB: 400,
+  NOT_FOUND: 404,
+  INVALID_STATE: 409,
+};
+
+export const TOKEN_STATUS: Readonly<Record<TokenErrorCode, number>> = {
+  INVALID_TOKEN_REQUEST: 400,
+  NAME_TAKEN: 409,
+  TOKEN_NOT_FOUND: 404,
+};
+
 export function httpFailure(err: unknown): HttpFailure {
+  if (err instanceof ApiError) {
+    return {
+      status: API_STATUS[err.code], code: err.code, message: err.message,
+      ...(err.field === undefined ? {} : { field: err.field }), ...(err.allowed === undefined ? {} : { allowed: err.allowed }),
+      ...(err.errors.length === 0 ? {} : { errors: err.errors }), ...(err.retryAfter === undefined ? {} : { retryAfter: err.retryAfter }),
+    };
+  }
+  if (err instanceof JobError) return { status: JOB_STATUS[err.code], code: err.code, message: err.message, ...(err.field === undefined ? {} : { field: err.field }) };
+  if (err instanceof TokenError) return { status: TOKEN_STATUS[err.code], code: err.code, message: err.message, ...(err.field === undefined ? {} : { field: err.field }) };
   if (err instanceof OutboundError) return { status: OUTBOUND_STATUS[err.code], code: err.code, message: err.message, field: err.field };
   if (err instanceof AriError) return { status: ARI_STATUS[err.kind], code: `ari-${err.kind}`, message: err.message };
   if (err instanceof TrunkMapError) return { status: TRUNK_MAP_STATUS[err.code], code: err.code, message: err.message };

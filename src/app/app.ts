@@ -1,17 +1,20 @@
 // The composition root: the only code that knows every piece. It builds the hardware backend,
 // the TrunkMap, the CDR store and sink, the ARI connection (to the configured Asterisk, or to
 // the demo's stand-in on simulated cards), the webhooks, call control, the job queues and their
-// dispatcher (which dials on free channels) and the HTTP server, starts them in that order and
+// dispatcher (which dials on free channels) and the HTTP server (health, the REST API), starts them in that order and
 // stops them in reverse, so every call record is acknowledged before the store closes and every
-// hang-up is queued for the webhooks before they stop. The API routes and the GSM modems join here.
+// hang-up is queued for the webhooks before they stop. The GSM modems join here.
 
 import { EventJournal } from '../api/events/event-journal';
-import { eventRoutes } from '../api/events/event-routes';
 import { EventStream } from '../api/events/event-stream';
 import { feedJournal } from '../api/events/live-events';
 import { healthRoutes } from '../api/health-routes';
 import { metricsRoutes } from '../api/metrics/metrics-routes';
 import { ApiServer } from '../api/api-server';
+import { apiV1 } from '../api/v1/api-v1';
+import type { RateLimit } from '../api/v1/rate-limit';
+import { ApiAuditLog } from '../store/api-audit';
+import { ApiTokenStore } from '../store/api-tokens';
 import type { AriStandin } from '../demo/ari-standin';
 import { Demo } from '../demo/demo';
 import { openBackend } from '../hardware/open-backend';
@@ -50,7 +53,7 @@ export interface AppOptions {
   /** Tests pass their own sim (to raise alarms); otherwise openBackend(config.backend). */
   backend?: HardwareBackend;
   /** Tuning for tests: short timeouts and intervals. */
-  tuning?: { restTimeoutMs?: number; backoffMaxMs?: number; pingIntervalMs?: number; trunkIntervalMs?: number; cdrFlushMs?: number; standinSpanWatchMs?: number; queueIdleMs?: number; queueLockMs?: number; queueStalledMs?: number };
+  tuning?: { restTimeoutMs?: number; backoffMaxMs?: number; pingIntervalMs?: number; trunkIntervalMs?: number; cdrFlushMs?: number; standinSpanWatchMs?: number; queueIdleMs?: number; queueLockMs?: number; queueStalledMs?: number; apiRateLimit?: RateLimit };
   /** The demo's calls (stand-in traffic, outbound dialler); default true when the stand-in runs. */
   demoTraffic?: boolean;
   /** Where the toll guard suspends API tokens that hit a cap (the API's token store); none = caps only refuse. */
@@ -78,8 +81,12 @@ export interface AppParts {
   demo: Demo | null;
   /** The live event stream (GET /api/v1/events). */
   events: EventStream;
-  /** The HTTP server's base URL (health today, the API next). */
+  /** The HTTP server's base URL (health, /api/v1). */
   url: string;
+  /** The HTTP server (what it serves: the OpenAPI test reads it). */
+  http: ApiServer;
+  /** The API's bearer tokens, in the CDR database. */
+  tokens: ApiTokenStore;
 }
 
 export interface Queues {
@@ -102,10 +109,12 @@ export class App implements AppParts {
   readonly demo: Demo | null;
   readonly events: EventStream;
   readonly url: string;
+  readonly http: ApiServer;
+  readonly tokens: ApiTokenStore;
   private stopped = false;
 
   private constructor(parts: AppParts, private readonly lifecycle: Lifecycle, private readonly log: TrunkMapLogger) {
-    ({ site: this.site, backend: this.backend, trunkMap: this.trunkMap, db: this.db, sink: this.sink, ari: this.ari, calls: this.calls, guard: this.guard, queues: this.queues, webhooks: this.webhooks, demo: this.demo, events: this.events, url: this.url } = parts);
+    ({ site: this.site, backend: this.backend, trunkMap: this.trunkMap, db: this.db, sink: this.sink, ari: this.ari, calls: this.calls, guard: this.guard, queues: this.queues, webhooks: this.webhooks, demo: this.demo, events: this.events, url: this.url, http: this.http, tokens: this.tokens } = parts);
   }
 
   /** The demo's in-process Asterisk, when it runs (tests drive it). */
@@ -189,17 +198,25 @@ export class App implements AppParts {
       const events = new EventStream({ journal, snapshot: () => trunkMap.snapshot() });
 
       let app: App | null = null;
-      const api = new ApiServer([eventRoutes(events), healthRoutes(() => ({
+      const readiness = () => ({
         ari: { ok: ari.status === 'ready', detail: ari.status },
         cdr: { ok: sink.status === 'ready' || sink.status === 'spooling', detail: sink.status },
         ...(queues ? { queues: { ok: queues.dispatcher.ready, detail: queues.dispatcher.ready ? 'ready' : 'Redis not reachable' } } : {}),
         hardware: { ok: !(app?.stopped ?? false), detail: opened.chosen },
-      })), metricsRoutes(metricSources({ backend, trunkMap, calls, sink, ari, queues, webhooks }))]);
+      });
+      const tokens = new ApiTokenStore(db.knex);
+      const rest = apiV1({
+        site, backend, trunkMap, readiness, tokens, events, audit: new ApiAuditLog(db.knex), log, rateLimit: t.apiRateLimit ?? config.apiRate,
+        calls: { originate: (r) => calls.outbound.originate(r), legs: () => calls.legs.views(), hangupCall: (id) => calls.legs.hangupCall(id) },
+        queues: queues && { jobs: queues.jobs, campaigns: queues.campaigns },
+      });
+      lifecycle.started('API', () => rest.stop());
+      const api = new ApiServer([healthRoutes(readiness), rest.router, metricsRoutes(metricSources({ backend, trunkMap, calls, sink, ari, queues, webhooks }))]);
       const listening = await api.listen(config.listen);
       lifecycle.started('HTTP server', () => api.close());
-      log.info({ url: listening.url, healthz: `${listening.url}/healthz`, readyz: `${listening.url}/readyz` }, 'health endpoints listening');
+      log.info({ url: listening.url, healthz: `${listening.url}/healthz`, readyz: `${listening.url}/readyz`, api: `${listening.url}/api/v1/openapi.json` }, 'HTTP API listening');
 
-      app = new App({ site, backend, trunkMap, db, sink, ari, calls, guard, queues, webhooks, demo, events, url: listening.url }, lifecycle, log);
+      app = new App({ site, backend, trunkMap, db, sink, ari, calls, guard, queues, webhooks, demo, events, url: listening.url, http: api, tokens }, lifecycle, log);
       const running = app;
       // The demo's calls only make sense once our app is registered with the stand-in; its
       // outbound calls are jobs on the queues when there are queues.

@@ -43,6 +43,9 @@ export const COMMAND_LOADERS: ReadonlyArray<readonly [name: string, load: () => 
   ['check spans', async () => (await import('./check/spans.js')).checkSpansCommand],
   ['check trunks', async () => (await import('./check/trunks.js')).checkTrunksCommand],
   ['check supervisor', async () => (await import('./check/supervisor.js')).checkSupervisorCommand],
+  ['token create', async () => (await import('./token/token.js')).tokenCreateCommand],
+  ['token list', async () => (await import('./token/token.js')).tokenListCommand],
+  ['token revoke', async () => (await import('./token/token.js')).tokenRevokeCommand],
 ];
 
 export function loadAllCommands(): Promise<Command[]> {

@@ -4,6 +4,7 @@
 
 import type { Knex } from 'knex';
 import * as createCdr from './migrations/20251124100000_create_cdr';
+import * as apiTokensAudit from './migrations/20261208100000_api_tokens_audit';
 import * as guardUsage from './migrations/20261208110000_guard_usage';
 import * as cdrSearchIndexes from './migrations/20261208120000_cdr_search_indexes';
 
@@ -15,6 +16,7 @@ interface NamedMigration {
 // Append only, in timestamp order; a shipped entry never changes.
 const MIGRATIONS: readonly NamedMigration[] = [
   { name: '20251124100000_create_cdr', migration: createCdr },
+  { name: '20261208100000_api_tokens_audit', migration: apiTokensAudit },
   { name: '20261208110000_guard_usage', migration: guardUsage },
   { name: '20261208120000_cdr_search_indexes', migration: cdrSearchIndexes },
 ];

@@ -28,6 +28,15 @@ export interface ListenAddress {
   port: number;
 }
 
+/** Each API token's rate: `burst` requests at once, refilled at `perSecond` (TDMGATE_API_RATE). */
+export interface ApiRate {
+  perSecond: number;
+  burst: number;
+}
+
+/** Generous for a CRM or a wallboard, still a stop to a loop gone wild. */
+export const DEFAULT_API_RATE: ApiRate = { perSecond: 20, burst: 60 };
+
 /** The private Redis scripts/redis starts: the job queues' default. */
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6380';
 /** Key prefix of the job queues: boxes sharing a Redis share the queues under one prefix. */
@@ -64,6 +73,7 @@ export interface SupervisorConfig {
   dataDir: string;
   listen: ListenAddress;
   demoRate: number;
+  apiRate: ApiRate;
   /** undefined = pretty on a terminal, JSON lines otherwise (the CLI decides). */
   logFormat: LogFormat | undefined;
 }
@@ -88,13 +98,13 @@ export interface ConfigSources {
   readText?: (file: string) => Promise<string>;
 }
 
-const FILE_KEYS = ['site', 'backend', 'ari', 'database', 'redis', 'webhooks', 'guard', 'dataDir', 'listen', 'demoRate', 'logFormat'] as const;
+const FILE_KEYS = ['site', 'backend', 'ari', 'database', 'redis', 'webhooks', 'guard', 'dataDir', 'listen', 'demoRate', 'logFormat', 'apiRate'] as const;
 const ARI_KEYS = ['url', 'user', 'password'] as const;
 const DATABASE_KEYS = ['url'] as const;
 const REDIS_KEYS = ['url', 'prefix'] as const;
 const BACKENDS: readonly BackendKind[] = ['sim', 'dahdi'];
 
-type FileValues = Partial<Record<'site' | 'backend' | 'ari.url' | 'ari.user' | 'ari.password' | 'database.url' | 'redis.url' | 'redis.prefix' | 'dataDir' | 'listen' | 'demoRate' | 'logFormat', string>>;
+type FileValues = Partial<Record<'site' | 'backend' | 'ari.url' | 'ari.user' | 'ari.password' | 'database.url' | 'redis.url' | 'redis.prefix' | 'dataDir' | 'listen' | 'demoRate' | 'logFormat' | 'apiRate', string>>;
 
 function invalid(key: string, message: string, allowed: string): SupervisorError {
   return new SupervisorError('CONFIG_INVALID', `${key}: ${message} (allowed: ${allowed})`, { key, allowed });
@@ -140,6 +150,7 @@ export async function loadConfig(sources: ConfigSources): Promise<SupervisorConf
   const listen = pick(flags.listen, '--listen', 'TDMGATE_LISTEN', 'listen');
   const demoRate = pick(flags.demoRate, '--demo-rate', null, 'demoRate');
   const logFormat = pick(flags.logFormat, '--log-format', 'TDMGATE_LOG_FORMAT', 'logFormat');
+  const apiRate = pick(undefined, '', 'TDMGATE_API_RATE', 'apiRate');
 
   const dataDir = dataDirValue.value === undefined ? defaultDataDir(sources) : absolute(dataDirValue.value, dataDirValue.key);
   const config: SupervisorConfig = {
@@ -154,6 +165,7 @@ export async function loadConfig(sources: ConfigSources): Promise<SupervisorConf
     dataDir,
     listen: listen.value === undefined ? { ...DEFAULT_LISTEN } : parseListen(listen.value, listen.key),
     demoRate: demoRate.value === undefined ? DEFAULT_DEMO_RATE : parseRate(demoRate.value, demoRate.key),
+    apiRate: apiRate.value === undefined ? { ...DEFAULT_API_RATE } : parseApiRate(apiRate.value, apiRate.key),
     logFormat: parseLogFormat(logFormat.value, logFormat.key),
   };
   if (config.backend === 'dahdi' && config.ari === null) {
@@ -180,7 +192,7 @@ function parseFile(text: string, file: string): { values: FileValues; webhooks: 
   if (root === null || root === undefined) return { values: {}, webhooks: undefined, guard: undefined };
   const top = section(root, file, '', FILE_KEYS);
   const out: FileValues = {};
-  for (const key of ['site', 'backend', 'dataDir', 'listen', 'demoRate', 'logFormat'] as const) {
+  for (const key of ['site', 'backend', 'dataDir', 'listen', 'demoRate', 'logFormat', 'apiRate'] as const) {
     if (top[key] !== undefined) out[key] = scalar(top[key], `${file}: ${key}`);
   }
   if (top.ari !== undefined) {
@@ -286,6 +298,17 @@ function parseRate(value: string, key: string): number {
   const n = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0) || n > MAX_DEMO_RATE) throw invalid(key, `${JSON.stringify(value)} is not a call rate`, `a number of calls per minute above 0, at most ${MAX_DEMO_RATE}`);
   return n;
+}
+
+/** `20/s` (a burst of three seconds' worth) or `20/s,60`. */
+export function parseApiRate(value: string, key: string): ApiRate {
+  const m = /^(\d+(?:\.\d+)?)\/s(?:,(\d+))?$/.exec(value.trim());
+  const perSecond = Number(m?.[1]);
+  const burst = m?.[2] === undefined ? Math.max(1, Math.ceil(perSecond * 3)) : Number(m[2]);
+  if (!m || !(perSecond > 0) || perSecond > 100_000 || !(burst >= 1) || burst > 1_000_000) {
+    throw invalid(key, `${JSON.stringify(value)} is not a request rate`, 'requests per second and an optional burst: 20/s or 20/s,60');
+  }
+  return { perSecond, burst };
 }
 
 function absolute(value: string, key: string): string {

@@ -72,15 +72,16 @@ describe('live event stream (server-sent events)', function () {
     stopFeed = feedJournal(journal, { trunkMap: running.sup.trunkMap, calls: running.sup.calls.events, jobs: null });
     stream = new EventStream({ journal, snapshot: () => running.sup.trunkMap.snapshot(), ...(maxBufferedBytes ? { maxBufferedBytes } : {}) });
     const app = express();
-    app.get('/api/v1/events', stream.handle);
+    app.get('/api/v1/events', (req, res) => stream.serve(req, res, null, req.get('Last-Event-ID')));
     const listening = app.listen(0, '127.0.0.1');
     server = listening;
     await new Promise((r) => listening.once('listening', r));
     url = `http://127.0.0.1:${(listening.address() as AddressInfo).port}/api/v1/events`;
   }
   const appUrl = (query = ''): string => `${running.sup.url}/api/v1/events${query}`;
+  let viewer: string;
   const open = async (headers?: Record<string, string>, at = url): Promise<Client> => {
-    const c = await connect(at, headers);
+    const c = await connect(at, { Authorization: `Bearer ${viewer}`, ...headers });
     clients.push(c);
     return c;
   };
@@ -88,6 +89,7 @@ describe('live event stream (server-sent events)', function () {
   beforeEach(async function () {
     const withQueues = this.currentTest?.title.includes('job') === true;
     running = await startTestSupervisor({ name: 'SQLite', url: undefined }, withQueues ? { url: redisUrl(), prefix: uniquePrefix('events') } : undefined);
+    viewer = (await running.sup.tokens.create({ name: 'wallboard', role: 'viewer' })).token;
   });
   afterEach(async () => {
     for (const c of clients.splice(0)) c.close();
@@ -181,13 +183,13 @@ describe('live event stream (server-sent events)', function () {
     assert.equal((settled.data as { outcome: string }).outcome, 'answered');
   });
 
-  it('types filters the stream; an unknown type is a 400 problem naming the field and the types there are', async () => {
-    const res = await fetch(appUrl('?types=span,calls'));
+  it('types filters the stream; an unknown type is a 400 problem naming the field; no token, no stream', async () => {
+    const res = await fetch(appUrl('?types=span,calls'), { headers: { Authorization: `Bearer ${viewer}` } });
     assert.equal(res.status, 400);
     assert.equal(res.headers.get('content-type'), 'application/problem+json; charset=utf-8');
-    const problem = (await res.json()) as { status: number; errors: { field: string; allowed: string }[] };
-    assert.equal(problem.status, 400);
-    assert.deepEqual(problem.errors.map((e) => [e.field, e.allowed]), [['types', 'channel, span, call, job']]);
+    const problem = (await res.json()) as { status: number; errors: { field: string }[] };
+    assert.deepEqual(problem.errors.map((e) => e.field), ['/types']);
+    assert.equal((await fetch(appUrl())).status, 401);
     const spansOnly = await open(undefined, appUrl('?types=span'));
     await waitFor(() => spansOnly.events.length > 0, 'the snapshot');
     running.sup.standin!.placeInboundCall({ span: 1, did: '6912347', callerId: '069555111' });

@@ -3,7 +3,10 @@
 // does not leak its message.
 
 import assert from 'node:assert/strict';
+import { ApiError } from '../../src/api/api-errors';
 import { httpFailure } from '../../src/api/http-errors';
+import { JobError } from '../../src/jobs/job-errors';
+import { TokenError } from '../../src/store/token-errors';
 import { HardwareError } from '../../src/hardware/errors';
 import { AriAllocationFailedError, AriNotFoundError, AriNotReadyError, AriTimeoutError } from '../../src/supervisor/ari/ari-errors';
 import { OutboundError } from '../../src/supervisor/outbound/errors';
@@ -27,6 +30,19 @@ describe('api: errors to HTTP status', () => {
   it('trunk map and hardware codes keep their meaning', () => {
     assert.equal(httpFailure(new TrunkMapError('CHANNEL_UNAVAILABLE', 'busy')).status, 409);
     assert.equal(httpFailure(new HardwareError('UNKNOWN_SPAN', 'no span 9')).status, 404);
+  });
+
+  it('the API\'s own refusals, the job queues\' and the token store\'s keep their field and meaning', () => {
+    const limited = httpFailure(new ApiError('RATE_LIMITED', 'slow down', { retryAfter: 7 }));
+    assert.deepEqual([limited.status, limited.retryAfter], [429, 7]);
+    assert.equal(httpFailure(new ApiError('FORBIDDEN', 'operator needed')).status, 403);
+    assert.equal(httpFailure(new ApiError('UNAUTHENTICATED', 'no token')).status, 401);
+    const invalid = httpFailure(new ApiError('INVALID_REQUEST', 'bad', { field: '/number', errors: [{ in: 'body', field: '/number', message: 'is required' }] }));
+    assert.deepEqual([invalid.status, invalid.field, invalid.errors?.length], [400, '/number', 1]);
+    assert.deepEqual([httpFailure(new JobError('INVALID_JOB', 'bad', { field: 'window' })).status, httpFailure(new JobError('INVALID_JOB', 'bad', { field: 'window' })).field], [400, 'window']);
+    assert.equal(httpFailure(new JobError('REDIS_UNAVAILABLE', 'away')).status, 503);
+    assert.equal(httpFailure(new JobError('INVALID_STATE', 'cancelled')).status, 409);
+    assert.equal(httpFailure(new TokenError('NAME_TAKEN', 'in use', { field: 'name' })).status, 409);
   });
 
   it('anything else is a 500 that does not show its message', () => {

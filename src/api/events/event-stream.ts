@@ -8,7 +8,6 @@
 
 import type { Request, Response } from 'express';
 import type { EventJournal, StreamEvent } from './event-journal';
-import { STREAM_EVENT_TYPES } from './live-events';
 
 export interface EventStreamOptions {
   journal: EventJournal;
@@ -31,7 +30,6 @@ export interface EventStreamStats {
   snapshots: number;
 }
 
-/** Thrown for a bad request (the API's error handler writes it as a problem). */
 export class EventStreamRequestError extends Error {
   readonly code = 'INVALID_REQUEST';
   constructor(readonly field: string, message: string, readonly allowed: string) {
@@ -52,9 +50,16 @@ export class EventStream {
     this.retryMs = o.retryMs ?? 2_000;
   }
 
-  /** The express handler. Throws EventStreamRequestError for an unknown `types` entry. */
-  readonly handle = (req: Request, res: Response): void => {
-    const types = typesOf(req.query.types);
+  /** Events made since start (the newest event's sequence number). */
+  get eventsMade(): number {
+    return this.o.journal.lastSeq;
+  }
+
+  /**
+   * Serves one client on an open response: `types` = the event types it asked for (null: all),
+   * `lastEventId` = the Last-Event-ID header or query parameter it resumes from.
+   */
+  serve(req: Request, res: Response, types: ReadonlySet<string> | null, lastEventId: string | undefined): void {
     res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.flushHeaders();
     req.socket.setNoDelay(true);
@@ -95,7 +100,6 @@ export class EventStream {
     res.on('close', close);
 
     let text = `retry: ${this.retryMs}\n\n`;
-    const lastEventId = req.get('Last-Event-ID') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
     const resume = lastEventId === undefined ? null : this.o.journal.since(lastEventId);
     if (resume?.kind === 'events') {
       this.stats.resumed++;
@@ -106,17 +110,5 @@ export class EventStream {
       text += `id: ${this.o.journal.lastId}\nevent: snapshot\ndata: ${JSON.stringify({ why, state: this.o.snapshot() })}\n\n`;
     }
     write(text);
-  };
-}
-
-/** `?types=span,call` -> the set; absent -> every type. */
-function typesOf(value: unknown): Set<string> | null {
-  if (value === undefined) return null;
-  const allowed: readonly string[] = STREAM_EVENT_TYPES;
-  const list = (typeof value === 'string' ? value : '').split(',').map((t) => t.trim()).filter((t) => t !== '');
-  const wrong = list.find((t) => !allowed.includes(t));
-  if (list.length === 0 || wrong !== undefined) {
-    throw new EventStreamRequestError('types', `types: ${wrong === undefined ? 'is empty' : `"${wrong}" is not an event type`}`, STREAM_EVENT_TYPES.join(', '));
   }
-  return new Set(list);
 }

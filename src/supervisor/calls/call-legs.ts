@@ -52,6 +52,12 @@ export interface LegStats {
   refusedEvents: number;
 }
 
+/** An open leg and its parties (null when its direction describes none). */
+export interface LegView {
+  leg: Readonly<Leg>;
+  parties: CallParties | null;
+}
+
 /** A new leg's facts; the engine fills the rest. */
 export type NewLeg<T> = Pick<Leg<T>, 'id' | 'direction' | 'name' | 'createdAt' | 'data'> & Partial<Pick<Leg<T>, 'span' | 'groupName' | 'notes' | 'answeredAt'>>;
 
@@ -265,6 +271,22 @@ export class CallLegs {
     this.stats.routingErrors++;
     leg.notes.push(`routing error: the dialplan has no ${to.context},${to.extension},${to.priority}`);
     this.log.error({ call: leg.id, direction: leg.direction, span: leg.span, timeslot: leg.timeslot, context: to.context, extension: to.extension, priority: to.priority }, 'routing error: Asterisk ended the call at once - its dialplan has no such context/extension');
+  }
+
+  /** Open legs with who they are about, as their direction describes them (the API's calls and channels). */
+  views(): LegView[] {
+    return this.tracked.all().map((leg) => ({ leg, parties: this.owner(leg)?.describe?.(leg as Leg<never>) ?? null }));
+  }
+
+  /**
+   * Hangs up the open legs of a call, named by its call id or one leg's channel id (an operator
+   * ending a call); resolves with how many were asked to hang up (0: no such call is up). The
+   * legs end, and are recorded, as for any hang-up: through ARI's events.
+   */
+  async hangupCall(id: string, cause = 16): Promise<number> {
+    const legs = this.views().filter((v) => v.leg.id === id || v.parties?.callId === id).map((v) => v.leg);
+    await Promise.all(legs.map((l) => this.o.hangup(l.id, cause)));
+    return legs.length;
   }
 
   // ---- reconciliation and shutdown -----------------------------------------------------------
