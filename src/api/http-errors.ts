@@ -5,6 +5,7 @@
 
 import { HardwareError, type HardwareErrorCode } from '../hardware/errors';
 import { JobError, type JobErrorCode } from '../jobs/job-errors';
+import { CdrSearchError, type CdrSearchErrorCode } from '../store/cdr-search-errors';
 import { TokenError, type TokenErrorCode } from '../store/token-errors';
 import { AriError, type AriErrorKind } from '../supervisor/ari/ari-errors';
 import { CdrError, type CdrErrorCode } from '../supervisor/cdr/cdr-errors';
@@ -111,6 +112,12 @@ export const TOKEN_STATUS: Readonly<Record<TokenErrorCode, number>> = {
   TOKEN_NOT_FOUND: 404,
 };
 
+/** A search the store refuses (a filter, a cursor it never handed out) is the client's to fix. */
+export const CDR_SEARCH_STATUS: Readonly<Record<CdrSearchErrorCode, number>> = {
+  QUERY_INVALID: 400,
+  CURSOR_INVALID: 400,
+};
+
 export function httpFailure(err: unknown): HttpFailure {
   if (err instanceof ApiError) {
     return {
@@ -120,6 +127,7 @@ export function httpFailure(err: unknown): HttpFailure {
     };
   }
   if (err instanceof JobError) return { status: JOB_STATUS[err.code], code: err.code, message: err.message, ...(err.field === undefined ? {} : { field: err.field }) };
+  if (err instanceof CdrSearchError) return { status: CDR_SEARCH_STATUS[err.code], code: err.code, message: err.message, field: err.field, allowed: err.allowed };
   if (err instanceof TokenError) return { status: TOKEN_STATUS[err.code], code: err.code, message: err.message, ...(err.field === undefined ? {} : { field: err.field }) };
   if (err instanceof OutboundError) return { status: OUTBOUND_STATUS[err.code], code: err.code, message: err.message, field: err.field };
   if (err instanceof AriError) return { status: ARI_STATUS[err.kind], code: `ari-${err.kind}`, message: err.message };

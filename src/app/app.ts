@@ -15,6 +15,7 @@ import { apiV1 } from '../api/v1/api-v1';
 import type { RateLimit } from '../api/v1/rate-limit';
 import { ApiAuditLog } from '../store/api-audit';
 import { ApiTokenStore } from '../store/api-tokens';
+import { CdrSearch } from '../store/cdr-search';
 import type { AriStandin } from '../demo/ari-standin';
 import { Demo } from '../demo/demo';
 import { openBackend } from '../hardware/open-backend';
@@ -165,8 +166,10 @@ export class App implements AppParts {
         ...(t.pingIntervalMs !== undefined ? { pingIntervalMs: t.pingIntervalMs } : {}),
       });
       lifecycle.started('ARI', () => ari.stop());
+      // The API's tokens: the toll guard suspends the ones that hit a cap.
+      const tokens = new ApiTokenStore(db.knex);
       const guard = new TollGuard({
-        site, policy: config.guard, usage: new GuardUsageRepository(db.knex), suspension: options.suspension ?? null, logger: log, ...(options.now ? { now: options.now } : {}),
+        site, policy: config.guard, usage: new GuardUsageRepository(db.knex), suspension: options.suspension ?? tokenSuspension(tokens), logger: log, ...(options.now ? { now: options.now } : {}),
       });
       const calls = new CallControl({
         ari, trunkMap, site, cdr: sink, logger: log, guard,
@@ -204,9 +207,8 @@ export class App implements AppParts {
         ...(queues ? { queues: { ok: queues.dispatcher.ready, detail: queues.dispatcher.ready ? 'ready' : 'Redis not reachable' } } : {}),
         hardware: { ok: !(app?.stopped ?? false), detail: opened.chosen },
       });
-      const tokens = new ApiTokenStore(db.knex);
       const rest = apiV1({
-        site, backend, trunkMap, readiness, tokens, events, audit: new ApiAuditLog(db.knex), log, rateLimit: t.apiRateLimit ?? config.apiRate,
+        site, backend, trunkMap, readiness, tokens, events, cdrs: new CdrSearch(db.knex, db.target.dialect), audit: new ApiAuditLog(db.knex), log, rateLimit: t.apiRateLimit ?? config.apiRate,
         calls: { originate: (r) => calls.outbound.originate(r), legs: () => calls.legs.views(), hangupCall: (id) => calls.legs.hangupCall(id) },
         queues: queues && { jobs: queues.jobs, campaigns: queues.campaigns },
       });
@@ -327,4 +329,14 @@ async function openCdrStore(config: SupervisorConfig, log: TrunkMapLogger, lifec
   lifecycle.started('CDR sink', () => sink.close());
   log.info({ database: db.target.dialect === 'sqlite' ? `sqlite ${db.target.filename}` : redact(config.dbUrl ?? ''), dataDir: config.dataDir, writer: db.thread }, 'CDR store');
   return { db, sink };
+}
+
+/** The toll guard's seam onto the API's token store. */
+function tokenSuspension(tokens: ApiTokenStore): TokenSuspension {
+  return {
+    suspend: async (token, reason) => {
+      await tokens.suspend(token, reason);
+    },
+    isSuspended: (token) => tokens.isSuspended(token),
+  };
 }

@@ -174,6 +174,12 @@ export class ApiTokenStore {
   }
 
   /** Stops a token until an operator acts (the toll-fraud guard's verdict); the reason is shown by list. */
+  /** Whether the token of this name is suspended (false for a name never created). */
+  async isSuspended(name: string): Promise<boolean> {
+    const row = (await this.knex<TokenRow>('api_tokens').where({ name }).first()) as TokenRow | undefined;
+    return row !== undefined && row.suspended_at !== null;
+  }
+
   async suspend(name: string, reason: string): Promise<TokenView> {
     await this.get(name);
     await this.knex('api_tokens').where({ name }).whereNull('suspended_at').update({ suspended_at: dbTime(this.now()), suspended_reason: reason.slice(0, MAX_REASON) });

@@ -1,5 +1,5 @@
 // /api/v1: the REST API, assembled from one route table per resource - hardware, trunks, calls,
-// jobs and campaigns (when the queues run), the live events, admin, health - served by the one rest router and
+// jobs and campaigns (when the queues run), the live events, call records, admin, health - served by the one rest router and
 // published as the OpenAPI 3.1 document at /api/v1/openapi.json. It gets services, never the
 // App: the composition root hands it what each resource needs. A resource joins with one line
 // in the list below (and its services in ApiV1Deps).
@@ -9,12 +9,14 @@ import type { HardwareBackend } from '../../hardware/types';
 import type { SiteConfig } from '../../provisioning/site/site-types';
 import type { ApiAuditLog } from '../../store/api-audit';
 import type { ApiTokenStore } from '../../store/api-tokens';
+import type { CdrSearch } from '../../store/cdr-search';
 import type { EventStream } from '../events/event-stream';
 import type { ReadinessProbe } from '../health-routes';
 import { openApiDocument } from './openapi';
 import type { RateLimit } from './rate-limit';
 import { adminRoutes } from './resources/admin-routes';
 import { callRoutes, type CallDeps } from './resources/call-routes';
+import { cdrRoutes } from './resources/cdr-routes';
 import { eventRoutes } from './resources/event-routes';
 import { hardwareRoutes } from './resources/hardware-routes';
 import { queueRoutes, type QueueDeps } from './resources/queue-routes';
@@ -38,6 +40,8 @@ export interface ApiV1Deps {
   queues: QueueDeps['queues'];
   tokens: ApiTokenStore;
   audit: ApiAuditLog;
+  /** The CDR store's search behind GET /cdrs and /cdrs.csv. */
+  cdrs: Pick<CdrSearch, 'search' | 'exportCsv'>;
   /** The live event stream behind GET /events. */
   events: Pick<EventStream, 'serve'>;
   readiness: ReadinessProbe;
@@ -59,7 +63,14 @@ export function apiV1(d: ApiV1Deps): ApiV1 {
     ...callRoutes({ ...d.calls, log: d.log }),
     ...queueRoutes({ site: d.site, queues: d.queues }),
     ...eventRoutes({ events: d.events }),
+    ...cdrRoutes({ search: d.cdrs }),
     ...adminRoutes({ tokens: d.tokens, audit: d.audit }),
+    route({
+      method: 'get', path: '/me', permission: 'viewer', operationId: 'getMe', tag: 'health',
+      summary: 'the token this request carries: its name and role (what the web page may offer)',
+      responses: { 200: { description: 'the token', schema: shape({ name: { type: 'string' }, role: { enum: ['viewer', 'operator', 'admin'] } }) } },
+      handle: ({ token }) => ({ body: { name: token?.name ?? '', role: token?.role ?? 'viewer' } }),
+    }),
     route({
       method: 'get', path: '/health', permission: 'viewer', operationId: 'getHealth', tag: 'health',
       summary: 'whether each part is ready: ARI, the CDR store, the job queues, the hardware',

@@ -97,7 +97,8 @@ export function callRoutes(d: CallDeps): AnyRoute[] {
       handle: async ({ query, body, token }) => {
         const callKey = randomBytes(6).toString('hex');
         const callId = `${OUTBOUND_ID_PREFIX}${callKey}`;
-        const placing = d.originate({ reference: `api:${token?.name ?? ''}`, ...body, callKey });
+        // The origin is ours to set, never the client's: the toll guard counts the call against this token.
+        const placing = d.originate({ reference: `api:${token?.name ?? ''}`, ...body, callKey, origin: { via: 'api', ...(token ? { token: token.name } : {}) } });
         if (query.wait) return { body: await placing };
         const refused = await refusedAtOnce(placing);
         if (refused !== null) throw refused;

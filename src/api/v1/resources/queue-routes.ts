@@ -109,7 +109,8 @@ export function queueRoutes(d: QueueDeps): AnyRoute[] {
       summary: 'queue an outbound call: dialled when the group has a channel free for outbound',
       body: JOB_BODY,
       responses: { 201: { description: 'queued', schema: shape({ key: { type: 'string' }, group: { type: 'string' } }) } },
-      handle: async ({ body }) => ({ status: 201, body: await q().jobs.add(body) }),
+      // The job's calls count against the token that added it (the toll guard), never one the body names.
+      handle: async ({ body, token }) => ({ status: 201, body: await q().jobs.add({ ...body, origin: { via: 'api', ...(token ? { token: token.name } : {}) } }) }),
     }),
     route<Record<string, never>, { group?: string; limit: number }>({
       method: 'get', path: '/jobs/dead-letters', permission: 'viewer', operationId: 'listDeadLetters', tag: 'jobs',
@@ -136,12 +137,12 @@ export function queueRoutes(d: QueueDeps): AnyRoute[] {
       summary: 'load a list of numbers as a campaign (or add new ones to it); bad entries refused, the rest loaded',
       body: CAMPAIGN_BODY,
       responses: { 201: { description: 'loaded; `refused` names each entry that was not', schema: shape({ campaign: { type: 'object' }, added: { type: 'integer' }, alreadyLoaded: { type: 'integer' }, refused: listOf({ type: 'object' }) }) } },
-      handle: async ({ body }) => {
+      handle: async ({ body, token }) => {
         const { entries, ...options } = body;
         const settings = campaignSettings(options, d.site);
         const { rows, refusals } = readCampaignEntries(entries, plan);
         if (rows.length === 0) throw new ApiError('INVALID_REQUEST', `no entry could be loaded (${refusals.length} refused)`, { field: '/entries', errors: refusals.map(entryError) });
-        const loaded = await q().campaigns.load(settings, rows);
+        const loaded = await q().campaigns.load(settings, rows, new Date(), token?.name);
         return { status: 201, body: { ...loaded, refused: refusals.map(entryError) } };
       },
     }),
