@@ -11,6 +11,8 @@ import { EventStream } from '../api/events/event-stream';
 import { feedJournal } from '../api/events/live-events';
 import { healthRoutes } from '../api/health-routes';
 import { ApiServer } from '../api/api-server';
+import { StatusBoard } from '../api/web/status-board';
+import { webRoutes } from '../api/web/web-routes';
 import type { AriStandin } from '../demo/ari-standin';
 import { Demo } from '../demo/demo';
 import { openBackend } from '../hardware/open-backend';
@@ -171,10 +173,14 @@ export class App implements AppParts {
       const journal = new EventJournal(EVENT_JOURNAL_SIZE);
       const stopFeed = feedJournal(journal, { trunkMap, calls: calls.events, jobs: queues?.dispatcher ?? null });
       lifecycle.started('event stream', () => stopFeed());
-      const events = new EventStream({ journal, snapshot: () => trunkMap.snapshot() });
+      // The status page's start: the map plus the site's frames, the calls up, span health, recent span events.
+      const board = new StatusBoard({ site, trunkMap, calls: calls.events, backend, journal, logger: log });
+      await board.start();
+      lifecycle.started('status board', () => board.stop());
+      const events = new EventStream({ journal, snapshot: () => board.snapshot() });
 
       let app: App | null = null;
-      const api = new ApiServer([eventRoutes(events), healthRoutes(() => ({
+      const api = new ApiServer([eventRoutes(events), webRoutes(), healthRoutes(() => ({
         ari: { ok: ari.status === 'ready', detail: ari.status },
         cdr: { ok: sink.status === 'ready' || sink.status === 'spooling', detail: sink.status },
         ...(queues ? { queues: { ok: queues.dispatcher.ready, detail: queues.dispatcher.ready ? 'ready' : 'Redis not reachable' } } : {}),
@@ -182,7 +188,7 @@ export class App implements AppParts {
       }))]);
       const listening = await api.listen(config.listen);
       lifecycle.started('HTTP server', () => api.close());
-      log.info({ url: listening.url, healthz: `${listening.url}/healthz`, readyz: `${listening.url}/readyz` }, 'health endpoints listening');
+      log.info({ url: listening.url, page: `${listening.url}/`, healthz: `${listening.url}/healthz`, readyz: `${listening.url}/readyz` }, 'status page and health endpoints listening');
 
       app = new App({ site, backend, trunkMap, db, sink, ari, calls, queues, webhooks, demo, events, url: listening.url }, lifecycle, log);
       const running = app;

@@ -187,7 +187,7 @@ describe('live event stream (server-sent events)', function () {
     assert.equal(res.headers.get('content-type'), 'application/problem+json; charset=utf-8');
     const problem = (await res.json()) as { status: number; errors: { field: string; allowed: string }[] };
     assert.equal(problem.status, 400);
-    assert.deepEqual(problem.errors.map((e) => [e.field, e.allowed]), [['types', 'channel, span, call, job']]);
+    assert.deepEqual(problem.errors.map((e) => [e.field, e.allowed]), [['types', 'channel, span, call, job, health']]);
     const spansOnly = await open(undefined, appUrl('?types=span'));
     await waitFor(() => spansOnly.events.length > 0, 'the snapshot');
     running.sup.standin!.placeInboundCall({ span: 1, did: '6912347', callerId: '069555111' });
