@@ -12,6 +12,7 @@ import { runSections, type BenchSection } from './report';
 import { simEdgeLatency, simThroughput, simWatcherOverhead } from './sim-bench';
 import { sqliteLoopBench } from './sqlite-loop-bench';
 import { supervisorBench } from './supervisor-bench';
+import { webPageBench } from './web-page-bench';
 import { webhookBench } from './webhook-bench';
 
 function main(): void {
@@ -26,6 +27,7 @@ function main(): void {
     ['CDR writes on SQLite and the event loop', sqliteLoopBench],
     ['supervisor, 32 E1 PRI', supervisorBench],
     ['live event stream, 32 E1 PRI', eventsBench],
+    ['web status page in Chromium, 32 E1 PRI', webPageBench],
     ['webhook delivery', webhookBench],
     ['job queues', queueBench],
   ];

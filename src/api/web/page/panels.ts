@@ -7,7 +7,8 @@ import { el, fillWith } from './dom';
 import { duration, t, type Lang } from './i18n';
 import type { PageState } from './state';
 
-const MAX_CALL_ROWS = 100;
+/** Rows drawn: a table to read, not a second copy of the frames (those show every call). */
+const MAX_CALL_ROWS = 50;
 
 export function groupsPanel(box: HTMLElement, state: PageState, lang: Lang): void {
   const rows = state.layout.groups.map((g) => {
@@ -47,10 +48,10 @@ export function callsPanel(box: HTMLElement, state: PageState, lang: Lang, now: 
   ]));
   fillWith(box, [
     el('h3', { text: `${t(lang, 'calls')} (${calls.length})` }),
-    calls.length === 0 ? el('p', { class: 'empty', text: t(lang, 'noCalls') }) : el('table', {}, [
+    calls.length === 0 ? el('p', { class: 'empty', text: t(lang, 'noCalls') }) : el('div', { class: 'rows' }, [el('table', {}, [
       el('thead', {}, [el('tr', {}, (['where', 'direction', 'caller', 'called', 'target', 'duration'] as const).map((k) => el('th', { text: t(lang, k) })))]),
       el('tbody', {}, rows),
-    ]),
+    ])]),
     calls.length > MAX_CALL_ROWS ? el('p', { class: 'more', text: t(lang, 'more', { n: calls.length - MAX_CALL_ROWS }) }) : null,
   ]);
 }

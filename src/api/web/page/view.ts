@@ -1,7 +1,8 @@
 // The signed-in page: the span frames and the side panels, drawn from the PageState. Events only
-// mark what changed; one requestAnimationFrame a frame draws it (a cell's class, a span's header,
-// a panel), so 960 cells churning at full load cost a few class changes per frame, not a layout
-// per event. The hover/tap tooltip and the call durations tick once a second while shown.
+// mark what changed; one requestAnimationFrame a frame draws the cells (a class each) and span
+// headers, so 960 cells churning at full load cost a few class changes per frame, not a layout
+// per event. The panels (groups, calls, jobs, timeline) are tables a person reads, redrawn at
+// most every PANEL_MS; the tooltip and the call durations tick once a second.
 
 import type { PageTexts } from '../page-texts';
 import { el, fillWith } from './dom';
@@ -11,6 +12,8 @@ import { callsPanel, groupsPanel, jobsPanel, originateForm, timelinePanel } from
 import type { Me } from './session';
 import type { StreamStatus } from './sse';
 import type { PageState } from './state';
+
+const PANEL_MS = 250;
 
 export interface ViewActions {
   setLang(lang: Lang): void;
@@ -33,6 +36,8 @@ export class BoardView {
   private tipAt: { span: number; ts: number; cell: HTMLElement } | null = null;
   private frameRequested = false;
   private readonly ticker: number;
+  private ticks = 0;
+  private groupsDirty = false;
   private status: StreamStatus = 'connecting';
 
   constructor(private readonly state: PageState, private readonly texts: PageTexts, private lang: Lang, private readonly me: Me, private readonly actions: ViewActions) {
@@ -41,7 +46,7 @@ export class BoardView {
     this.spansBox.addEventListener('pointerleave', () => this.hideTip());
     this.spansBox.addEventListener('click', (e) => this.hover(e));
     this.spansBox.addEventListener('focusin', (e) => this.hover(e));
-    this.ticker = window.setInterval(() => this.tick(), 1000);
+    this.ticker = window.setInterval(() => this.tick(), PANEL_MS);
     this.drawAll();
   }
 
@@ -80,7 +85,6 @@ export class BoardView {
       return;
     }
     const channelsChanged = s.dirtyChannels.size > 0;
-    const callsChanged = s.dirtyCalls;
     for (const n of s.dirtyChannels) {
       const c = s.channels.get(n);
       const cell = this.cells.get(n);
@@ -93,12 +97,20 @@ export class BoardView {
       if (head && layout) spanHead(head, layout, s, this.texts, this.lang);
     }
     s.dirtySpans.clear();
-    if (channelsChanged) groupsPanel(this.groupsBox, s, this.lang);
-    if (callsChanged) callsPanel(this.callsBox, s, this.lang, Date.now());
+    this.groupsDirty ||= channelsChanged;
+    if (this.tipAt && (channelsChanged || s.dirtyCalls)) this.showTip();
+  }
+
+  /** Every PANEL_MS: the panels that changed; once a second, the durations shown. */
+  private tick(): void {
+    const s = this.state;
+    const second = ++this.ticks % Math.round(1000 / PANEL_MS) === 0;
+    if (this.groupsDirty) groupsPanel(this.groupsBox, s, this.lang);
+    if (s.dirtyCalls || (second && s.calls.size > 0)) callsPanel(this.callsBox, s, this.lang, Date.now());
     if (s.dirtyTimeline) timelinePanel(this.timelineBox, s, this.lang);
     if (s.dirtyJobs) jobsPanel(this.jobsBox, s, this.lang);
-    s.dirtyCalls = s.dirtyTimeline = s.dirtyJobs = false;
-    if (this.tipAt && (channelsChanged || callsChanged)) this.showTip();
+    this.groupsDirty = s.dirtyCalls = s.dirtyTimeline = s.dirtyJobs = false;
+    if (second && this.tipAt) this.showTip();
   }
 
   private drawAll(): void {
@@ -135,7 +147,7 @@ export class BoardView {
     s.full = false;
     s.dirtyChannels.clear();
     s.dirtySpans.clear();
-    s.dirtyCalls = s.dirtyTimeline = s.dirtyJobs = false;
+    this.groupsDirty = s.dirtyCalls = s.dirtyTimeline = s.dirtyJobs = false;
     if (this.tipAt) {
       const cell = this.spansBox.querySelector<HTMLElement>(`.cell[data-span="${this.tipAt.span}"][data-ts="${this.tipAt.ts}"]`);
       if (cell) this.tipAt.cell = cell;
@@ -166,11 +178,6 @@ export class BoardView {
     this.tip.hidden = true;
   }
 
-  /** Once a second: durations in the tooltip and the calls table. */
-  private tick(): void {
-    if (this.tipAt) this.showTip();
-    if (this.state.calls.size > 0) callsPanel(this.callsBox, this.state, this.lang, Date.now());
-  }
 }
 
 function legend(lang: Lang): HTMLElement {
