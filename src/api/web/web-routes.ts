@@ -44,6 +44,9 @@ export function webRoutes(assetsDir: string = defaultAssetsDir()): Router {
     if (existsSync(assetsDir)) return next();
     res.status(503).type('text').send(`the status page is not built: ${path.join('dist', 'web')} is missing (run npm run build)\n`);
   });
-  router.use('/assets', express.static(assetsDir, { index: false, fallthrough: false, setHeaders: (res) => res.set('Cache-Control', 'no-cache') }));
+  router.use('/assets', express.static(assetsDir, { index: false, setHeaders: (res) => res.set('Cache-Control', 'no-cache') }));
+  router.use('/assets', (req, res) => {
+    res.status(404).type('text').send(`no such asset: ${req.originalUrl}\n`);
+  });
   return router;
 }
