@@ -168,7 +168,7 @@ describe('web status page (Chromium)', function () {
   // token's name and role), bearer auth on /api/v1/events and POST /api/v1/calls refusing viewers
   // with 403. The lead enables it after the merge and makes `viewerToken` create a real token.
   it.skip('a viewer sees the page read-only and cannot originate; a refused token goes back to the login form', async () => {
-    const token = await viewerToken(running);
+    const token = await tokenWithRole(running, 'viewer');
     await signIn(token);
     assert.match(await page.textContent('#who') ?? '', /viewer/);
     assert.equal(await page.locator('#originate').count(), 0, 'no originate form for a viewer');
@@ -182,9 +182,21 @@ describe('web status page (Chromium)', function () {
     await page.waitForSelector('#login-message', { timeout: 10_000 });
     assert.match(await page.textContent('#login-message') ?? '', /refused/);
   });
+
+  // Pending for the same reason: GET /api/v1/me must say "operator" for the form to show.
+  it.skip('an operator places a call from the page and sees it in a timeslot of its group', async () => {
+    await signIn(await tokenWithRole(running, 'operator'));
+    await page.waitForSelector('#originate', { timeout: 5000 });
+    await page.selectOption('#originate select[name=group]', 'carrier');
+    await page.fill('#originate input[name=number]', '0301234567');
+    await page.click('#originate button[type=submit]');
+    await page.waitForFunction(() => /call placed/.test(document.querySelector('#originate .result')?.textContent ?? ''), undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('.cell.dir-out.s-ringing, .cell.dir-out.s-in-call') !== null, undefined, { timeout: 10_000 });
+    await shot('operator-call');
+  });
 });
 
-/** A viewer's token on the running supervisor: wired by the lead with the token service after the merge. */
-function viewerToken(_running: TestSupervisor): Promise<string> {
-  return Promise.reject(new Error('needs the token service (tdmgate token create --role viewer)'));
+/** A token of `role` on the running supervisor: wired by the lead with the token service after the merge. */
+function tokenWithRole(_running: TestSupervisor, role: 'viewer' | 'operator'): Promise<string> {
+  return Promise.reject(new Error(`needs the token service (tdmgate token create --role ${role})`));
 }

@@ -43,7 +43,8 @@ export class BoardView {
   constructor(private readonly state: PageState, private readonly texts: PageTexts, private lang: Lang, private readonly me: Me, private readonly actions: ViewActions) {
     this.root = el('div', { id: 'board', class: 'board' });
     this.spansBox.addEventListener('pointerover', (e) => this.hover(e));
-    this.spansBox.addEventListener('pointerleave', () => this.hideTip());
+    // A finger lifted also "leaves": a tapped cell keeps its tooltip until the next tap.
+    this.spansBox.addEventListener('pointerleave', (e) => e.pointerType === 'mouse' && this.hideTip());
     this.spansBox.addEventListener('click', (e) => this.hover(e));
     this.spansBox.addEventListener('focusin', (e) => this.hover(e));
     this.ticker = window.setInterval(() => this.tick(), PANEL_MS);
@@ -158,7 +159,10 @@ export class BoardView {
 
   private hover(e: Event): void {
     const cell = (e.target as Element | null)?.closest<HTMLElement>('.cell');
-    if (!cell) return;
+    if (!cell) {
+      if (e.type === 'click') this.hideTip();
+      return;
+    }
     this.tipAt = { span: Number(cell.dataset.span), ts: Number(cell.dataset.ts), cell };
     this.showTip();
   }
