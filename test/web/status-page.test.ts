@@ -116,7 +116,7 @@ describe('web status page (Chromium)', function () {
     await page.waitForFunction((text) => document.querySelector('#span-2 .findings')?.textContent?.includes(text) === true, los, { timeout: 5000 });
     assert.match(await page.textContent('#span-2 .cond') ?? '', /ALARM/);
     assert.match(await page.textContent('#span-2 .span-head') ?? '', /D-channel down/);
-    assert.match(await page.textContent('#timeline') ?? '', /Span 2.*ALARM.*LOS/);
+    await page.waitForFunction(() => /Span 2.*ALARM.*LOS/.test(document.querySelector('#timeline')?.textContent ?? ''), undefined, { timeout: 5000 });
     await shot('span-2-los');
 
     await page.click('#lang');
@@ -148,7 +148,7 @@ describe('web status page (Chromium)', function () {
     assert.ok(tip.includes(ring.called), tip);
     assert.match(tip, new RegExp(`Span 1 TS${ring.timeslot}`));
     assert.match(tip, /inbound/);
-    assert.match(await page.textContent('#calls') ?? '', new RegExp(ring.caller.replace('+', '\\+')));
+    await page.waitForFunction((caller) => document.querySelector('#calls')?.textContent?.includes(caller) === true, ring.caller, { timeout: 5000 });
     await shot('call-on-span-1');
 
     // A page opened while the call is up gets it, numbers included, from the snapshot.
@@ -162,6 +162,21 @@ describe('web status page (Chromium)', function () {
     await page.waitForFunction((sel) => /\bs-idle\b/.test(document.querySelector(sel)?.className ?? ''), cell, { timeout: 5000 });
     await page.waitForFunction(() => document.querySelector('#calls .empty') !== null, undefined, { timeout: 5000 });
     assert.doesNotMatch(await page.getAttribute(cell, 'class') ?? '', /\bdir-/);
+  });
+
+  it('after the stream drops it reconnects with Last-Event-ID and shows what happened meanwhile', async () => {
+    const streams: (string | undefined)[] = [];
+    page.on('request', (r) => r.url().endsWith('/api/v1/events') && streams.push(r.headers()['last-event-id']));
+    await signIn();
+    await context.setOffline(true);
+    await page.waitForSelector('#conn.conn-retrying', { timeout: 20_000 });
+    running.sim.raiseFault(2, 'LOS');
+    await waitFor(() => running.sup.trunkMap.snapshot().spans.find((s) => s.span === 2)?.condition === 'alarm', 'span 2 in alarm on the server');
+    await context.setOffline(false);
+    await page.waitForFunction(() => [...document.querySelectorAll('#span-2 .cell[data-channel]')].every((c) => c.classList.contains('s-blocked-alarm')), undefined, { timeout: 20_000 });
+    await page.waitForSelector('#conn.conn-live', { timeout: 20_000 });
+    assert.equal(streams[0], undefined, 'the first request starts fresh');
+    assert.match(streams.at(-1) ?? '', /^\w+\.\d+$/, 'a reconnect names the last event seen');
   });
 
   // Pending until the API's tokens and roles are merged: it needs GET /api/v1/me (the signed-in

@@ -1,7 +1,9 @@
 // The live event stream read with fetch() and a stream reader rather than EventSource, which
 // cannot send an Authorization header. Parses server-sent events (id, event, data, retry) and
 // reconnects after the server's `retry` with Last-Event-ID, so the server resumes where the page
-// left off (or sends a fresh snapshot when that is gone).
+// left off (or sends a fresh snapshot when that is gone). A browser that goes offline (a tablet
+// off the Wi-Fi) drops the stream at once rather than showing a stale page as live, and
+// reconnects as soon as it is back online.
 
 export interface SseEvent {
   event: string;
@@ -22,16 +24,24 @@ export class EventReader {
   private retryMs = 2000;
   private abort: AbortController | null = null;
   private stopped = false;
+  private wake: (() => void) | null = null;
+  private readonly offline = (): void => this.abort?.abort();
+  private readonly online = (): void => this.wake?.();
 
   constructor(private readonly url: string, private readonly headers: () => Record<string, string>, private readonly h: StreamHandlers) {}
 
   start(): void {
+    window.addEventListener('offline', this.offline);
+    window.addEventListener('online', this.online);
     void this.run();
   }
 
   stop(): void {
     this.stopped = true;
+    window.removeEventListener('offline', this.offline);
+    window.removeEventListener('online', this.online);
     this.abort?.abort();
+    this.wake?.();
   }
 
   private async run(): Promise<void> {
@@ -55,7 +65,14 @@ export class EventReader {
       }
       if (this.stopped) return;
       this.h.onStatus('retrying', why);
-      await new Promise((r) => setTimeout(r, this.retryMs));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => this.wake?.(), this.retryMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          this.wake = null;
+          resolve();
+        };
+      });
     }
   }
 
