@@ -26,8 +26,8 @@ interface ClientReport {
   dropped: number;
 }
 
-/** Keeps every B-channel busy: each tick hangs up the oldest calls and places as many on their spans. */
-async function churn(standin: AriStandin, seconds: number): Promise<{ calls: number; cpuUs: number; seconds: number }> {
+/** Keeps every B-channel busy: each tick hangs up the oldest calls and places as many on their spans (the web page bench churns with it too). */
+export async function churn(standin: AriStandin, seconds: number): Promise<{ calls: number; cpuUs: number; seconds: number }> {
   const up = standin.channels().map((c) => ({ id: c.id, span: Number(/^DAHDI\/i(\d+)\//.exec(c.name)?.[1]) }));
   const perTick = (CHURN_PER_SECOND * TICK_MS) / 1000;
   let n = 0;

@@ -13,6 +13,7 @@ import { runSections, type BenchSection } from './report';
 import { simEdgeLatency, simThroughput, simWatcherOverhead } from './sim-bench';
 import { sqliteLoopBench } from './sqlite-loop-bench';
 import { supervisorBench } from './supervisor-bench';
+import { webPageBench } from './web-page-bench';
 import { webhookBench } from './webhook-bench';
 
 function main(): void {
@@ -28,6 +29,7 @@ function main(): void {
     ['CDR search, 1M rows', cdrSearchBench],
     ['supervisor, 32 E1 PRI', supervisorBench],
     ['live event stream, 32 E1 PRI', eventsBench],
+    ['web status page in Chromium, 32 E1 PRI', webPageBench],
     ['webhook delivery', webhookBench],
     ['job queues', queueBench],
   ];

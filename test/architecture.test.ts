@@ -20,7 +20,8 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   jobs: ['provisioning', 'supervisor', 'validation'],
   demo: ['hardware', 'provisioning', 'supervisor'],
   webhooks: ['jobs', 'supervisor'],
-  api: ['hardware', 'jobs', 'provisioning', 'store', 'supervisor', 'webhooks'],
+  // diagnostics: the status page shows alarms in the diag's own words and its counter rates.
+  api: ['diagnostics', 'hardware', 'jobs', 'provisioning', 'store', 'supervisor', 'webhooks'],
   app: ['api', 'demo', 'hardware', 'jobs', 'provisioning', 'store', 'supervisor', 'validation', 'webhooks'],
   cli: ['app', 'diagnostics', 'hardware', 'jobs', 'provisioning', 'store', 'supervisor', 'validation', 'webhooks'],
 };

@@ -16,6 +16,8 @@ import type { RateLimit } from '../api/v1/rate-limit';
 import { ApiAuditLog } from '../store/api-audit';
 import { ApiTokenStore } from '../store/api-tokens';
 import { CdrSearch } from '../store/cdr-search';
+import { StatusBoard } from '../api/web/status-board';
+import { webRoutes } from '../api/web/web-routes';
 import type { AriStandin } from '../demo/ari-standin';
 import { Demo } from '../demo/demo';
 import { openBackend } from '../hardware/open-backend';
@@ -198,7 +200,11 @@ export class App implements AppParts {
       const journal = new EventJournal(EVENT_JOURNAL_SIZE);
       const stopFeed = feedJournal(journal, { trunkMap, calls: calls.events, jobs: queues?.dispatcher ?? null });
       lifecycle.started('event stream', () => stopFeed());
-      const events = new EventStream({ journal, snapshot: () => trunkMap.snapshot() });
+      // The status page's start: the map plus the site's frames, the calls up, span health, recent span events.
+      const board = new StatusBoard({ site, trunkMap, calls: calls.events, backend, journal, logger: log });
+      await board.start();
+      lifecycle.started('status board', () => board.stop());
+      const events = new EventStream({ journal, snapshot: () => board.snapshot() });
 
       let app: App | null = null;
       const readiness = () => ({
@@ -213,10 +219,10 @@ export class App implements AppParts {
         queues: queues && { jobs: queues.jobs, campaigns: queues.campaigns },
       });
       lifecycle.started('API', () => rest.stop());
-      const api = new ApiServer([healthRoutes(readiness), rest.router, metricsRoutes(metricSources({ backend, trunkMap, calls, sink, ari, queues, webhooks }))]);
+      const api = new ApiServer([webRoutes(), healthRoutes(readiness), rest.router, metricsRoutes(metricSources({ backend, trunkMap, calls, sink, ari, queues, webhooks }))]);
       const listening = await api.listen(config.listen);
       lifecycle.started('HTTP server', () => api.close());
-      log.info({ url: listening.url, healthz: `${listening.url}/healthz`, readyz: `${listening.url}/readyz`, api: `${listening.url}/api/v1/openapi.json` }, 'HTTP API listening');
+      log.info({ url: listening.url, page: `${listening.url}/`, healthz: `${listening.url}/healthz`, readyz: `${listening.url}/readyz`, api: `${listening.url}/api/v1/openapi.json` }, 'status page, REST API and health endpoints listening');
 
       app = new App({ site, backend, trunkMap, db, sink, ari, calls, guard, queues, webhooks, demo, events, url: listening.url, http: api, tokens }, lifecycle, log);
       const running = app;

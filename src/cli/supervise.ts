@@ -34,7 +34,7 @@ export const superviseCommand: Command = {
     '  --config FILE       config file (TDMGATE_CONFIG; default /etc/tdmgate/tdmgate.yaml, may be absent)',
     '  --site FILE         site file (TDMGATE_SITE; default on sim: dahdi-config/sites/sim-demo.yaml)',
     '  --backend sim|dahdi hardware (TDMGATE_BACKEND; default dahdi when /dev/dahdi exists, else sim)',
-    '  --listen HOST:PORT  /healthz, /readyz and the REST API /api/v1 (TDMGATE_LISTEN; default 127.0.0.1:8091)',
+    '  --listen HOST:PORT  the status page /, /healthz, /readyz, the REST API /api/v1, /metrics (TDMGATE_LISTEN; default 127.0.0.1:8091)',
     '  --demo-rate N       calls per minute of the built-in ARI stand-in\'s traffic (default 30)',
     '  --log-format json|pretty  JSON lines, or one readable line per event (TDMGATE_LOG_FORMAT;',
     '                      default pretty on a terminal, json into a pipe or file)',

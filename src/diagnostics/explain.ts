@@ -28,8 +28,9 @@ const DIGITAL_SPAN_TYPES = new Set(['E1', 'T1', 'J1', 'BRI']);
 /** Counters whose rise points at the line itself; slips, IRQ misses and E-bits have their own findings. */
 const LINE_ERROR_COUNTERS: readonly CounterName[] = ['bpv', 'cv', 'crc4', 'fas', 'fe', 'be', 'prbs', 'errsec'];
 
-function alarmIssueKeys(status: SpanStatus): FindingKey[] {
-  const has = new Set(status.alarmNames);
+/** The findings a span's alarm names call for, in the order they are explained (the web page reads them too). */
+export function alarmFindingKeys(alarmNames: readonly string[]): FindingKey[] {
+  const has = new Set(alarmNames);
   const keys: FindingKey[] = [];
   // DAHDI raises RED together with the reason when the driver knows it (LOS or LFA); a bare
   // RED is nearly always loss of signal. LFA and LMFA are consequences of LOS, so LOS wins.
@@ -108,7 +109,7 @@ function counterIssues(status: SpanStatus, rates: CounterRates): Issue[] {
 
 /** Issues of one span; rates null means the counters were not measured over a window. */
 export function diagnoseSpan(status: SpanStatus, rates: CounterRates | null): Issue[] {
-  const issues: Issue[] = alarmIssueKeys(status).map((key) => ({
+  const issues: Issue[] = alarmFindingKeys(status.alarmNames).map((key) => ({
     span: status.span,
     key,
     severity: ALARM_SEVERITY[key] ?? 'alarm',

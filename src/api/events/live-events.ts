@@ -8,7 +8,8 @@ import type { CallEvent } from '../../supervisor/calls/call-events';
 import type { SpanInService, SpanOutOfService, StateChanged } from '../../supervisor/trunk-map/events';
 import type { EventJournal } from './event-journal';
 
-export const STREAM_EVENT_TYPES = ['channel', 'span', 'call', 'job'] as const;
+/** `health`: a span's hardware alarms, clock, counter rates and D-channel, from the status board (web/). */
+export const STREAM_EVENT_TYPES = ['channel', 'span', 'call', 'job', 'health'] as const;
 export type StreamEventType = (typeof STREAM_EVENT_TYPES)[number];
 
 /** The event sources, as the TrunkMap and the call-leg engine offer them. */
