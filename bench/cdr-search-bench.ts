@@ -19,7 +19,7 @@ import { CdrSearch } from '../src/store/cdr-search';
 import { Database } from '../src/store/database';
 import { percentile, type BenchResult } from './report';
 
-const SQLITE_ROWS = 1_000_000;
+export const SQLITE_ROWS = 1_000_000;
 const MARIADB_ROWS = 100_000;
 /** Bump when cdrAt or the cdr migrations change: the cached file is keyed by it. */
 const GENERATOR_VERSION = 2;
@@ -83,7 +83,7 @@ function dbValues(row: CdrRow): unknown[] {
 
 /** The 1M-row SQLite file, filled once: migrated by the store, then rows through one prepared
  *  statement in 50k-row transactions with sync off (a bench file, not a CDR store). */
-async function sqliteFile(rows: number): Promise<string> {
+export async function sqliteFile(rows: number): Promise<string> {
   const dir = join(packageRoot(__dirname), '.run', 'bench');
   const file = join(dir, `cdr-search-${rows}-v${GENERATOR_VERSION}.db`);
   if (existsSync(file)) return file;
@@ -113,7 +113,7 @@ function iso(ms: number): string {
 }
 
 /** The queries of one kind, drawn from the generator so they find rows. */
-function samples(kind: string, rows: number): CdrQuery[] {
+export function samples(kind: string, rows: number): CdrQuery[] {
   const r = rng(0xc0ffee ^ kind.length);
   const row = (): CdrRow => cdrAt(Math.floor(r() * rows), rows);
   const day = (): { from: string; to: string } => {

@@ -12,7 +12,7 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AriStandin } from '../src/demo/ari-standin';
-import { formatResult, percentile, type BenchResult } from './report';
+import { formatResult, inChildProcess, percentile, type BenchResult } from './report';
 import { B_CHANNELS, drive, IN_FLIGHT, siteYaml, startSupervisor } from './supervisor-bench';
 
 const CLIENTS = 20;
@@ -136,13 +136,7 @@ async function measure(): Promise<BenchResult[]> {
 
 /** The section of `npm run bench`, in a child node (its own heap and CPU figures). */
 export function eventsBench(): Promise<BenchResult[]> {
-  return new Promise((resolve, reject) => {
-    const child = fork(__filename, [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    let results: BenchResult[] | null = null;
-    child.on('message', (m: BenchResult[]) => (results = m));
-    child.on('error', reject);
-    child.on('exit', (code) => (results ? resolve(results) : reject(new Error(`the events bench exited with ${code ?? 'a signal'} and no figures`))));
-  });
+  return inChildProcess(__filename, 'events');
 }
 
 if (require.main === module) {

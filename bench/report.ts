@@ -1,5 +1,7 @@
 // What every benchmark returns and how the figures are printed: one aligned line each, so a
-// run's output can be pasted into a note as it is.
+// run's output can be pasted into a note as it is; and how a section runs in a child node.
+
+import { fork } from 'node:child_process';
 
 export interface BenchResult {
   name: string;
@@ -52,5 +54,20 @@ export function runSections(sections: readonly BenchSection[]): void {
   })().catch((err: unknown) => {
     console.error(err);
     process.exitCode = 1;
+  });
+}
+
+/**
+ * Runs a bench file in a fresh node with --expose-gc and takes its figures over IPC: RSS and CPU
+ * in the bench's own process would hold every earlier section's heap. The file, run as a child,
+ * sends its BenchResult[] with process.send.
+ */
+export function inChildProcess(file: string, what: string): Promise<BenchResult[]> {
+  return new Promise((resolve, reject) => {
+    const child = fork(file, [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    let results: BenchResult[] | null = null;
+    child.on('message', (m: BenchResult[]) => (results = m));
+    child.on('error', reject);
+    child.on('exit', (code) => (results ? resolve(results) : reject(new Error(`the ${what} bench exited with ${code ?? 'a signal'} and no figures`))));
   });
 }

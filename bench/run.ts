@@ -2,6 +2,7 @@
 // Figures are printed, never asserted: timing belongs here, not in the tests.
 
 import { join } from 'node:path';
+import { apiBench } from './api-bench';
 import { cdrBench } from './cdr-bench';
 import { cdrSearchBench } from './cdr-search-bench';
 import { diagScanProcess } from './cli-bench';
@@ -29,6 +30,7 @@ function main(): void {
     ['CDR search, 1M rows', cdrSearchBench],
     ['supervisor, 32 E1 PRI', supervisorBench],
     ['live event stream, 32 E1 PRI', eventsBench],
+    ['REST API', apiBench],
     ['web status page in Chromium, 32 E1 PRI', webPageBench],
     ['webhook delivery', webhookBench],
     ['job queues', queueBench],

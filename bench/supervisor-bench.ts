@@ -14,7 +14,6 @@
 // a fresh node with --expose-gc, so RSS is this bench's alone and taken after a GC. Alone:
 // node --expose-gc dist/bench/supervisor-bench.js.
 
-import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +28,7 @@ import { compileInbound } from '../src/supervisor/routing/compile';
 import { decideInbound } from '../src/supervisor/routing/decide-inbound';
 import { App } from '../src/app/app';
 import { STASIS_APP } from '../src/supervisor/call-control';
-import { formatResult, percentile, type BenchResult } from './report';
+import { formatResult, inChildProcess, percentile, type BenchResult } from './report';
 import { thirtyTwoE1Scenario } from './sim-bench';
 
 const SPANS = 32;
@@ -205,9 +204,9 @@ function decideLatencies(sup: App): number[] {
 }
 
 /** Starts the real supervisor on the 32-span site and a fresh sim, its data in `dataDir`. */
-export async function startSupervisor(sitePath: string, dataDir: string, ari: { url: string; password: string } | null): Promise<App> {
+export async function startSupervisor(sitePath: string, dataDir: string, ari: { url: string; password: string } | null, extraEnv: Record<string, string> = {}): Promise<App> {
   mkdirSync(dataDir, { recursive: true });
-  const env: Record<string, string> = { TDMGATE_DATA_DIR: dataDir, TDMGATE_LISTEN: '127.0.0.1:0', TDMGATE_SITE: sitePath };
+  const env: Record<string, string> = { TDMGATE_DATA_DIR: dataDir, TDMGATE_LISTEN: '127.0.0.1:0', TDMGATE_SITE: sitePath, ...extraEnv };
   if (ari) Object.assign(env, { TDMGATE_ARI_URL: ari.url, TDMGATE_ARI_USER: STANDIN_USER, TDMGATE_ARI_PASSWORD: ari.password });
   const config = await loadConfig({ env, flags: { config: '/nonexistent-ok' }, readText: () => Promise.resolve('') });
   const backend = createSimBackend({ scenario: parseScenario(thirtyTwoE1Scenario('pri_cpe'), '32-e1-pri') });
@@ -385,13 +384,7 @@ async function measure(): Promise<BenchResult[]> {
  * would hold every earlier section's heap. Figures come back over IPC.
  */
 export function supervisorBench(): Promise<BenchResult[]> {
-  return new Promise((resolve, reject) => {
-    const child = fork(__filename, [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    let results: BenchResult[] | null = null;
-    child.on('message', (m: BenchResult[]) => (results = m));
-    child.on('error', reject);
-    child.on('exit', (code) => (results ? resolve(results) : reject(new Error(`the supervisor bench exited with ${code ?? 'a signal'} and no figures`))));
-  });
+  return inChildProcess(__filename, 'supervisor');
 }
 
 if (!isMainThread && (workerData as Partial<WorkerInit> | null)?.role === 'ari-standin') {

@@ -219,10 +219,10 @@ export class App implements AppParts {
         queues: queues && { jobs: queues.jobs, campaigns: queues.campaigns },
       });
       lifecycle.started('API', () => rest.stop());
-      const api = new ApiServer([webRoutes(), healthRoutes(readiness), rest.router, metricsRoutes(metricSources({ backend, trunkMap, calls, sink, ari, queues, webhooks }))]);
+      const api = new ApiServer([webRoutes(), healthRoutes(readiness), rest.router, metricsRoutes(metricSources({ backend, trunkMap, calls, sink, ari, queues, webhooks, guard }))]);
       const listening = await api.listen(config.listen);
       lifecycle.started('HTTP server', () => api.close());
-      log.info({ url: listening.url, page: `${listening.url}/`, healthz: `${listening.url}/healthz`, readyz: `${listening.url}/readyz`, api: `${listening.url}/api/v1/openapi.json` }, 'status page, REST API and health endpoints listening');
+      log.info({ url: listening.url, page: `${listening.url}/`, healthz: `${listening.url}/healthz`, readyz: `${listening.url}/readyz`, api: `${listening.url}/api/v1/openapi.json` }, 'HTTP server listening');
 
       app = new App({ site, backend, trunkMap, db, sink, ari, calls, guard, queues, webhooks, demo, events, url: listening.url, http: api, tokens }, lifecycle, log);
       const running = app;

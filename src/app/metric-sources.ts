@@ -7,6 +7,7 @@ import type { HardwareBackend } from '../hardware/types';
 import type { AriAdapter } from '../supervisor/ari/ari-adapter';
 import type { CallControl } from '../supervisor/call-control';
 import type { CdrSink } from '../supervisor/cdr/cdr-sink';
+import type { TollGuard } from '../supervisor/toll-guard/toll-guard';
 import type { TrunkMap } from '../supervisor/trunk-map';
 import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher';
 import type { Queues } from './app';
@@ -19,6 +20,7 @@ export interface MetricParts {
   ari: AriAdapter;
   queues: Queues | null;
   webhooks: WebhookDispatcher | null;
+  guard: TollGuard;
 }
 
 export function metricSources(p: MetricParts): MetricSources {
@@ -52,5 +54,9 @@ export function metricSources(p: MetricParts): MetricSources {
       stats: () => ({ ...queues.dispatcher.stats }),
     },
     webhooks: webhooks && { stats: () => webhooks.stats },
+    guard: {
+      onRefused: (listener) => void p.guard.on('refused', listener),
+      onSuspended: (listener) => void p.guard.on('suspended', () => listener()),
+    },
   };
 }

@@ -13,6 +13,7 @@ import { hostname } from 'node:os';
 import { Worker, type ConnectionOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { TrunkMapLogger } from '../supervisor/trunk-map';
+import { Listeners } from '../listeners';
 import { AttemptLedger } from './attempt-ledger';
 import { CallTryError, type CapacityView, type DialGate, type DialledGroup, type DispatcherStats, type JobEvent, type OutboundDialer, type QueuedCall, type Taken } from './dispatch-types';
 import { GroupDialler } from './group-dialler';
@@ -54,30 +55,22 @@ export class CallDispatcher {
   private stopping = false;
   readonly attempts: AttemptLedger;
   readonly stats: DispatcherStats = { started: 0, completed: 0, retried: 0, failed: 0, requeued: 0, skipped: 0, held: 0 };
-  private jobListeners: ((e: JobEvent) => void)[] = [];
+  private readonly jobListeners: Listeners<JobEvent>;
 
   constructor(private readonly o: CallDispatcherOptions) {
     this.groups = o.groups.map((g) => new GroupDialler(g, this, o.now ?? Date.now));
+    this.jobListeners = new Listeners<JobEvent>((err) => o.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'job event listener failed'));
     this.attempts = new AttemptLedger(o.connection, o.prefix, o.box ?? `${hostname()}:${process.pid}`, o.now ?? Date.now);
   }
 
   /** Each job taken and dialled, and each fate stored (the live event stream); returns the unsubscribe. */
   onJob(listener: (e: JobEvent) => void): () => void {
-    this.jobListeners = [...this.jobListeners, listener];
-    return () => {
-      this.jobListeners = this.jobListeners.filter((l) => l !== listener);
-    };
+    return this.jobListeners.on(listener);
   }
 
   /** Tells the job listeners; one that throws is the listener's problem, never the job's. */
   jobEvent(e: JobEvent): void {
-    for (const l of this.jobListeners) {
-      try {
-        l(e);
-      } catch (err) {
-        this.o.logger.warn({ job: e.job, err: err instanceof Error ? err.message : String(err) }, 'job event listener failed');
-      }
-    }
+    this.jobListeners.emit(e);
   }
 
   get lockMs(): number {

@@ -2,7 +2,8 @@
 // who it is; a call placed through POST /calls is found by GET /cdrs (by a part of its number)
 // and in GET /cdrs.csv; the search's refusals are problems naming the field; and the toll guard
 // counts API calls against the calling token - at its cap the next call is refused (403, the rule
-// named) and the token is suspended in the API's own token store, so its next request is a 401.
+// named) and the token is suspended in the API's own token store, so its next request is a 401;
+// /metrics counts the refusal by its rule and the suspension.
 
 import assert from 'node:assert/strict';
 import type { App } from '../../src/app/app';
@@ -71,5 +72,9 @@ describe('the API wired to calls, records, the live page and the toll guard', fu
     assert.equal(await sup.tokens.isSuspended('crm'), true);
     assert.equal((await call('GET', '/me', crm)).status, 401, 'a suspended token is refused');
     assert.equal(await sup.tokens.isSuspended('wall'), false, 'other tokens go on');
+    const metrics = await (await fetch(`${sup.url}/metrics`)).text();
+    assert.match(metrics, /^tdmgate_toll_guard_refusals_total\{rule="calls-per-hour"\} 1$/m);
+    assert.match(metrics, /^tdmgate_toll_guard_refusals_total\{rule="class"\} 0$/m);
+    assert.match(metrics, /^tdmgate_toll_guard_suspensions_total 1$/m);
   });
 });

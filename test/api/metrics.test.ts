@@ -11,7 +11,7 @@ import { waitFor } from '../wait-for';
 import { startTestSupervisor, type TestSupervisor } from '../supervisor/supervisor-harness';
 
 /** Label names whose values come from small closed sets (or the site's own groups and spans). */
-const BOUNDED_LABELS = new Set(['span', 'alarm', 'counter', 'condition', 'group', 'state', 'direction', 'outcome', 'cause_class', 'result', 'reason', 'le']);
+const BOUNDED_LABELS = new Set(['span', 'alarm', 'counter', 'condition', 'group', 'state', 'direction', 'outcome', 'cause_class', 'result', 'reason', 'rule', 'le']);
 
 interface Family {
   name: string;

@@ -129,7 +129,7 @@ describe('scripts/install into a staging root', function () {
         const lines = createInterface({ input: child.stdout });
         lines.on('line', (line) => {
           const rec = JSON.parse(line) as { msg?: string; url?: string };
-          if (rec.msg === 'health endpoints listening' && rec.url) resolve(rec.url);
+          if (rec.msg === 'HTTP server listening' && rec.url) resolve(rec.url);
         });
         child.once('exit', (code) => reject(new Error(`the installed supervisor exited ${code} before listening`)));
       });

@@ -14,6 +14,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { FINDING_TEXT } from '../../src/diagnostics/messages';
 import type { CallEvent } from '../../src/supervisor/calls/call-events';
 import type { SpanOutOfService } from '../../src/supervisor/trunk-map';
+import { redisUrl, uniquePrefix } from '../jobs/test-redis';
 import { startTestSupervisor, type TestSupervisor } from '../supervisor/supervisor-harness';
 import { waitFor } from '../wait-for';
 
@@ -33,8 +34,10 @@ describe('web status page (Chromium)', function () {
   const shots: string[] = [];
 
   before(() => mkdirSync(ARTIFACTS, { recursive: true }));
-  beforeEach(async () => {
-    running = await startTestSupervisor({ name: 'SQLite', url: undefined });
+  beforeEach(async function () {
+    // The campaign test needs the job queues, on the Redis the test scripts start.
+    const queues = this.currentTest?.title.includes('campaign') === true ? { url: redisUrl(), prefix: uniquePrefix('page') } : undefined;
+    running = await startTestSupervisor({ name: 'SQLite', url: undefined }, queues);
     profile = mkdtempSync(path.join(tmpdir(), 'tdmgate-chromium-'));
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1400, height: 1000 }, locale: 'en-GB' });
     page = context.pages()[0] ?? await context.newPage();
@@ -208,6 +211,25 @@ describe('web status page (Chromium)', function () {
     await page.waitForFunction(() => document.querySelector('.cell.dir-out.s-ringing, .cell.dir-out.s-in-call') !== null, undefined, { timeout: 10_000 });
     await shot('operator-call');
   });
+
+  it('a campaign shows with its progress: paused with its numbers pending, then resumed and counted as they are answered', async () => {
+    const operator = await tokenWithRole(running, 'operator');
+    const api = (method: string, p: string, body?: unknown): Promise<Response> => fetch(`${running.sup.url}/api/v1${p}`, {
+      method, headers: { Authorization: `Bearer ${operator}`, ...(body ? { 'Content-Type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    assert.equal((await api('POST', '/campaigns', { name: 'Winter', group: 'carrier', window: '00:00-24:00', maxAttempts: 1, entries: [{ number: '030 7700001' }, { number: '030 7700002' }] })).status, 201);
+    assert.equal((await api('POST', '/campaigns/winter/pause')).status, 200);
+    await signIn(operator);
+    const row = '#campaigns tr[data-campaign="winter"]';
+    await page.waitForSelector(row, { timeout: 10_000 });
+    assert.equal(await page.textContent(`${row} .status`), 'paused');
+    assert.equal(await page.textContent(`${row} .pending`), '2');
+    assert.equal((await api('POST', '/campaigns/winter/resume')).status, 200);
+    // Each call answered settles its job: the page reads the progress again (no polling).
+    await page.waitForFunction((sel) => document.querySelector(`${sel} .answered`)?.textContent === '2', row, { timeout: 20_000 });
+    await shot('campaign-progress');
+  });
+
 });
 
 /** A token of `role` on the running supervisor: wired by the lead with the token service after the merge. */

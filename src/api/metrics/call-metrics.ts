@@ -1,8 +1,10 @@
 // The call families of /metrics: call legs ended by direction, outcome and Q.850 cause class
 // (counted from the calls' hang-up events), calls in progress (read at scrape time) and the
-// inbound setup decision's duration (a histogram in seconds fed by the decision timings).
+// inbound setup decision's duration (a histogram in seconds fed by the decision timings), and
+// the toll-fraud guard's refusals by rule and token suspensions.
 
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { GUARD_RULES } from '../../supervisor/toll-guard/guard-errors';
 import { causeClass, callOutcome } from './metric-labels';
 import type { MetricSources } from './metric-sources';
 
@@ -33,4 +35,10 @@ export function registerCallMetrics(registry: Registry, sources: MetricSources):
     calls.inc({ direction: e.direction, outcome: callOutcome(e.end.disposition), cause_class: causeClass(e.end.cause) });
   });
   sources.calls.onDecision((t) => decisions.observe({ outcome: t.outcome }, t.seconds));
+
+  const refusals = new Counter({ name: 'tdmgate_toll_guard_refusals_total', help: 'Originates the toll-fraud guard refused, by the rule that refused them', labelNames: ['rule'], registers });
+  for (const rule of GUARD_RULES) refusals.inc({ rule }, 0);
+  const suspensions = new Counter({ name: 'tdmgate_toll_guard_suspensions_total', help: 'API tokens the toll-fraud guard suspended for hitting a cap', registers });
+  sources.guard.onRefused((e) => refusals.inc({ rule: e.rule }));
+  sources.guard.onSuspended(() => suspensions.inc());
 }

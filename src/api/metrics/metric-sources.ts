@@ -1,6 +1,6 @@
 // What /metrics reads, as a small interface: the hardware's spans, the TrunkMap's counts, the
-// calls' events and decision timings, the CDR sink, the ARI connection, the job queues and the
-// webhooks. The composition root hands the live parts in (src/app/metric-sources.ts); the
+// calls' events and decision timings, the CDR sink, the ARI connection, the job queues, the
+// webhooks and the toll-fraud guard. The composition root hands the live parts in (src/app/metric-sources.ts); the
 // metrics never see the App, and a test can hand in anything of this shape.
 
 import type { SpanStatus } from '../../hardware/types';
@@ -10,6 +10,7 @@ import type { CallEventListener } from '../../supervisor/calls/call-events';
 import type { Direction } from '../../supervisor/calls/leg';
 import type { CdrSinkStats, CdrSinkStatus } from '../../supervisor/cdr/cdr-sink';
 import type { DecisionListener } from '../../supervisor/inbound/decision-timings';
+import type { GuardRuleName } from '../../supervisor/toll-guard/guard-errors';
 import type { TrunkMapSnapshot } from '../../supervisor/trunk-map';
 import type { WebhookStats } from '../../webhooks/webhook-dispatcher';
 
@@ -45,4 +46,9 @@ export interface MetricSources {
   } | null;
   /** null when no webhooks are configured. */
   webhooks: { stats(): WebhookStats } | null;
+  /** The toll-fraud guard's refusals (by rule) and token suspensions. */
+  guard: {
+    onRefused(listener: (e: { rule: GuardRuleName }) => void): void;
+    onSuspended(listener: () => void): void;
+  };
 }

@@ -25,20 +25,6 @@ export function isCarriedKey(key: string): boolean {
   return STRUCTURAL.has(key) || (known !== undefined && known.scope !== 'trunkgroups');
 }
 
-/** The most frequent value, first seen winning ties. */
-function mostCommon(values: readonly string[]): string | undefined {
-  const counts = new Map<string, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let best: string | undefined;
-  let bestCount = 0;
-  for (const [v, n] of counts) {
-    if (n > bestCount) {
-      best = v;
-      bestCount = n;
-    }
-  }
-  return best;
-}
 
 /** A setting as the site would hold it, or a note saying why it cannot (once per line and kind). */
 function acceptValue(key: string, setting: Setting, kind: string, notes: ImportNote[]): string | null {
@@ -134,4 +120,19 @@ export function pickEcho(seen: readonly EchoSeen[], what: string, notes: ImportN
 /** Without notes: the site-wide pick that cards differing from it override. */
 export function siteEcho(seen: readonly EchoSeen[]): { echoCanceller: EchoCanceller; echoCancelWhenBridged: boolean } {
   return pickEcho(seen.map((e) => ({ ...e, at: null })), 'the site', []);
+}
+
+/** The most frequent value, first seen winning ties. */
+export function mostCommon<T>(values: readonly T[]): T | undefined {
+  const counts = new Map<T, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: T | undefined;
+  let bestCount = 0;
+  for (const [v, n] of counts) {
+    if (n > bestCount) {
+      best = v;
+      bestCount = n;
+    }
+  }
+  return best;
 }

@@ -14,7 +14,7 @@ import {
 import type { SourceRef } from './conf-lexer';
 import type { ChanDahdiChannel, ChanDahdiConf, Setting } from './chan-dahdi-parser';
 import { layoutCards, type AnalogUnit, type DigitalUnit, type HardwarePins, type Unit } from './card-layout';
-import { channelSettings, globalSettings, isCarriedKey, pickEcho, siteEcho, type EchoSeen } from './channel-settings';
+import { channelSettings, globalSettings, isCarriedKey, mostCommon, pickEcho, siteEcho, type EchoSeen } from './channel-settings';
 import { formatChannelList } from './channel-list';
 import { importInvalid, note, type ImportNote } from './import-notes';
 import type { SystemChannel, SystemConf, SystemSpan } from './system-conf-parser';
@@ -157,20 +157,6 @@ function buildDigitalSpan(ctx: Ctx, span: SystemSpan, channels: readonly SystemC
   };
 }
 
-/** The most frequent value, first seen winning ties. */
-function mostCommon<T>(values: readonly T[]): T | undefined {
-  const counts = new Map<T, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let best: T | undefined;
-  let bestCount = 0;
-  for (const [v, n] of counts) {
-    if (n > bestCount) {
-      best = v;
-      bestCount = n;
-    }
-  }
-  return best;
-}
 
 function settingOf(ctx: Ctx, channel: number, key: string): Setting | undefined {
   return ctx.chanByNumber.get(channel)?.settings.get(key);

@@ -4,6 +4,7 @@
 // path, so it must only copy the event away (queue it) and never throw into it. With nobody
 // listening an emission costs one length check: the payload is not even built.
 
+import { Listeners } from '../../listeners';
 import type { Direction, Leg } from './leg';
 
 export const CALL_EVENT_KINDS = ['ring', 'answer', 'hangup'] as const;
@@ -49,32 +50,10 @@ export interface CallEvent extends CallParties {
 
 export type CallEventListener = (event: CallEvent) => void;
 
-export class CallEvents {
-  private listeners: CallEventListener[] = [];
-  /** Listeners that threw: counted, never passed on to the call that emitted. */
-  listenerErrors = 0;
-
-  /** Whether anyone listens: emitters check it before building a payload. */
-  get listening(): boolean {
-    return this.listeners.length > 0;
-  }
-
-  /** Adds a listener; the returned function removes it. */
-  on(listener: CallEventListener): () => void {
-    this.listeners = [...this.listeners, listener];
-    return () => {
-      this.listeners = this.listeners.filter((l) => l !== listener);
-    };
-  }
-
-  emit(event: CallEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch {
-        this.listenerErrors++;
-      }
-    }
+/** The calls' events; `listenerErrors` counts listeners that threw (never passed on to the call). */
+export class CallEvents extends Listeners<CallEvent> {
+  get listenerErrors(): number {
+    return this.errors;
   }
 }
 

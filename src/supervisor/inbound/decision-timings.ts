@@ -3,6 +3,8 @@
 // figure the bench's "decision p99" measures, handed to listeners (the /metrics histogram) as
 // it happens. Calls adopted after a restart are not timed: we never saw their StasisStart.
 
+import { Listeners } from '../../listeners';
+
 export type DecisionOutcome = 'routed' | 'rejected';
 
 export interface DecisionTiming {
@@ -12,25 +14,5 @@ export interface DecisionTiming {
 
 export type DecisionListener = (timing: DecisionTiming) => void;
 
-export class DecisionTimings {
-  private listeners: DecisionListener[] = [];
-
-  /** Adds a listener; the returned function removes it. */
-  on(listener: DecisionListener): () => void {
-    this.listeners = [...this.listeners, listener];
-    return () => {
-      this.listeners = this.listeners.filter((l) => l !== listener);
-    };
-  }
-
-  /** Runs inside the call path: a listener that throws is ignored, never passed on to the call. */
-  emit(timing: DecisionTiming): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(timing);
-      } catch {
-        // The call goes on; a broken metrics listener must not end it.
-      }
-    }
-  }
-}
+/** Runs inside the call path: a listener that throws is ignored, never passed on to the call. */
+export class DecisionTimings extends Listeners<DecisionTiming> {}

@@ -7,7 +7,7 @@ import { el, fillWith } from './dom';
 import { pickLang, t, type Lang } from './i18n';
 import { AuthRefused, Session } from './session';
 import { EventReader } from './sse';
-import { PageState } from './state';
+import { PageState, type CampaignProgressView } from './state';
 import { BoardView } from './view';
 
 const LANG_KEY = 'tdmgate.lang';
@@ -17,6 +17,7 @@ class App {
   private readonly session = new Session(sessionStorage);
   private reader: EventReader | null = null;
   private view: BoardView | null = null;
+  private campaigns: CampaignLoader | null = null;
 
   constructor(private readonly texts: PageTexts) {}
 
@@ -96,12 +97,19 @@ class App {
     this.reader = new EventReader('/api/v1/events', () => this.session.headers(), {
       onEvents: (events) => {
         for (const e of events) state.apply(e.event, JSON.parse(e.data) as unknown);
+        // A queued call settled: a campaign's counts moved (read again, no polling).
+        if (events.some((e) => e.event === 'job' && e.data.includes('"kind":"settled"'))) this.campaigns?.refresh();
         view.schedule();
       },
       onStatus: (status, why) => view.setStatus(status, why),
       onRefused: () => this.refused(),
     });
     this.reader.start();
+    this.campaigns = new CampaignLoader(this.session, (list) => {
+      state.setCampaigns(list);
+      view.schedule();
+    });
+    this.campaigns.refresh();
   }
 
   private async originate(body: Record<string, string>): Promise<string> {
@@ -126,3 +134,45 @@ async function boot(): Promise<void> {
 }
 
 void boot();
+
+/**
+ * The newest campaigns (SHOWN_CAMPAIGNS) with their progress, read from the API at sign-in and
+ * again after a queued call settles: one read at a time, one more if asked meanwhile. The queues
+ * off (503) is no campaign.
+ */
+/** A panel to read, not the campaign list: the newest few. */
+const SHOWN_CAMPAIGNS = 10;
+
+class CampaignLoader {
+  private busy = false;
+  private again = false;
+
+  constructor(private readonly session: Session, private readonly show: (list: CampaignProgressView[]) => void) {}
+
+  refresh(): void {
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    this.busy = true;
+    this.load().then(this.show, () => undefined).finally(() => {
+      this.busy = false;
+      if (this.again) {
+        this.again = false;
+        this.refresh();
+      }
+    });
+  }
+
+  private async load(): Promise<CampaignProgressView[]> {
+    const res = await this.session.request('/api/v1/campaigns', { headers: { Accept: 'application/json' } });
+    if (!res.ok) return [];
+    const { campaigns } = (await res.json()) as { campaigns: { id: string; created: string }[] };
+    const shown = [...campaigns].sort((a, b) => b.created.localeCompare(a.created)).slice(0, SHOWN_CAMPAIGNS);
+    const progress = await Promise.all(shown.map(async (c) => {
+      const r = await this.session.request(`/api/v1/campaigns/${encodeURIComponent(c.id)}`, { headers: { Accept: 'application/json' } });
+      return r.ok ? [(await r.json()) as CampaignProgressView] : [];
+    }));
+    return progress.flat();
+  }
+}

@@ -1,6 +1,7 @@
 // The side panels: trunk groups (free / in use / blocked, and the channels the job queues keep
-// for inbound calls), the active calls, the queued calls dialled since the page opened, the last
-// span events as a timeline, and - for operators only - the form that places a call.
+// for inbound calls), the active calls, the queued calls dialled since the page opened, the
+// campaigns' progress, the last span events as a timeline, and - for operators only - the form
+// that places a call.
 
 import { reservedChannels } from '../../../jobs/capacity';
 import { el, fillWith } from './dom';
@@ -71,6 +72,21 @@ export function jobsPanel(box: HTMLElement, state: PageState, lang: Lang): void 
     ...[...c.settled.entries()].map(([outcome, n]) => ` · ${outcome} ${n}`),
   ]));
   fillWith(box, [el('h3', { text: t(lang, 'jobs') }), rows.length === 0 ? el('p', { class: 'empty', text: t(lang, 'noJobs') }) : el('ul', {}, rows)]);
+}
+
+export function campaignsPanel(box: HTMLElement, state: PageState, lang: Lang): void {
+  const rows = state.campaigns.map((p) => el('tr', { 'data-campaign': p.campaign.id }, [
+    el('th', { text: `${p.campaign.name} (${p.campaign.group})` }), el('td', { class: 'status', text: t(lang, `campaign-${p.campaign.status}` as const) }),
+    el('td', { class: 'n pending', text: p.pending }), el('td', { class: 'n in-progress', text: p.inProgress }),
+    el('td', { class: 'n answered', text: p.answered }), el('td', { class: 'n failed', text: p.failed }),
+  ]));
+  fillWith(box, [
+    el('h3', { text: t(lang, 'campaigns') }),
+    rows.length === 0 ? el('p', { class: 'empty', text: t(lang, 'noCampaigns') }) : el('table', {}, [
+      el('tr', {}, ['', t(lang, 'status'), t(lang, 'pending'), t(lang, 'inProgress'), t(lang, 'answered'), t(lang, 'failed')].map((h) => el('th', { text: h }))),
+      ...rows,
+    ]),
+  ]);
 }
 
 /** The originate form (operators and admins; the server refuses viewers whatever the page shows). */

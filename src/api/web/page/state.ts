@@ -41,6 +41,8 @@ export class PageState {
   readonly callAt = new Map<string, ActiveCall>();
   timeline: TimelineEntry[] = [];
   readonly jobs = new Map<string, JobCounts>();
+  /** The newest campaigns with their progress (GET /api/v1/campaigns/{id}). */
+  campaigns: CampaignProgressView[] = [];
 
   /** Everything must be drawn again (a snapshot arrived). */
   full = true;
@@ -49,6 +51,13 @@ export class PageState {
   dirtyCalls = false;
   dirtyTimeline = false;
   dirtyJobs = false;
+  dirtyCampaigns = false;
+
+  /** The campaigns' progress as the API answered it last. */
+  setCampaigns(list: CampaignProgressView[]): void {
+    this.campaigns = list;
+    this.dirtyCampaigns = true;
+  }
 
   reset(s: StatusSnapshot): void {
     this.layout = s.layout;
@@ -163,4 +172,13 @@ export class PageState {
     }
     this.dirtyJobs = true;
   }
+}
+
+/** What the campaigns panel shows of GET /api/v1/campaigns/{id}. */
+export interface CampaignProgressView {
+  campaign: { id: string; name: string; group: string; status: 'active' | 'paused' | 'cancelled' | 'done'; created: string };
+  pending: number;
+  inProgress: number;
+  answered: number;
+  failed: number;
 }

@@ -8,7 +8,7 @@ import type { PageTexts } from '../page-texts';
 import { el, fillWith } from './dom';
 import { cellClass, cellTip, spanCard, spanHead } from './frames';
 import { t, type Lang } from './i18n';
-import { callsPanel, groupsPanel, jobsPanel, originateForm, timelinePanel } from './panels';
+import { callsPanel, campaignsPanel, groupsPanel, jobsPanel, originateForm, timelinePanel } from './panels';
 import type { Me } from './session';
 import type { StreamStatus } from './sse';
 import type { PageState } from './state';
@@ -29,6 +29,7 @@ export class BoardView {
   private readonly groupsBox = el('section', { id: 'groups', class: 'panel' });
   private readonly callsBox = el('section', { id: 'calls', class: 'panel' });
   private readonly jobsBox = el('section', { id: 'jobs', class: 'panel' });
+  private readonly campaignsBox = el('section', { id: 'campaigns', class: 'panel' });
   private readonly timelineBox = el('section', { id: 'timeline', class: 'panel' });
   private readonly formBox = el('section', { id: 'operator', class: 'panel' });
   private readonly conn = el('span', { id: 'conn', class: 'conn' });
@@ -110,7 +111,8 @@ export class BoardView {
     if (s.dirtyCalls || (second && s.calls.size > 0)) callsPanel(this.callsBox, s, this.lang, Date.now());
     if (s.dirtyTimeline) timelinePanel(this.timelineBox, s, this.lang);
     if (s.dirtyJobs) jobsPanel(this.jobsBox, s, this.lang);
-    this.groupsDirty = s.dirtyCalls = s.dirtyTimeline = s.dirtyJobs = false;
+    if (s.dirtyCampaigns) campaignsPanel(this.campaignsBox, s, this.lang);
+    this.groupsDirty = s.dirtyCalls = s.dirtyTimeline = s.dirtyJobs = s.dirtyCampaigns = false;
     if (second && this.tipAt) this.showTip();
   }
 
@@ -130,6 +132,7 @@ export class BoardView {
     callsPanel(this.callsBox, s, lang, Date.now());
     timelinePanel(this.timelineBox, s, lang);
     jobsPanel(this.jobsBox, s, lang);
+    campaignsPanel(this.campaignsBox, s, lang);
     const operator = this.me.role === 'operator' || this.me.role === 'admin';
     fillWith(this.formBox, [operator ? originateForm(s, lang, this.actions.originate) : null]);
     this.formBox.hidden = !operator;
@@ -142,13 +145,13 @@ export class BoardView {
     fillWith(this.root, [
       el('header', { class: 'top' }, [el('h1', { text: t(lang, 'title') }), el('span', { class: 'site', text: s.layout.site }), this.conn, el('span', { id: 'who', class: 'who', text: who }), langButton, out]),
       legend(lang),
-      el('main', { class: 'main' }, [this.spansBox, el('aside', { class: 'side' }, [this.groupsBox, this.formBox, this.callsBox, this.jobsBox, this.timelineBox])]),
+      el('main', { class: 'main' }, [this.spansBox, el('aside', { class: 'side' }, [this.groupsBox, this.formBox, this.callsBox, this.jobsBox, this.campaignsBox, this.timelineBox])]),
       this.tip,
     ]);
     s.full = false;
     s.dirtyChannels.clear();
     s.dirtySpans.clear();
-    this.groupsDirty = s.dirtyCalls = s.dirtyTimeline = s.dirtyJobs = false;
+    this.groupsDirty = s.dirtyCalls = s.dirtyTimeline = s.dirtyJobs = s.dirtyCampaigns = false;
     if (this.tipAt) {
       const cell = this.spansBox.querySelector<HTMLElement>(`.cell[data-span="${this.tipAt.span}"][data-ts="${this.tipAt.ts}"]`);
       if (cell) this.tipAt.cell = cell;
