@@ -215,7 +215,7 @@ export class App implements AppParts {
       });
       const rest = apiV1({
         site, backend, trunkMap, readiness, tokens, events, cdrs: new CdrSearch(db.knex, db.target.dialect), audit: new ApiAuditLog(db.knex), log, rateLimit: t.apiRateLimit ?? config.apiRate,
-        calls: { originate: (r) => calls.outbound.originate(r), legs: () => calls.legs.views(), hangupCall: (id) => calls.legs.hangupCall(id) },
+        calls: { originate: (r, accepted) => calls.outbound.originate(r, accepted), legs: () => calls.legs.views(), hangupCall: (id) => calls.legs.hangupCall(id) },
         queues: queues && { jobs: queues.jobs, campaigns: queues.campaigns },
       });
       lifecycle.started('API', () => rest.stop());

@@ -2,28 +2,32 @@
 // who it is; a call placed through POST /calls is found by GET /cdrs (by a part of its number)
 // and in GET /cdrs.csv; the search's refusals are problems naming the field; and the toll guard
 // counts API calls against the calling token - at its cap the next call is refused (403, the rule
-// named) and the token is suspended in the API's own token store, so its next request is a 401;
+// named - also when the guard's counters are a network round trip away, on MariaDB) and the token is suspended in the API's own token store, so its next request is a 401;
 // /metrics counts the refusal by its rule and the suspension.
 
 import assert from 'node:assert/strict';
 import type { App } from '../../src/app/app';
-import { startTestSupervisor, type TestSupervisor } from '../supervisor/supervisor-harness';
+import { dbVariants, startTestSupervisor, type TestSupervisor } from '../supervisor/supervisor-harness';
 import { waitFor } from '../wait-for';
 
-const CONFIG = 'guard:\n  tokens:\n    crm: { callsPerHour: 1 }\n';
-
-describe('the API wired to calls, records, the live page and the toll guard', function () {
+for (const variant of dbVariants()) describe(`the API wired to calls, records, the live page and the toll guard (${variant.name})`, function () {
   this.timeout(60_000);
   let running: TestSupervisor;
   let sup: App;
   let crm: string;
   let viewer: string;
+  // Names of this run's own: a MariaDB keeps tokens and the guard's counters between runs.
+  let crmName: string;
+  let wallName: string;
 
   beforeEach(async () => {
-    running = await startTestSupervisor({ name: 'SQLite', url: undefined }, undefined, { configYaml: CONFIG });
+    const run = Math.random().toString(36).slice(2, 8);
+    crmName = `crm-${run}`;
+    wallName = `wall-${run}`;
+    running = await startTestSupervisor(variant, undefined, { configYaml: `guard:\n  tokens:\n    ${crmName}: { callsPerHour: 1 }\n` });
     sup = running.sup;
-    crm = (await sup.tokens.create({ name: 'crm', role: 'operator' })).token;
-    viewer = (await sup.tokens.create({ name: 'wall', role: 'viewer' })).token;
+    crm = (await sup.tokens.create({ name: crmName, role: 'operator' })).token;
+    viewer = (await sup.tokens.create({ name: wallName, role: 'viewer' })).token;
   });
   afterEach(() => running.stop());
 
@@ -32,8 +36,8 @@ describe('the API wired to calls, records, the live page and the toll guard', fu
   });
 
   it('GET /me names the token and its role', async () => {
-    assert.deepEqual(await (await call('GET', '/me', viewer)).json(), { name: 'wall', role: 'viewer' });
-    assert.deepEqual(await (await call('GET', '/me', crm)).json(), { name: 'crm', role: 'operator' });
+    assert.deepEqual(await (await call('GET', '/me', viewer)).json(), { name: wallName, role: 'viewer' });
+    assert.deepEqual(await (await call('GET', '/me', crm)).json(), { name: crmName, role: 'operator' });
   });
 
   it('a call placed through the API is found by a part of its number, in pages and as CSV; bad searches are named', async () => {
@@ -69,9 +73,9 @@ describe('the API wired to calls, records, the live page and the toll guard', fu
     const problem = (await second.json()) as { code: string; detail: string };
     assert.equal(problem.code, 'GUARD_REFUSED');
     assert.match(problem.detail, /calls-per-hour/);
-    assert.equal(await sup.tokens.isSuspended('crm'), true);
+    assert.equal(await sup.tokens.isSuspended(crmName), true);
     assert.equal((await call('GET', '/me', crm)).status, 401, 'a suspended token is refused');
-    assert.equal(await sup.tokens.isSuspended('wall'), false, 'other tokens go on');
+    assert.equal(await sup.tokens.isSuspended(wallName), false, 'other tokens go on');
     const metrics = await (await fetch(`${sup.url}/metrics`)).text();
     assert.match(metrics, /^tdmgate_toll_guard_refusals_total\{rule="calls-per-hour"\} 1$/m);
     assert.match(metrics, /^tdmgate_toll_guard_refusals_total\{rule="class"\} 0$/m);

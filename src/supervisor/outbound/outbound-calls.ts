@@ -149,9 +149,11 @@ export class OutboundCalls implements LegOwner<OutboundData> {
   /**
    * Places the call and resolves with its outcome once known (an answered call goes on in the
    * dialplan, its CDR written when it ends; an answered notification resolves when it is over). Throws OutboundError for a request that can never
-   * be dialled, AriNotReadyError when Asterisk is not connected (nothing dialled).
+   * be dialled, AriNotReadyError when Asterisk is not connected (nothing dialled), GuardError
+   * for a call the toll guard refuses. `accepted` is told once the call got past all of those and
+   * its first attempt is under way (the API answers 202 then).
    */
-  async originate(input: unknown): Promise<OutboundResult> {
+  async originate(input: unknown, accepted?: () => void): Promise<OutboundResult> {
     const req = checkRequest(input, this.o.site);
     const number = e164Of(req.number, this.numbering);
     if (this.o.ari.status !== 'ready') throw new AriNotReadyError(`call to ${number.e164}: ARI is ${this.o.ari.status}; nothing was dialled`, { operation: 'outbound.originate' });
@@ -169,6 +171,7 @@ export class OutboundCalls implements LegOwner<OutboundData> {
       release?.();
     }
     this.counts.requested++;
+    accepted?.();
     const callId = `${OUTBOUND_ID_PREFIX}${req.callKey ?? randomBytes(6).toString('hex')}`;
     const reports: AttemptReport[] = [];
     let progress: HuntProgress = { attempt: 0, retries: req.retriesUsed };

@@ -14,7 +14,8 @@ import { CALL_SCHEMA, callView } from './call-views';
 import { ID_PARAM, listOf, shape } from './schemas';
 
 export interface CallDeps {
-  originate(request: OutboundRequest): Promise<OutboundResult>;
+  /** `accepted` is told once the call is past every check and dialling. */
+  originate(request: OutboundRequest, accepted: () => void): Promise<OutboundResult>;
   legs(): LegView[];
   /** Asks Asterisk to hang up the legs of a call (by call id or channel id): how many. */
   hangupCall(id: string): Promise<number>;
@@ -54,10 +55,9 @@ const ORIGINATE_RESULT = shape({ callId: { type: 'string' }, outcome: { type: 's
 type OriginateBody = Omit<OutboundRequest, 'callKey' | 'prompt' | 'retriesUsed'>;
 
 /** The refusal of a call the outbound service rejects before dialling (it does so at once), or null once it dials. */
-async function refusedAtOnce(placing: Promise<unknown>): Promise<unknown> {
-  // The service checks the request and ARI before its first await: a refusal has settled by the
-  // time the next turn of the event loop comes.
-  return Promise.race([placing.then(() => null, (err: unknown) => err), new Promise((resolve) => setImmediate(() => resolve(null)))]);
+/** The originate's refusal (the request, Asterisk away, the toll guard), or null once it is accepted and dialling. */
+async function refusal(placing: Promise<unknown>, accepted: Promise<void>): Promise<unknown> {
+  return Promise.race([placing.then(() => null, (err: unknown) => err), accepted.then(() => null)]);
 }
 
 export function callRoutes(d: CallDeps): AnyRoute[] {
@@ -98,9 +98,12 @@ export function callRoutes(d: CallDeps): AnyRoute[] {
         const callKey = randomBytes(6).toString('hex');
         const callId = `${OUTBOUND_ID_PREFIX}${callKey}`;
         // The origin is ours to set, never the client's: the toll guard counts the call against this token.
-        const placing = d.originate({ reference: `api:${token?.name ?? ''}`, ...body, callKey, origin: { via: 'api', ...(token ? { token: token.name } : {}) } });
+        let accept = (): void => undefined;
+        const accepted = new Promise<void>((resolve) => (accept = resolve));
+        const placing = d.originate({ reference: `api:${token?.name ?? ''}`, ...body, callKey, origin: { via: 'api', ...(token ? { token: token.name } : {}) } }, () => accept());
         if (query.wait) return { body: await placing };
-        const refused = await refusedAtOnce(placing);
+        // 202 once the call is past every check and dialling; a refusal before that is the answer.
+        const refused = await refusal(placing, accepted);
         if (refused !== null) throw refused;
         placing.then(
           (r) => d.log.info({ call: r.callId, outcome: r.outcome, token: token?.name }, 'API call finished dialling'),
