@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SQLITE_FILE } from '../src/store/database-url';
 import { samples, SQLITE_ROWS, sqliteFile } from './cdr-search-bench';
-import { formatResult, inChildProcess, percentile, type BenchResult } from './report';
+import { inChildProcess, percentile, runBench, type BenchResult } from './report';
 import { siteYaml, startSupervisor } from './supervisor-bench';
 
 const CONCURRENCY = 16;
@@ -114,15 +114,5 @@ export function apiBench(): Promise<BenchResult[]> {
 
 if (require.main === module) {
   if (process.argv[2] === 'load') load(process.argv[3] as string, process.argv[4] as string, JSON.parse(process.argv[6] as string) as string[], Number(process.argv[5]));
-  else {
-    measure()
-      .then((results) => {
-        if (process.send) process.send(results, () => process.disconnect());
-        else for (const r of results) console.log(formatResult(r));
-      })
-      .catch((err: unknown) => {
-        console.error(err);
-        process.exitCode = 1;
-      });
-  }
+  else runBench(measure);
 }

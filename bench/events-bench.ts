@@ -12,7 +12,7 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AriStandin } from '../src/demo/ari-standin';
-import { formatResult, inChildProcess, percentile, type BenchResult } from './report';
+import { inChildProcess, percentile, runBench, type BenchResult } from './report';
 import { B_CHANNELS, drive, IN_FLIGHT, siteYaml, startSupervisor } from './supervisor-bench';
 
 const CLIENTS = 20;
@@ -141,15 +141,5 @@ export function eventsBench(): Promise<BenchResult[]> {
 
 if (require.main === module) {
   if (process.argv[2] === 'clients') clients(process.argv[3] as string, process.argv[4] as string, Number(process.argv[5]));
-  else {
-    measure()
-      .then((results) => {
-        if (process.send) process.send(results, () => process.disconnect());
-        else for (const r of results) console.log(formatResult(r));
-      })
-      .catch((err: unknown) => {
-        console.error(err);
-        process.exitCode = 1;
-      });
-  }
+  else runBench(measure);
 }

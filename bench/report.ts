@@ -71,3 +71,16 @@ export function inChildProcess(file: string, what: string): Promise<BenchResult[
     child.on('exit', (code) => (results ? resolve(results) : reject(new Error(`the ${what} bench exited with ${code ?? 'a signal'} and no figures`))));
   });
 }
+
+/** A bench file's own entry: its figures over IPC to the section runner, or printed when run alone. */
+export function runBench(measure: () => Promise<BenchResult[]>): void {
+  measure()
+    .then((results) => {
+      if (process.send) process.send(results, () => process.disconnect());
+      else for (const r of results) console.log(formatResult(r));
+    })
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    });
+}

@@ -28,7 +28,7 @@ import { compileInbound } from '../src/supervisor/routing/compile';
 import { decideInbound } from '../src/supervisor/routing/decide-inbound';
 import { App } from '../src/app/app';
 import { STASIS_APP } from '../src/supervisor/call-control';
-import { formatResult, inChildProcess, percentile, type BenchResult } from './report';
+import { inChildProcess, percentile, runBench, type BenchResult } from './report';
 import { thirtyTwoE1Scenario } from './sim-bench';
 
 const SPANS = 32;
@@ -390,13 +390,5 @@ export function supervisorBench(): Promise<BenchResult[]> {
 if (!isMainThread && (workerData as Partial<WorkerInit> | null)?.role === 'ari-standin') {
   standinWorker(workerData as WorkerInit).catch((err: unknown) => parentPort?.postMessage({ error: String(err) }));
 } else if (require.main === module) {
-  measure()
-    .then((results) => {
-      if (process.send) process.send(results, () => process.disconnect());
-      else for (const r of results) console.log(formatResult(r));
-    })
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    });
+  runBench(measure);
 }

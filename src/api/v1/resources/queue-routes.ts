@@ -3,7 +3,7 @@
 // resume and cancel campaigns. Every refusal is the services' JobError naming the field. With
 // the queues off (TDMGATE_REDIS_URL=off) each route answers 503 QUEUES_OFF.
 
-import { campaignSettings, readCampaignEntries, type CampaignEntry, type CampaignService } from '../../../jobs/campaigns';
+import { campaignSettings, readCampaignEntries, type CampaignEntry, type CampaignOptions, type CampaignService } from '../../../jobs/campaigns';
 import { JOB_STATES, type CallJobs, type JobState } from '../../../jobs/call-jobs';
 import { JobError } from '../../../jobs/job-errors';
 import type { SiteConfig } from '../../../provisioning/site/site-types';
@@ -67,18 +67,8 @@ const CAMPAIGN_BODY: JsonSchema = {
 const JOB_VIEW = shape({ key: { type: 'string' }, group: { type: 'string' }, number: { type: 'string' }, state: { type: 'string' }, triesMade: { type: 'integer' }, tries: { type: 'integer' }, outcome: { type: ['string', 'null'] } }, ['key', 'group', 'state']);
 const PROGRESS = shape({ campaign: { type: 'object' }, pending: { type: 'integer' }, inProgress: { type: 'integer' }, answered: { type: 'integer' }, failed: { type: 'integer' }, byOutcome: { type: 'object' }, window: { type: 'object' } });
 
-interface CampaignBody {
-  name: string;
-  group: string;
-  window?: string;
-  days?: string;
-  maxAttempts?: number;
-  maxConcurrent?: number;
-  perMinute?: number;
-  callerId?: string;
-  target?: string | { context: string; extension?: string; priority?: number };
-  entries: CampaignEntry[];
-}
+/** The campaign's options as the CLI takes them, and its numbers. */
+type CampaignBody = CampaignOptions & { entries: CampaignEntry[] };
 
 /** A refused entry as a field of the request: `entries[3].number` -> `/entries/3/number`. */
 function entryError(err: JobError): FieldError {
