@@ -1,6 +1,6 @@
 // The api_audit table: one row per mutating API request - the token's name, method, path, the
-// remote address, the status it got and a short summary of its body - written after the answer
-// is sent, read back newest first. Secrets never reach it: the caller summarises the body.
+// remote address, the status it got, a short summary of its body and, for a refusal, its code
+// and words - written after the answer is sent, read back newest first. Secrets never reach it: the caller summarises the body.
 
 import type { Knex } from 'knex';
 import { formatDbTime } from './cdr-repository';
@@ -14,6 +14,8 @@ export interface AuditEntry {
   remote: string;
   status: number;
   body: string;
+  /** A refusal's code and detail (`GUARD_REFUSED: ... calls-per-hour ...`); '' when it succeeded. */
+  result: string;
 }
 
 export interface AuditView extends Omit<AuditEntry, 'at'> {
@@ -30,9 +32,10 @@ interface AuditRow {
   remote: string;
   status: number;
   body: string;
+  result: string;
 }
 
-const WIDTH = { path: 255, remote: 64, body: 1000, token_name: 64 } as const;
+const WIDTH = { path: 255, remote: 64, body: 1000, token_name: 64, result: 500 } as const;
 
 export class ApiAuditLog {
   constructor(private readonly knex: Knex) {}
@@ -46,6 +49,7 @@ export class ApiAuditLog {
       remote: e.remote.slice(0, WIDTH.remote),
       status: e.status,
       body: e.body.slice(0, WIDTH.body),
+      result: e.result.slice(0, WIDTH.result),
     });
   }
 
@@ -55,7 +59,7 @@ export class ApiAuditLog {
     if (filter.token !== undefined) void q.where({ token_name: filter.token });
     const rows = (await q) as AuditRow[];
     return rows.map((r) => ({
-      id: Number(r.id), at: `${String(r.at).replace(' ', 'T')}Z`, tokenName: r.token_name, method: r.method, path: r.path, remote: r.remote, status: Number(r.status), body: r.body,
+      id: Number(r.id), at: `${String(r.at).replace(' ', 'T')}Z`, tokenName: r.token_name, method: r.method, path: r.path, remote: r.remote, status: Number(r.status), body: r.body, result: r.result,
     }));
   }
 }

@@ -7,6 +7,7 @@ import * as createCdr from './migrations/20251124100000_create_cdr';
 import * as apiTokensAudit from './migrations/20261208100000_api_tokens_audit';
 import * as guardUsage from './migrations/20261208110000_guard_usage';
 import * as cdrSearchIndexes from './migrations/20261208120000_cdr_search_indexes';
+import * as apiAuditResult from './migrations/20261208130000_api_audit_result';
 
 interface NamedMigration {
   name: string;
@@ -19,6 +20,7 @@ const MIGRATIONS: readonly NamedMigration[] = [
   { name: '20261208100000_api_tokens_audit', migration: apiTokensAudit },
   { name: '20261208110000_guard_usage', migration: guardUsage },
   { name: '20261208120000_cdr_search_indexes', migration: cdrSearchIndexes },
+  { name: '20261208130000_api_audit_result', migration: apiAuditResult },
 ];
 
 export class StaticMigrationSource implements Knex.MigrationSource<NamedMigration> {

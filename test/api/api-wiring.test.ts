@@ -7,6 +7,7 @@
 
 import assert from 'node:assert/strict';
 import type { App } from '../../src/app/app';
+import { ApiAuditLog } from '../../src/store/api-audit';
 import { dbVariants, startTestSupervisor, type TestSupervisor } from '../supervisor/supervisor-harness';
 import { waitFor } from '../wait-for';
 
@@ -76,6 +77,9 @@ for (const variant of dbVariants()) describe(`the API wired to calls, records, t
     assert.equal(await sup.tokens.isSuspended(crmName), true);
     assert.equal((await call('GET', '/me', crm)).status, 401, 'a suspended token is refused');
     assert.equal(await sup.tokens.isSuspended(wallName), false, 'other tokens go on');
+    // The refusal is in the audit log with its rule and limit.
+    const audited = await waitFor(async () => (await new ApiAuditLog(sup.db.knex).list({ limit: 10, token: crmName })).find((e) => e.status === 403), 'the refusal audited');
+    assert.match(audited.result, /^GUARD_REFUSED: .*calls-per-hour/);
     const metrics = await (await fetch(`${sup.url}/metrics`)).text();
     assert.match(metrics, /^tdmgate_toll_guard_refusals_total\{rule="calls-per-hour"\} 1$/m);
     assert.match(metrics, /^tdmgate_toll_guard_refusals_total\{rule="class"\} 0$/m);

@@ -81,12 +81,13 @@ for (const dialect of DIALECTS) {
 
     it('audit rows come back newest first, narrowed to one token on request', async () => {
       const audit = new ApiAuditLog(db.knex);
-      await audit.record({ at: new Date('2026-12-08T10:00:00.123Z'), tokenName: 'crm', method: 'POST', path: '/api/v1/calls', remote: '10.0.0.7', status: 202, body: '{"number":"+4930555111"}' });
-      await audit.record({ at: new Date('2026-12-08T10:00:01Z'), tokenName: '', method: 'DELETE', path: '/api/v1/calls/x', remote: '10.0.0.8', status: 401, body: '' });
+      await audit.record({ at: new Date('2026-12-08T10:00:00.123Z'), tokenName: 'crm', method: 'POST', path: '/api/v1/calls', remote: '10.0.0.7', status: 202, body: '{"number":"+4930555111"}', result: '' });
+      await audit.record({ at: new Date('2026-12-08T10:00:01Z'), tokenName: '', method: 'DELETE', path: '/api/v1/calls/x', remote: '10.0.0.8', status: 401, body: '', result: 'UNAUTHENTICATED: the bearer token is not known' });
       const all = await audit.list({ limit: 10 });
       assert.deepEqual(all.map((e) => [e.method, e.status, e.tokenName]), [['DELETE', 401, ''], ['POST', 202, 'crm']]);
       assert.equal(all[1]?.at, '2026-12-08T10:00:00.123Z');
       assert.equal(all[1]?.remote, '10.0.0.7');
+      assert.equal(all[0]?.result, 'UNAUTHENTICATED: the bearer token is not known');
       assert.deepEqual((await audit.list({ limit: 10, token: 'crm' })).map((e) => e.path), ['/api/v1/calls']);
     });
 

@@ -50,6 +50,8 @@ export function problemOf(f: HttpFailure, instance: string): Problem {
 export function sendProblem(res: Response, f: HttpFailure, instance: string): void {
   if (f.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="tdmgate"');
   if (f.retryAfter !== undefined) res.setHeader('Retry-After', String(f.retryAfter));
+  // The audit row of the request says why it was refused.
+  res.locals.refusal = `${f.code}: ${f.message}`;
   res.status(f.status).type(PROBLEM_TYPE).send(JSON.stringify(problemOf(f, instance)));
 }
 

@@ -121,7 +121,7 @@ function audited(o: RestRouterOptions): RequestHandler {
         const token = res.locals.token as TokenIdentity | undefined;
         o.audit.record({
           at: new Date(), tokenName: token?.name ?? '', method: req.method, path: req.originalUrl, remote: req.socket.remoteAddress ?? '',
-          status: res.statusCode, body: bodySummary(req.body),
+          status: res.statusCode, body: bodySummary(req.body), result: typeof res.locals.refusal === 'string' ? res.locals.refusal : '',
         }).catch((err: unknown) => o.log.warn({ err: err instanceof Error ? err.message : String(err), path: req.originalUrl }, 'API audit row not written'));
       });
     }
