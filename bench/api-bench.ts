@@ -82,7 +82,7 @@ async function measure(): Promise<BenchResult[]> {
     const filled = await sqliteFile(SQLITE_ROWS);
     mkdirSync(data, { recursive: true });
     copyFileSync(filled, join(data, DEFAULT_SQLITE_FILE));
-    const sup = await startSupervisor(sitePath, data, null, { TDMGATE_API_RATE: '1000000/s,1000000' });
+    const sup = await startSupervisor(sitePath, data, null, { TDMGATE_API_RATE: '100000/s,1000000' });
     try {
       const { token } = await sup.tokens.create({ name: 'api-bench', role: 'viewer' });
       const base = `${sup.url}/api/v1`;

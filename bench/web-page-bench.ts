@@ -27,7 +27,8 @@ export async function webPageBench(): Promise<BenchResult[]> {
     if (!standin) throw new Error('the supervisor did not start the ARI stand-in');
     const page = context.pages()[0] ?? await context.newPage();
     await page.goto(`${sup.url}/`);
-    await page.fill('#token', 'bench');
+    // Signed in as the page's users are: with a viewer token.
+    await page.fill('#token', (await sup.tokens.create({ name: 'web-bench', role: 'viewer' })).token);
     await page.click('#login button[type=submit]');
     await page.waitForFunction((n) => document.querySelectorAll('.cell[data-channel]').length >= n, B_CHANNELS, { timeout: 60_000 });
 

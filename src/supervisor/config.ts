@@ -306,7 +306,7 @@ export function parseApiRate(value: string, key: string): ApiRate {
   const perSecond = Number(m?.[1]);
   const burst = m?.[2] === undefined ? Math.max(1, Math.ceil(perSecond * 3)) : Number(m[2]);
   if (!m || !(perSecond > 0) || perSecond > 100_000 || !(burst >= 1) || burst > 1_000_000) {
-    throw invalid(key, `${JSON.stringify(value)} is not a request rate`, 'requests per second and an optional burst: 20/s or 20/s,60');
+    throw invalid(key, `${JSON.stringify(value)} is not a request rate`, 'requests per second (at most 100000) and an optional burst (at most 1000000): 20/s or 20/s,60');
   }
   return { perSecond, burst };
 }
