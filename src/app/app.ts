@@ -5,6 +5,7 @@
 // stops them in reverse, so every call record is acknowledged before the store closes and every
 // hang-up is queued for the webhooks before they stop. The GSM modems join here.
 
+import { DchannelStates } from '../api/dchannel-states';
 import { EventJournal } from '../api/events/event-journal';
 import { EventStream } from '../api/events/event-stream';
 import { feedJournal } from '../api/events/live-events';
@@ -200,8 +201,12 @@ export class App implements AppParts {
       const journal = new EventJournal(EVENT_JOURNAL_SIZE);
       const stopFeed = feedJournal(journal, { trunkMap, calls: calls.events, jobs: queues?.dispatcher ?? null });
       lifecycle.started('event stream', () => stopFeed());
+      // Each span's D-channel, as the API and the status page both tell it.
+      const dchannels = new DchannelStates(backend, site);
+      dchannels.start();
+      lifecycle.started('D-channel states', () => dchannels.stop());
       // The status page's start: the map plus the site's frames, the calls up, span health, recent span events.
-      const board = new StatusBoard({ site, trunkMap, calls: calls.events, backend, journal, logger: log });
+      const board = new StatusBoard({ site, trunkMap, calls: calls.events, backend, dchannels, journal, logger: log });
       await board.start();
       lifecycle.started('status board', () => board.stop());
       const events = new EventStream({ journal, snapshot: () => board.snapshot() });
@@ -214,12 +219,11 @@ export class App implements AppParts {
         hardware: { ok: !(app?.stopped ?? false), detail: opened.chosen },
       });
       const rest = apiV1({
-        site, backend, trunkMap, readiness, tokens, events, cdrs: new CdrSearch(db.knex, db.target.dialect), audit: new ApiAuditLog(db.knex), log, rateLimit: t.apiRateLimit ?? config.apiRate,
+        site, backend, trunkMap, readiness, tokens, events, dchannels, cdrs: new CdrSearch(db.knex, db.target.dialect), audit: new ApiAuditLog(db.knex), log, rateLimit: t.apiRateLimit ?? config.apiRate,
         calls: { originate: (r, accepted) => calls.outbound.originate(r, accepted), legs: () => calls.legs.views(), hangupCall: (id) => calls.legs.hangupCall(id) },
         queues: queues && { jobs: queues.jobs, campaigns: queues.campaigns },
       });
-      lifecycle.started('API', () => rest.stop());
-      const api = new ApiServer([webRoutes(), healthRoutes(readiness), rest.router, metricsRoutes(metricSources({ backend, trunkMap, calls, sink, ari, queues, webhooks, guard }))]);
+      const api = new ApiServer([webRoutes(), healthRoutes(readiness), rest, metricsRoutes(metricSources({ backend, trunkMap, calls, sink, ari, queues, webhooks, guard }))]);
       const listening = await api.listen(config.listen);
       lifecycle.started('HTTP server', () => api.close());
       log.info({ url: listening.url, page: `${listening.url}/`, healthz: `${listening.url}/healthz`, readyz: `${listening.url}/readyz`, api: `${listening.url}/api/v1/openapi.json` }, 'HTTP server listening');

@@ -1,11 +1,12 @@
 // The API's pure parts on an injected clock: counter rates and D-channel state per span
-// (SpanReadings), the per-token bucket, the roles' order, the bearer header and the audit
+// (SpanReadings), the D-channel states, the per-token bucket, the roles' order, the bearer header and the audit
 // summary that never keeps a secret.
 
 import assert from 'node:assert/strict';
 import { allows, bearerSecret, rolesBelow } from '../../src/api/v1/access';
 import { bodySummary } from '../../src/api/v1/audit-summary';
 import { TokenBuckets } from '../../src/api/v1/rate-limit';
+import { DchannelStates } from '../../src/api/dchannel-states';
 import { SpanReadings } from '../../src/api/v1/resources/span-readings';
 import type { HardwareEvent, SpanStatus } from '../../src/hardware/types';
 import { loadSiteFile } from '../../src/provisioning/site/load';
@@ -18,12 +19,9 @@ function status(span: number, crc4: number | null, fas: number): SpanStatus {
 }
 
 describe('api parts', () => {
-  it('span readings: no rate until a reading a second old, then errors per second; a reset counts from zero', async () => {
-    const { site } = await loadSiteFile(DEMO_SITE);
+  it('span readings: no rate until a reading a second old, then errors per second; a reset counts from zero', () => {
     let now = 1_000_000;
-    let listener: ((batch: readonly HardwareEvent[]) => void) | undefined;
-    const readings = new SpanReadings({ subscribe: (l) => ((listener = l), { close: () => Promise.resolve() }) }, site, () => now);
-    readings.start();
+    const readings = new SpanReadings(() => now);
     assert.equal(readings.ratesOf(status(1, 100, 5)), null);
     now += 500;
     assert.equal(readings.ratesOf(status(1, 150, 5)), null);
@@ -33,12 +31,25 @@ describe('api parts', () => {
     assert.equal(readings.ratesOf(status(2, null, 0)), null);
     now += 5_000;
     assert.equal(readings.ratesOf(status(2, null, 0))?.perSecond.crc4, null, 'a counter the driver does not report has no rate');
+  });
 
-    assert.equal(readings.dchannelOf(1), 'unknown');
-    assert.equal(readings.dchannelOf(3), null, 'the analog span has no D-channel');
-    listener?.([{ at: now, span: 1, kind: 'dchannel', up: false }]);
-    assert.equal(readings.dchannelOf(1), 'down');
-    await readings.stop();
+  it('D-channel states: down while the span is in alarm or the hardware reports it down, up otherwise; none on an analog span', async () => {
+    const { site } = await loadSiteFile(DEMO_SITE);
+    let listener: ((batch: readonly HardwareEvent[]) => void) | undefined;
+    const dchannels = new DchannelStates({ subscribe: (l) => ((listener = l), { close: () => Promise.resolve() }) }, site);
+    dchannels.start();
+    const told: number[] = [];
+    dchannels.onChange((span) => told.push(span));
+    const clean = { span: 1, alarmNames: [] };
+    assert.equal(dchannels.of(clean), 'up');
+    assert.equal(dchannels.of({ span: 1, alarmNames: ['RED', 'LOS'] }), 'down');
+    assert.equal(dchannels.of({ span: 3, alarmNames: [] }), null, 'the analog span has no D-channel');
+    listener?.([{ at: 0, span: 1, kind: 'dchannel', up: false }]);
+    assert.equal(dchannels.of(clean), 'down', 'reported down on a clean span');
+    listener?.([{ at: 1, span: 1, kind: 'dchannel', up: true }]);
+    assert.equal(dchannels.of(clean), 'up');
+    assert.deepEqual(told, [1, 1]);
+    await dchannels.stop();
   });
 
   it('token buckets: the burst, then refusals with the seconds to wait, refilled by time; each key its own', () => {

@@ -10,11 +10,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import express from 'express';
+import { DchannelStates } from '../../src/api/dchannel-states';
 import { ActiveCalls } from '../../src/api/web/active-calls';
 import { pageTexts } from '../../src/api/web/page-texts';
 import { statusLayout } from '../../src/api/web/site-layout';
-import { healthChanged, spanHealth } from '../../src/api/web/span-health';
+import { healthChanged, spanHealth, type SpanHealth } from '../../src/api/web/span-health';
 import { webRoutes } from '../../src/api/web/web-routes';
+import type { CounterSnapshot } from '../../src/diagnostics/counter-rates';
 import { FINDING_TEXT } from '../../src/diagnostics/messages';
 import { COUNTER_NAMES, type Counters, type SpanStatus } from '../../src/hardware/types';
 import { loadSiteFile } from '../../src/provisioning/site/load';
@@ -53,16 +55,18 @@ describe('status page: server side', () => {
   });
 
   it('turns a span\'s hardware status into the diag\'s findings, counter rates per second and the D-channel', async () => {
-    const layout = statusLayout(await example('euroisdn-4e1-cpe.yaml')).spans[0];
-    const los = spanHealth(status(1, ['RED', 'LOS']), null, 1000, layout);
+    const noEvents = { subscribe: () => ({ close: () => Promise.resolve() }) };
+    const dchannels = new DchannelStates(noEvents, await example('euroisdn-4e1-cpe.yaml'));
+    const health = (st: SpanStatus, before: CounterSnapshot | null, now: number): SpanHealth => spanHealth(st, before, now, dchannels.of(st));
+    const los = health(status(1, ['RED', 'LOS']), null, 1000);
     assert.deepEqual([los.findings, los.dchannel, los.rates], [['los'], 'down', {}]);
     const before = { at: 1000, counters: status(1, []).counters };
-    const ok = spanHealth(status(1, [], { bpv: 30, crc4: null }), before, 3000, layout);
+    const ok = health(status(1, [], { bpv: 30, crc4: null }), before, 3000);
     assert.deepEqual([ok.findings, ok.dchannel, ok.rates.bpv, ok.rates.crc4, ok.rates.slips], [[], 'up', 15, null, 0]);
     assert.equal(healthChanged(ok, { ...ok }), false);
     assert.equal(healthChanged(ok, { ...ok, syncSource: 0 }), true);
-    const r2 = statusLayout(await example('china-e1-mfcr2.yaml')).spans[0];
-    assert.equal(spanHealth(status(1, []), null, 0, r2).dchannel, null, 'no D-channel on MFC/R2');
+    const r2 = new DchannelStates(noEvents, await example('china-e1-mfcr2.yaml'));
+    assert.equal(spanHealth(status(1, []), null, 0, r2.of(status(1, []))).dchannel, null, 'no D-channel on MFC/R2');
   });
 
   it('keeps the calls up with their numbers from ring to hang-up', () => {

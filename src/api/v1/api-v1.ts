@@ -10,6 +10,7 @@ import type { SiteConfig } from '../../provisioning/site/site-types';
 import type { ApiAuditLog } from '../../store/api-audit';
 import type { ApiTokenStore } from '../../store/api-tokens';
 import type { CdrSearch } from '../../store/cdr-search';
+import type { DchannelStates } from '../dchannel-states';
 import type { EventStream } from '../events/event-stream';
 import type { ReadinessProbe } from '../health-routes';
 import { openApiDocument } from './openapi';
@@ -33,7 +34,7 @@ export const API_VERSION = '1.0.0';
 
 export interface ApiV1Deps {
   site: SiteConfig;
-  backend: Pick<HardwareBackend, 'cards' | 'spans' | 'span' | 'channels' | 'subscribe'>;
+  backend: Pick<HardwareBackend, 'cards' | 'spans' | 'span' | 'channels'>;
   trunkMap: TrunkDeps['trunkMap'];
   calls: Omit<CallDeps, 'log'>;
   /** The job queues' services, or null when they are off (their routes answer 503 QUEUES_OFF). */
@@ -42,6 +43,8 @@ export interface ApiV1Deps {
   audit: ApiAuditLog;
   /** The CDR store's search behind GET /cdrs and /cdrs.csv. */
   cdrs: Pick<CdrSearch, 'search' | 'exportCsv'>;
+  /** Each span's D-channel (GET /spans). */
+  dchannels: Pick<DchannelStates, 'of'>;
   /** The live event stream behind GET /events. */
   events: Pick<EventStream, 'serve'>;
   readiness: ReadinessProbe;
@@ -49,16 +52,10 @@ export interface ApiV1Deps {
   log: CallDeps['log'] & { error(obj: object, msg: string): void };
 }
 
-export interface ApiV1 {
-  router: Router;
-  /** Stops following the hardware's events (span readings). */
-  stop(): Promise<void>;
-}
-
-export function apiV1(d: ApiV1Deps): ApiV1 {
-  const readings = new SpanReadings(d.backend, d.site);
+export function apiV1(d: ApiV1Deps): Router {
+  const readings = new SpanReadings();
   const routes: AnyRoute[] = [
-    ...hardwareRoutes({ backend: d.backend, readings }),
+    ...hardwareRoutes({ backend: d.backend, readings, dchannels: d.dchannels }),
     ...trunkRoutes({ site: d.site, trunkMap: d.trunkMap, legs: d.calls.legs }),
     ...callRoutes({ ...d.calls, log: d.log }),
     ...queueRoutes({ site: d.site, queues: d.queues }),
@@ -94,6 +91,5 @@ export function apiV1(d: ApiV1Deps): ApiV1 {
     description: 'Cards, spans, channels, trunk groups, calls, jobs and campaigns of one tdmgate supervisor. Bearer tokens from `tdmgate token create`; errors as application/problem+json (RFC 9457).',
   });
   const router = restRouter({ base: API_BASE, routes: all, tokens: d.tokens, audit: d.audit, rateLimit: d.rateLimit, log: d.log });
-  readings.start();
-  return { router, stop: () => readings.stop() };
+  return router;
 }

@@ -10,6 +10,7 @@ import type { HardwareBackend } from '../../hardware/types';
 import type { SiteConfig } from '../../provisioning/site/site-types';
 import type { CallEvent } from '../../supervisor/calls/call-events';
 import type { SpanInService, SpanOutOfService, TrunkMapSnapshot } from '../../supervisor/trunk-map';
+import type { DchannelStates } from '../dchannel-states';
 import type { EventJournal } from '../events/event-journal';
 import { ActiveCalls, type ActiveCall } from './active-calls';
 import { statusLayout, type StatusLayout } from './site-layout';
@@ -39,6 +40,7 @@ export interface StatusBoardOptions {
   };
   calls: { on(listener: (e: CallEvent) => void): () => void };
   backend: Pick<HardwareBackend, 'spans'>;
+  dchannels: Pick<DchannelStates, 'of' | 'onChange'>;
   journal: EventJournal;
   logger: { warn(obj: object, msg: string): void };
   /** Hardware health reading interval (default 2 s: counter rates over a technician's glance). */
@@ -70,6 +72,8 @@ export class StatusBoard {
       this.o.calls.on((e) => this.calls.apply(e)),
       this.o.trunkMap.on('span-out-of-service', (e) => this.spanEvent({ span: e.span, state: e.state, reason: [...e.reason], at: e.at })),
       this.o.trunkMap.on('span-in-service', (e) => this.spanEvent({ span: e.span, state: 'in-service', reason: [], at: e.at })),
+      // A D-channel reported down on a clean span shows at once, like an alarm.
+      this.o.dchannels.onChange(() => void this.read(false)),
     );
     await this.read(true);
     this.timer = setInterval(() => void this.read(true), this.o.intervalMs ?? 2_000);
@@ -134,12 +138,11 @@ export class StatusBoard {
       return;
     }
     const now = Date.now();
-    const bySpan = new Map(this.layout.spans.map((s) => [s.span, s]));
+    const onPage = new Set(this.layout.spans.map((s) => s.span));
     for (const status of statuses) {
-      const layout = bySpan.get(status.span);
-      if (layout === undefined) continue;
+      if (!onPage.has(status.span)) continue;
       const old = this.health.get(status.span);
-      const h = spanHealth(status, measure ? this.counters.get(status.span) ?? null : null, now, layout);
+      const h = spanHealth(status, measure ? this.counters.get(status.span) ?? null : null, now, this.o.dchannels.of(status));
       if (measure) this.counters.set(status.span, { at: now, counters: status.counters });
       else if (old) h.rates = old.rates;
       if (!healthChanged(old, h)) continue;

@@ -1,11 +1,9 @@
-// What GET /spans adds to the hardware's own reading: each counter's rate (errors per second
+// What GET /spans adds to the hardware's own reading: each counter's rate - errors per second
 // over the last minute or so, from a baseline reading kept per span and renewed once it is a
-// minute old - a technician judges a line by how fast a counter grows) and the D-channel state
-// as the hardware's events last told it ('unknown' until one was seen; null on spans without a
-// D-channel: CAS, MFC/R2, analog). Follows the hardware's events from start() to stop().
+// minute old (a technician judges a line by how fast a counter grows), counted as the diag does.
 
-import { COUNTER_NAMES, type CounterName, type Counters, type HardwareBackend, type SpanStatus, type Subscription } from '../../../hardware/types';
-import type { SiteConfig } from '../../../provisioning/site/site-types';
+import { counterRate, type CounterSnapshot } from '../../../diagnostics/counter-rates';
+import { COUNTER_NAMES, type CounterName, type SpanStatus } from '../../../hardware/types';
 
 /** A baseline is renewed once older than this; rates cover at most about this long. */
 const BASELINE_MS = 60_000;
@@ -19,42 +17,10 @@ export interface CounterRates {
   perSecond: Record<CounterName, number | null>;
 }
 
-export type DchannelState = 'up' | 'down' | 'unknown';
-
-interface Reading {
-  at: number;
-  counters: Counters;
-}
-
 export class SpanReadings {
-  private readonly baselines = new Map<number, Reading>();
-  private readonly dchannel = new Map<number, DchannelState>();
-  private subscription: Subscription | null = null;
+  private readonly baselines = new Map<number, CounterSnapshot>();
 
-  constructor(private readonly backend: Pick<HardwareBackend, 'subscribe'>, site: SiteConfig, private readonly now: () => number = Date.now) {
-    for (const card of site.cards) {
-      for (const s of card.spans) {
-        const t = s.signalling.type;
-        if (t === 'pri_cpe' || t === 'pri_net' || t === 'bri_cpe' || t === 'bri_net') this.dchannel.set(s.span, 'unknown');
-      }
-    }
-  }
-
-  start(): void {
-    this.subscription ??= this.backend.subscribe((batch) => {
-      for (const e of batch) if (e.kind === 'dchannel') this.dchannel.set(e.span, e.up ? 'up' : 'down');
-    });
-  }
-
-  async stop(): Promise<void> {
-    const s = this.subscription;
-    this.subscription = null;
-    await s?.close();
-  }
-
-  dchannelOf(span: number): DchannelState | null {
-    return this.dchannel.get(span) ?? null;
-  }
+  constructor(private readonly now: () => number = Date.now) {}
 
   /** Rates since the span's baseline, or null while there is none old enough; renews the baseline. */
   ratesOf(status: SpanStatus): CounterRates | null {
@@ -64,12 +30,7 @@ export class SpanReadings {
     if (base === undefined || now - base.at < MIN_WINDOW_MS) return null;
     const seconds = (now - base.at) / 1000;
     const perSecond = {} as Record<CounterName, number | null>;
-    for (const name of COUNTER_NAMES) {
-      const before = base.counters[name];
-      const after = status.counters[name];
-      // A counter that went backwards was reset: all it counts now is new.
-      perSecond[name] = before === null || after === null ? null : (after < before ? after : after - before) / seconds;
-    }
+    for (const name of COUNTER_NAMES) perSecond[name] = counterRate(base.counters[name], status.counters[name], seconds)?.perSecond ?? null;
     return { seconds: Math.round(seconds), perSecond };
   }
 }
